@@ -1,0 +1,102 @@
+package netgroovy.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import netgroovy.kernel.netlink.Attributes;
+import netgroovy.kernel.netlink.Message;
+import netgroovy.kernel.netlink.MessageWriter;
+import netgroovy.kernel.netlink.Nl;
+import netgroovy.kernel.netlink.Request;
+import netgroovy.value.Cidr;
+import netgroovy.value.IfName;
+import netgroovy.value.IpAddress;
+
+/** Verbs on interface addresses (RTM_*ADDR), IPv4 and IPv6. */
+public final class Addresses {
+    private static final int IFADDR = 8;
+    private final Rtnl rtnl;
+
+    Addresses(Rtnl rtnl) {
+        this.rtnl = rtnl;
+    }
+
+    /**
+     * Equivalent to: {@code ip addr add CIDR [brd +] dev NAME} (IPv4 gets its broadcast address,
+     * as Docker's netlink library sets it; IPv6 is added {@code nodad}, usable at once).
+     */
+    public void add(IfName dev, Cidr cidr) {
+        rtnl.socket().execute(new Request("add " + cidr + " to " + dev + rtnl.in(),
+                message(Nl.RTM_NEWADDR, Nl.F_CREATE | Nl.F_EXCL, dev, cidr)));
+    }
+
+    /** Equivalent to: {@code ip addr del CIDR dev NAME}. */
+    public void delete(IfName dev, Cidr cidr) {
+        rtnl.socket().execute(new Request("remove " + cidr + " from " + dev + rtnl.in(),
+                message(Nl.RTM_DELADDR, 0, dev, cidr)));
+    }
+
+    /** Equivalent to: {@code ip addr show}. */
+    public List<Address> list() {
+        MessageWriter m = new MessageWriter(Nl.RTM_GETADDR, Nl.F_REQUEST | Nl.F_DUMP).u8(Nl.AF_UNSPEC).u8(0).u8(0).u8(0).u32(0);
+        List<Link> links = rtnl.links().list();
+        List<Address> out = new ArrayList<>();
+        for (Message msg : rtnl.socket().dump("list addresses" + rtnl.in(), m)) {
+            if (msg.type() != Nl.RTM_NEWADDR) {
+                continue;
+            }
+            int prefix = msg.u8(1);
+            int scope = msg.u8(3);
+            int index = msg.i32(4);
+            Attributes a = msg.attributes(IFADDR);
+            byte[] local = a.has(Nl.IFA_LOCAL) ? a.bytes(Nl.IFA_LOCAL) : a.bytes(Nl.IFA_ADDRESS);
+            String name = links.stream().filter(l -> l.index() == index).map(Link::name).findFirst().orElse("if" + index);
+            out.add(new Address(new Cidr(IpAddress.of(local), prefix), index, name, scopeName(scope)));
+        }
+        return out;
+    }
+
+    /** Addresses on one link. Equivalent to: {@code ip addr show dev NAME}. */
+    public List<Address> list(IfName dev) {
+        rtnl.links().require(dev);
+        return list().stream().filter(a -> a.linkName().equals(dev.name())).toList();
+    }
+
+    private MessageWriter message(int type, int flags, IfName dev, Cidr cidr) {
+        int index = rtnl.links().require(dev).index();
+        int scope = cidr.address().isV4() && cidr.address().bytes()[0] == 127 ? Nl.RT_SCOPE_HOST : Nl.RT_SCOPE_UNIVERSE;
+        MessageWriter m = new MessageWriter(type, Nl.F_REQUEST | Nl.F_ACK | flags)
+                .u8(cidr.family()).u8(cidr.prefix()).u8(0).u8(scope).u32(index);
+        byte[] addr = cidr.address().bytes();
+        m.attr(Nl.IFA_LOCAL, addr);
+        m.attr(Nl.IFA_ADDRESS, addr);
+        if (type == Nl.RTM_NEWADDR) {
+            if (cidr.isV4() && cidr.prefix() < 31) {
+                m.attr(Nl.IFA_BROADCAST, broadcast(cidr));
+            }
+            if (!cidr.isV4()) {
+                m.attrU32(Nl.IFA_FLAGS, Nl.IFA_F_NODAD);
+            }
+        }
+        return m;
+    }
+
+    static byte[] broadcast(Cidr cidr) {
+        byte[] b = cidr.address().bytes();
+        for (int i = 0; i < b.length; i++) {
+            int keep = Math.max(0, Math.min(8, cidr.prefix() - i * 8));
+            b[i] |= (byte) (0xff >>> keep);
+        }
+        return b;
+    }
+
+    static String scopeName(int scope) {
+        return switch (scope) {
+            case Nl.RT_SCOPE_UNIVERSE -> "global";
+            case 200 -> "site";
+            case Nl.RT_SCOPE_LINK -> "link";
+            case Nl.RT_SCOPE_HOST -> "host";
+            case 255 -> "nowhere";
+            default -> String.valueOf(scope);
+        };
+    }
+}

@@ -1,0 +1,70 @@
+package netgroovy.kernel;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+
+/** Exactly the C library calls netgroovy uses, and nothing else native anywhere. */
+public interface LibC {
+    int AF_NETLINK = 16;
+    int SOCK_RAW = 3;
+    int SOCK_CLOEXEC = 0x80000;
+    int SOL_SOCKET = 1;
+    int SO_RCVBUF = 8;
+    int SO_SNDBUF = 7;
+    int SOL_NETLINK = 270;
+    int NETLINK_EXT_ACK = 11;
+    int NETLINK_GET_STRICT_CHK = 12;
+    int CLONE_NEWNET = 0x40000000;
+    int O_RDONLY = 0;
+    int O_CREAT = 0100;
+    int O_EXCL = 0200;
+    int O_CLOEXEC = 02000000;
+    long MS_BIND = 4096;
+    int MNT_DETACH = 2;
+
+    int socket(int domain, int type, int protocol);
+
+    int bind(int fd, @In byte[] addr, int addrlen);
+
+    int getsockname(int fd, @Out byte[] addr, @In @Out int[] addrlen);
+
+    long sendto(int fd, @In byte[] buf, long len, int flags, @In byte[] addr, int addrlen);
+
+    long recv(int fd, @Out byte[] buf, long len, int flags);
+
+    int setsockopt(int fd, int level, int name, @In int[] value, int len);
+
+    int open(String path, int flags, int mode);
+
+    int close(int fd);
+
+    int unshare(int flags);
+
+    int setns(int fd, int nstype);
+
+    int mount(String source, String target, String fstype, long flags, Pointer data);
+
+    int umount2(String target, int flags);
+
+    int unlink(String path);
+
+    /** Loaded once, on first use. */
+    final class Holder {
+        static final LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
+        static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(INSTANCE);
+
+        private Holder() {
+        }
+    }
+
+    static LibC get() {
+        return Holder.INSTANCE;
+    }
+
+    /** errno of the last call made on this thread. */
+    static int errno() {
+        return jnr.ffi.LastError.getLastError(Holder.RUNTIME);
+    }
+}

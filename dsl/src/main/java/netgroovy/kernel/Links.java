@@ -1,0 +1,239 @@
+package netgroovy.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import netgroovy.kernel.netlink.Attributes;
+import netgroovy.kernel.netlink.Message;
+import netgroovy.kernel.netlink.MessageWriter;
+import netgroovy.kernel.netlink.Nl;
+import netgroovy.kernel.netlink.Request;
+import netgroovy.value.IfName;
+import netgroovy.value.Mac;
+
+/** Verbs on links (RTM_*LINK). Names are checked as {@link IfName}s before anything is sent. */
+public final class Links {
+    private static final int IFINFO = 16;
+    private static final int ENODEV = 19;
+    private final Rtnl rtnl;
+
+    Links(Rtnl rtnl) {
+        this.rtnl = rtnl;
+    }
+
+    /** Equivalent to: {@code ip link add NAME type bridge} ({@code brctl addbr NAME}). */
+    public void addBridge(IfName name) {
+        MessageWriter m = create(name);
+        int info = m.begin(Nl.IFLA_LINKINFO);
+        m.attrString(Nl.IFLA_INFO_KIND, "bridge");
+        m.end(info);
+        send("create bridge " + name + rtnl.in(), m);
+    }
+
+    /**
+     * Equivalent to: {@code ip link add A type veth peer name B [netns NS]}. With a namespace the
+     * peer is born inside it, which saves a move.
+     */
+    public void addVeth(IfName a, IfName b, NetNs peerNs) {
+        MessageWriter m = create(a);
+        int info = m.begin(Nl.IFLA_LINKINFO);
+        m.attrString(Nl.IFLA_INFO_KIND, "veth");
+        int data = m.begin(Nl.IFLA_INFO_DATA);
+        int peer = m.begin(Nl.VETH_INFO_PEER);
+        m.ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
+        m.attrString(Nl.IFLA_IFNAME, b.name());
+        if (peerNs != null) {
+            m.attrU32(Nl.IFLA_NET_NS_FD, peerNs.fd());
+        }
+        m.end(peer).end(data).end(info);
+        send("create veth pair " + a + "/" + b + rtnl.in() + (peerNs == null ? "" : " (peer in " + peerNs.label() + ")"), m);
+    }
+
+    /** Equivalent to: {@code ip link add NAME type dummy}. */
+    public void addDummy(IfName name) {
+        MessageWriter m = create(name);
+        int info = m.begin(Nl.IFLA_LINKINFO);
+        m.attrString(Nl.IFLA_INFO_KIND, "dummy");
+        m.end(info);
+        send("create dummy link " + name + rtnl.in(), m);
+    }
+
+    /** Equivalent to: {@code ip link delete NAME}. Deleting one end of a veth deletes both. */
+    public void delete(IfName name) {
+        MessageWriter m = new MessageWriter(Nl.RTM_DELLINK, Nl.F_REQUEST | Nl.F_ACK).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
+        m.attrString(Nl.IFLA_IFNAME, name.name());
+        sendTo(name, "delete link " + name + rtnl.in(), m);
+    }
+
+    /** Equivalent to: {@code ip link set dev NAME up}. */
+    public void setUp(IfName name) {
+        sendTo(name, "set " + name + " up" + rtnl.in(), byName(name, Nl.IFF_UP, Nl.IFF_UP));
+    }
+
+    /** Equivalent to: {@code ip link set dev NAME down}. */
+    public void setDown(IfName name) {
+        sendTo(name, "set " + name + " down" + rtnl.in(), byName(name, 0, Nl.IFF_UP));
+    }
+
+    /** Equivalent to: {@code ip link set dev NAME master BRIDGE} ({@code brctl addif BRIDGE NAME}). */
+    public void setMaster(IfName name, IfName bridge) {
+        int master = require(bridge).index();
+        MessageWriter m = byName(name, 0, 0);
+        m.attrU32(Nl.IFLA_MASTER, master);
+        sendTo(name, "attach " + name + " to " + bridge + rtnl.in(), m);
+    }
+
+    /** Equivalent to: {@code ip link set dev NAME nomaster} ({@code brctl delif}). */
+    public void setNoMaster(IfName name) {
+        MessageWriter m = byName(name, 0, 0);
+        m.attrU32(Nl.IFLA_MASTER, 0);
+        sendTo(name, "detach " + name + " from its bridge" + rtnl.in(), m);
+    }
+
+    /** Equivalent to: {@code ip link set dev NAME name NEW}. The kernel refuses while the link is up. */
+    public void rename(IfName name, IfName newName) {
+        int index = require(name).index();
+        MessageWriter m = new MessageWriter(Nl.RTM_NEWLINK, Nl.F_REQUEST | Nl.F_ACK).ifinfo(Nl.AF_UNSPEC, index, 0, 0);
+        m.attrString(Nl.IFLA_IFNAME, newName.name());
+        send("rename " + name + " to " + newName + rtnl.in(), m);
+    }
+
+    /** Equivalent to: {@code ip link set dev NAME address MAC}. */
+    public void setMac(IfName name, Mac mac) {
+        MessageWriter m = byName(name, 0, 0);
+        m.attr(Nl.IFLA_ADDRESS, mac.bytes());
+        sendTo(name, "set the MAC address of " + name + " to " + mac + rtnl.in(), m);
+    }
+
+    /** Equivalent to: {@code ip link set dev NAME mtu N}. */
+    public void setMtu(IfName name, int mtu) {
+        MessageWriter m = byName(name, 0, 0);
+        m.attrU32(Nl.IFLA_MTU, mtu);
+        sendTo(name, "set the MTU of " + name + " to " + mtu + rtnl.in(), m);
+    }
+
+    /** Equivalent to: {@code ip link set dev NAME netns NS}. */
+    public void moveTo(IfName name, NetNs ns) {
+        MessageWriter m = byName(name, 0, 0);
+        m.attrU32(Nl.IFLA_NET_NS_FD, ns.fd());
+        sendTo(name, "move " + name + " into namespace " + ns.label() + rtnl.in(), m);
+    }
+
+    /** Equivalent to: {@code ip link set dev NAME netns PID}. */
+    public void moveToPid(IfName name, long pid) {
+        MessageWriter m = byName(name, 0, 0);
+        m.attrU32(Nl.IFLA_NET_NS_PID, (int) pid);
+        sendTo(name, "move " + name + " into the namespace of pid " + pid + rtnl.in(), m);
+    }
+
+    /** Equivalent to: {@code ip link set dev BRIDGE type bridge stp_state 0|1} ({@code brctl stp}). */
+    public void setStp(IfName bridge, boolean on) {
+        MessageWriter m = byName(bridge, 0, 0);
+        int info = m.begin(Nl.IFLA_LINKINFO);
+        m.attrString(Nl.IFLA_INFO_KIND, "bridge");
+        int data = m.begin(Nl.IFLA_INFO_DATA);
+        m.attrU32(Nl.IFLA_BR_STP_STATE, on ? 1 : 0);
+        m.end(data).end(info);
+        sendTo(bridge, "set STP " + (on ? "on" : "off") + " on " + bridge + rtnl.in(), m);
+    }
+
+    /** Equivalent to: {@code ip link show}. */
+    public List<Link> list() {
+        MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST | Nl.F_DUMP).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
+        List<Link> out = new ArrayList<>();
+        for (Message msg : rtnl.socket().dump("list links" + rtnl.in(), m)) {
+            if (msg.type() == Nl.RTM_NEWLINK) {
+                out.add(decode(msg));
+            }
+        }
+        return out;
+    }
+
+    /** Equivalent to: {@code ip link show dev NAME}; empty when there is no such link. */
+    public Optional<Link> get(IfName name) {
+        MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
+        m.attrString(Nl.IFLA_IFNAME, name.name());
+        try {
+            List<Message> answer = rtnl.socket().query(new Request("look up link " + name + rtnl.in(), m));
+            return answer.isEmpty() ? Optional.empty() : Optional.of(decode(answer.get(0)));
+        } catch (KernelException e) {
+            if (e.errno() == ENODEV) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The link, or an error that says it does not exist. */
+    public Link require(IfName name) {
+        return get(name).orElseThrow(() -> missing(name));
+    }
+
+    public Optional<Link> byIndex(int index) {
+        for (Link l : list()) {
+            if (l.index() == index) {
+                return Optional.of(l);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Builds a request with several link changes at once and sends them in one datagram;
+     * used where many links change together (benchmarks, bulk plans).
+     */
+    public List<KernelException> sendAll(List<Request> requests) {
+        return rtnl.socket().executeAll(requests);
+    }
+
+    private KernelException missing(IfName name) {
+        return new KernelException("link " + name + " does not exist" + (rtnl.in().isEmpty() ? "" : rtnl.in()), ENODEV);
+    }
+
+    private MessageWriter create(IfName name) {
+        MessageWriter m = new MessageWriter(Nl.RTM_NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL)
+                .ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
+        m.attrString(Nl.IFLA_IFNAME, name.name());
+        return m;
+    }
+
+    /** A change addressed by name (ifi_index 0 + IFLA_IFNAME), which spares a look-up. */
+    private MessageWriter byName(IfName name, int flags, int change) {
+        MessageWriter m = new MessageWriter(Nl.RTM_NEWLINK, Nl.F_REQUEST | Nl.F_ACK).ifinfo(Nl.AF_UNSPEC, 0, flags, change);
+        m.attrString(Nl.IFLA_IFNAME, name.name());
+        return m;
+    }
+
+    private void send(String what, MessageWriter m) {
+        rtnl.socket().execute(new Request(what, m));
+    }
+
+    /** Like send, but "No such device" becomes "link NAME does not exist". */
+    private void sendTo(IfName name, String what, MessageWriter m) {
+        try {
+            send(what, m);
+        } catch (KernelException e) {
+            if (e.errno() == ENODEV) {
+                throw new KernelException("cannot " + what + ": link " + name + " does not exist" + rtnl.in(), ENODEV);
+            }
+            throw e;
+        }
+    }
+
+    static Link decode(Message msg) {
+        int index = msg.i32(4);
+        int flags = msg.i32(8);
+        Attributes a = msg.attributes(IFINFO);
+        Attributes info = a.nested(Nl.IFLA_LINKINFO);
+        String kind = info.string(Nl.IFLA_INFO_KIND);
+        byte[] mac = a.bytes(Nl.IFLA_ADDRESS);
+        boolean veth = "veth".equals(kind);
+        return new Link(index, a.string(Nl.IFLA_IFNAME), kind == null ? "" : kind,
+                a.u32(Nl.IFLA_MASTER, 0), (flags & Nl.IFF_UP) != 0,
+                Link.operState(a.u8(Nl.IFLA_OPERSTATE, 0)),
+                mac != null && mac.length == 6 ? Mac.of(mac) : null,
+                a.u32(Nl.IFLA_MTU, 0),
+                veth ? a.u32(Nl.IFLA_LINK, 0) : 0,
+                a.u32(Nl.IFLA_LINK_NETNSID, -1));
+    }
+}

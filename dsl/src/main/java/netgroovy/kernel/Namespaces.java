@@ -1,0 +1,204 @@
+package netgroovy.kernel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * Named network namespaces the way iproute2 keeps them: a file in /run/netns bind-mounted
+ * on a namespace's nsfs file, so {@code ip netns list} and {@code ip netns exec} see ours and
+ * we see theirs. Also the one way into a namespace: a fresh thread that calls setns, does
+ * the work, and ends (setns changes only the calling thread, so nothing else is affected).
+ */
+public final class Namespaces {
+    private static final long MS_REC = 16384, MS_SHARED = 1 << 20;
+    private static final int EINVAL = 22, EEXIST = 17, ENOENT = 2;
+
+    private Namespaces() {
+    }
+
+    static void checkName(String name) {
+        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")
+                || name.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw new KernelException("'" + name + "' is not a valid namespace name (no '/', no spaces)");
+        }
+        if (name.length() > 200) {
+            throw new KernelException("namespace name '" + name.substring(0, 20) + "...' is too long");
+        }
+    }
+
+    /** Creates a named namespace. Equivalent to: {@code ip netns add NAME}. */
+    public static void create(String name) {
+        checkName(name);
+        prepareRunNetns();
+        String path = NetNs.RUN_NETNS.resolve(name).toString();
+        LibC libc = LibC.get();
+        int fd = libc.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
+        if (fd < 0) {
+            int errno = LibC.errno();
+            if (errno == EEXIST) {
+                throw new KernelException("network namespace '" + name + "' already exists", errno);
+            }
+            throw KernelException.of("cannot create " + path, errno);
+        }
+        libc.close(fd);
+        try {
+            onFreshThread(() -> {
+                if (libc.unshare(LibC.CLONE_NEWNET) < 0) {
+                    throw KernelException.of("cannot create network namespace '" + name + "'", LibC.errno());
+                }
+                if (libc.mount("/proc/thread-self/ns/net", path, "none", LibC.MS_BIND, null) < 0) {
+                    throw KernelException.of("cannot bind network namespace '" + name + "' to " + path, LibC.errno());
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            libc.unlink(path);
+            throw e;
+        }
+    }
+
+    /**
+     * Gives a process's namespace a name, so that it can be used like any named one.
+     * Equivalent to the seeds' {@code ln -s /proc/PID/ns/net /var/run/netns/NAME}, but a
+     * bind mount, which cannot dangle once the process is gone.
+     */
+    public static void attachPid(long pid, String name) {
+        checkName(name);
+        try (NetNs ns = NetNs.ofPid(pid)) {
+            prepareRunNetns();
+            String path = NetNs.RUN_NETNS.resolve(name).toString();
+            LibC libc = LibC.get();
+            int fd = libc.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
+            if (fd < 0) {
+                int errno = LibC.errno();
+                throw errno == EEXIST
+                        ? new KernelException("network namespace '" + name + "' already exists", errno)
+                        : KernelException.of("cannot create " + path, errno);
+            }
+            libc.close(fd);
+            if (libc.mount(ns.path(), path, "none", LibC.MS_BIND, null) < 0) {
+                int errno = LibC.errno();
+                libc.unlink(path);
+                throw KernelException.of("cannot bind the namespace of pid " + pid + " to " + path, errno);
+            }
+        }
+    }
+
+    /**
+     * Removes a named namespace. Equivalent to: {@code ip netns delete NAME}. The kernel
+     * destroys the namespace, and with it its veth ends (so their peers vanish too), once
+     * nothing holds it open any more.
+     */
+    public static void delete(String name) {
+        checkName(name);
+        String path = NetNs.RUN_NETNS.resolve(name).toString();
+        LibC libc = LibC.get();
+        if (!Files.exists(Path.of(path))) {
+            throw new KernelException("network namespace '" + name + "' does not exist (see: ip netns list)", ENOENT);
+        }
+        if (libc.umount2(path, LibC.MNT_DETACH) < 0 && LibC.errno() != EINVAL) {
+            throw KernelException.of("cannot unmount " + path, LibC.errno());
+        }
+        if (libc.unlink(path) < 0) {
+            throw KernelException.of("cannot remove " + path, LibC.errno());
+        }
+    }
+
+    public static boolean exists(String name) {
+        checkName(name);
+        return Files.exists(NetNs.RUN_NETNS.resolve(name));
+    }
+
+    /** Names in /run/netns, sorted. Equivalent to: {@code ip netns list}. */
+    public static List<String> list() {
+        if (!Files.isDirectory(NetNs.RUN_NETNS)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(NetNs.RUN_NETNS)) {
+            List<String> names = new ArrayList<>();
+            files.forEach(p -> names.add(p.getFileName().toString()));
+            names.sort(null);
+            return names;
+        } catch (IOException e) {
+            throw new KernelException("cannot list " + NetNs.RUN_NETNS + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs {@code work} on a thread that has entered {@code ns}, and returns its result. */
+    public static <T> T inside(NetNs ns, Callable<T> work) {
+        return onFreshThread(() -> {
+            if (LibC.get().setns(ns.fd(), LibC.CLONE_NEWNET) < 0) {
+                throw KernelException.of("cannot enter network namespace " + ns.label(), LibC.errno());
+            }
+            return work.call();
+        });
+    }
+
+    /**
+     * Runs work on a new platform thread and waits for it. The thread's namespace changes die
+     * with it, so no pooled thread is ever left in the wrong namespace.
+     */
+    static <T> T onFreshThread(Callable<T> work) {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.set(work.call());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "netgroovy-ns");
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                // The namespace work is short and must not be abandoned half-way; finish, then re-flag.
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable e = failure.get();
+        if (e instanceof RuntimeException re) {
+            throw re;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        if (e != null) {
+            throw new KernelException(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        return result.get();
+    }
+
+    /** Makes /run/netns exist and be a shared mount point, as {@code ip netns add} does. */
+    private static void prepareRunNetns() {
+        String dir = NetNs.RUN_NETNS.toString();
+        try {
+            Files.createDirectories(NetNs.RUN_NETNS);
+        } catch (IOException e) {
+            throw new KernelException("cannot create " + dir + ": " + e.getMessage());
+        }
+        LibC libc = LibC.get();
+        if (libc.mount("", dir, "none", MS_SHARED | MS_REC, null) == 0) {
+            return;
+        }
+        if (LibC.errno() == EINVAL) {
+            // Not a mount point yet: bind it onto itself first, then share it.
+            if (libc.mount(dir, dir, "none", LibC.MS_BIND | MS_REC, null) < 0
+                    || libc.mount("", dir, "none", MS_SHARED | MS_REC, null) < 0) {
+                throw KernelException.of("cannot make " + dir + " a shared mount point", LibC.errno());
+            }
+        }
+    }
+}

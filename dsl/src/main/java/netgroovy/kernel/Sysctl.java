@@ -1,0 +1,74 @@
+package netgroovy.kernel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Kernel parameters under /proc/sys. The net.* ones belong to a network namespace: a file
+ * opened by a thread inside a namespace shows that namespace's value, so reads and writes go
+ * through {@link Namespaces#inside}.
+ */
+public final class Sysctl {
+    private Sysctl() {
+    }
+
+    /** Equivalent to: {@code sysctl -n KEY} (in {@code ns}; null means the host). */
+    public static String read(NetNs ns, String key) {
+        Path p = path(key);
+        return in(ns, () -> {
+            try {
+                return Files.readString(p).trim();
+            } catch (NoSuchFileException e) {
+                throw new KernelException("sysctl " + key + " does not exist" + where(ns));
+            } catch (IOException e) {
+                throw new KernelException("cannot read sysctl " + key + where(ns) + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /** Equivalent to: {@code sysctl -w KEY=VALUE}. */
+    public static void write(NetNs ns, String key, String value) {
+        Path p = path(key);
+        in(ns, () -> {
+            try {
+                Files.writeString(p, value);
+                return null;
+            } catch (NoSuchFileException e) {
+                throw new KernelException("sysctl " + key + " does not exist" + where(ns));
+            } catch (IOException e) {
+                throw new KernelException("cannot set sysctl " + key + "=" + value + where(ns) + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * "net.ipv4.ip_forward" and "net/ipv4/ip_forward" both name /proc/sys/net/ipv4/ip_forward.
+     * With slashes, dots stay literal, so an interface such as eth0.100 can be named.
+     */
+    static Path path(String key) {
+        if (key == null || key.isBlank() || key.contains("..") || key.startsWith("/") || key.contains(" ")) {
+            throw new KernelException("'" + key + "' is not a sysctl key (like net.ipv4.ip_forward)");
+        }
+        String rel = key.contains("/") ? key : key.replace('.', '/');
+        return Path.of("/proc/sys").resolve(rel);
+    }
+
+    private static String where(NetNs ns) {
+        return ns == null ? "" : " in " + ns.label();
+    }
+
+    private static <T> T in(NetNs ns, java.util.concurrent.Callable<T> work) {
+        if (ns == null) {
+            try {
+                return work.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new KernelException(e.getMessage());
+            }
+        }
+        return Namespaces.inside(ns, work);
+    }
+}

@@ -1,0 +1,165 @@
+package netgroovy.kernel.netlink;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import netgroovy.kernel.KernelException;
+import netgroovy.kernel.LibC;
+
+/**
+ * An rtnetlink socket (AF_NETLINK, NETLINK_ROUTE). The socket belongs to the network
+ * namespace of the thread that opened it, for its whole life: open it inside a namespace
+ * to talk to that namespace. Not thread-safe; callers hold one per namespace and thread.
+ */
+public final class NetlinkSocket implements AutoCloseable {
+    private static final int NETLINK_ROUTE = 0;
+    private static final int EINTR = 4;
+    private final LibC libc = LibC.get();
+    private final int fd;
+    private final byte[] buffer = new byte[1 << 20];
+    private int seq = (int) (System.nanoTime() & 0x3fffffff);
+
+    public NetlinkSocket() {
+        fd = libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, NETLINK_ROUTE);
+        if (fd < 0) {
+            throw KernelException.of("cannot open a netlink socket", LibC.errno());
+        }
+        // Extended acks: the kernel then says *why* it refused ("Unknown device type", ...).
+        libc.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, new int[] {1}, 4);
+        libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, new int[] {1 << 20}, 4);
+        byte[] addr = new byte[12];
+        addr[0] = (byte) LibC.AF_NETLINK;
+        if (libc.bind(fd, addr, addr.length) < 0) {
+            int errno = LibC.errno();
+            libc.close(fd);
+            throw KernelException.of("cannot bind a netlink socket", errno);
+        }
+    }
+
+    /** Sends one request with NLM_F_ACK and waits for its acknowledgement. */
+    public void execute(Request request) {
+        List<KernelException> errors = executeAll(List.of(request));
+        if (errors.get(0) != null) {
+            throw errors.get(0);
+        }
+    }
+
+    /**
+     * Sends all requests in one datagram (one system call) and collects every
+     * acknowledgement. Returns, in order, null for each request that succeeded or the
+     * error the kernel gave it. The kernel handles each request on its own: a failed one
+     * does not stop those after it.
+     */
+    public List<KernelException> executeAll(List<Request> requests) {
+        int first = seq + 1;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Request r : requests) {
+            byte[] m = r.message().finish(++seq);
+            out.write(m, 0, m.length);
+        }
+        send(out.toByteArray());
+        List<KernelException> results = new ArrayList<>(requests.size());
+        boolean[] done = new boolean[requests.size()];
+        for (int i = 0; i < requests.size(); i++) {
+            results.add(null);
+        }
+        int remaining = requests.size();
+        while (remaining > 0) {
+            for (Message m : receive()) {
+                int i = m.seq() - first;
+                if (i < 0 || i >= requests.size() || done[i] || m.type() != Nl.NLMSG_ERROR) {
+                    continue;
+                }
+                int err = -m.i32(0);
+                if (err != 0) {
+                    results.set(i, KernelException.of("cannot " + requests.get(i).what(), err, extAckMessage(m)));
+                }
+                done[i] = true;
+                remaining--;
+            }
+        }
+        return results;
+    }
+
+    /** Sends a request and returns the messages of its answer (for RTM_GETROUTE and the like). */
+    public List<Message> query(Request request) {
+        int mySeq = ++seq;
+        send(request.message().finish(mySeq));
+        List<Message> answer = new ArrayList<>();
+        while (true) {
+            for (Message m : receive()) {
+                if (m.seq() != mySeq) {
+                    continue;
+                }
+                if (m.type() == Nl.NLMSG_ERROR) {
+                    int err = -m.i32(0);
+                    if (err != 0) {
+                        throw KernelException.of("cannot " + request.what(), err, extAckMessage(m));
+                    }
+                    return answer;
+                }
+                if (m.type() == Nl.NLMSG_DONE) {
+                    return answer;
+                }
+                answer.add(m);
+                if ((m.flags() & Nl.F_MULTI) == 0) {
+                    return answer;
+                }
+            }
+        }
+    }
+
+    /** A dump (NLM_F_DUMP): all objects of a kind, e.g. every link. */
+    public List<Message> dump(String what, MessageWriter request) {
+        return query(new Request(what, request));
+    }
+
+    private void send(byte[] data) {
+        byte[] kernel = new byte[12];
+        kernel[0] = (byte) LibC.AF_NETLINK;
+        while (true) {
+            long n = libc.sendto(fd, data, data.length, 0, kernel, kernel.length);
+            if (n >= 0) {
+                return;
+            }
+            int errno = LibC.errno();
+            if (errno != EINTR) {
+                throw KernelException.of("cannot send to netlink", errno);
+            }
+        }
+    }
+
+    private List<Message> receive() {
+        while (true) {
+            long n = libc.recv(fd, buffer, buffer.length, 0);
+            if (n >= 0) {
+                return Message.split(buffer, (int) n);
+            }
+            int errno = LibC.errno();
+            if (errno != EINTR) {
+                throw KernelException.of("cannot receive from netlink", errno);
+            }
+        }
+    }
+
+    /** The kernel's own words for a refusal (NLMSGERR_ATTR_MSG), when it sent some. */
+    private static String extAckMessage(Message error) {
+        if ((error.flags() & Nl.F_ACK_TLVS) == 0) {
+            return null;
+        }
+        ByteBuffer p = error.payload();
+        int echoed = (error.flags() & Nl.F_CAPPED) != 0 ? Nl.HEADER : p.getInt(4);
+        int from = 4 + Nl.align(echoed);
+        if (from >= p.limit()) {
+            return null;
+        }
+        return Attributes.parse(p.duplicate().order(ByteOrder.nativeOrder()), from, p.limit())
+                .string(Nl.NLMSGERR_ATTR_MSG);
+    }
+
+    @Override
+    public void close() {
+        libc.close(fd);
+    }
+}

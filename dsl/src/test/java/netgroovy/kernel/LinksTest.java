@@ -1,0 +1,152 @@
+package netgroovy.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import netgroovy.testing.Ip;
+import netgroovy.testing.Sandboxed;
+import netgroovy.testing.Sh;
+import netgroovy.value.IfName;
+import netgroovy.value.InvalidValueException;
+import netgroovy.value.Mac;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(Sandboxed.class)
+class LinksTest {
+    private Rtnl host;
+
+    @BeforeEach
+    void open() {
+        host = Rtnl.host();
+    }
+
+    @AfterEach
+    void close() {
+        host.close();
+    }
+
+    private static IfName n(String s) {
+        return IfName.of(s);
+    }
+
+    @Test
+    void bridgeUpDownMtuMacStp() {
+        host.links().addBridge(n("br0"));
+        host.links().setMtu(n("br0"), 1400);
+        host.links().setMac(n("br0"), Mac.parse("02:00:00:00:00:01"));
+        host.links().setUp(n("br0"));
+        host.links().setStp(n("br0"), true);
+        Map<String, Object> l = Ip.json(null, "-d", "link", "show", "br0").get(0);
+        assertEquals(1400, l.get("mtu"));
+        assertEquals("02:00:00:00:00:01", l.get("address"));
+        assertTrue(((List<?>) l.get("flags")).contains("UP"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> info = (Map<String, Object>) ((Map<String, Object>) l.get("linkinfo")).get("info_data");
+        assertEquals(1, info.get("stp_state"));
+        host.links().setDown(n("br0"));
+        assertFalse(((List<?>) Ip.link(null, "br0").get().get("flags")).contains("UP"));
+        Link ours = host.links().require(n("br0"));
+        assertEquals("bridge", ours.kind());
+        assertEquals(1400, ours.mtu());
+        assertEquals(Mac.parse("02:00:00:00:00:01"), ours.mac());
+        host.links().delete(n("br0"));
+        assertTrue(Ip.link(null, "br0").isEmpty());
+    }
+
+    @Test
+    void vethMasterRenameAndList() {
+        host.links().addBridge(n("br0"));
+        host.links().addVeth(n("A"), n("B"), null);
+        host.links().setMaster(n("A"), n("br0"));
+        assertEquals("br0", Ip.link(null, "A").get().get("master"));
+        assertTrue(Sh.ok("bridge", "-j", "link").contains("\"ifname\":\"A\""));
+        host.links().rename(n("B"), n("eth9"));
+        assertTrue(Ip.link(null, "eth9").isPresent());
+        Link a = host.links().require(n("A"));
+        Link peer = host.links().require(n("eth9"));
+        Link br = host.links().require(n("br0"));
+        assertEquals("veth", a.kind());
+        assertEquals(br.index(), a.master());
+        assertEquals(peer.index(), a.peerIndex(), "a veth knows its peer's index");
+        assertEquals(-1, a.peerNsId());
+        host.links().setNoMaster(n("A"));
+        assertFalse(Ip.link(null, "A").get().containsKey("master"));
+        host.links().delete(n("A"));
+        assertTrue(Ip.link(null, "eth9").isEmpty(), "deleting one end of a veth deletes both");
+    }
+
+    @Test
+    void vethPeerBornInAnotherNamespaceOrMovedThere() {
+        Namespaces.create("c1");
+        Namespaces.create("c2");
+        try (NetNs c1 = NetNs.named("c1"); NetNs c2 = NetNs.named("c2")) {
+            host.links().addVeth(n("v1"), n("eth0"), c1);
+            assertTrue(Ip.link("c1", "eth0").isPresent());
+            Link v1 = host.links().require(n("v1"));
+            assertNotEquals(-1, v1.peerNsId());
+            assertEquals(host.nsIdOf(c1), v1.peerNsId(), "the peer's namespace id is c1's");
+            host.links().addVeth(n("v2"), n("x2"), null);
+            host.links().moveTo(n("x2"), c2);
+            assertTrue(Ip.link("c2", "x2").isPresent());
+            assertTrue(Ip.link(null, "x2").isEmpty());
+            try (Rtnl in = Rtnl.at(c1)) {
+                Link eth0 = in.links().require(n("eth0"));
+                assertEquals(v1.index(), eth0.peerIndex());
+            }
+        }
+    }
+
+    @Test
+    void moveIntoTheNamespaceOfAPid() throws Exception {
+        Namespaces.create("c1");
+        Process sleeper;
+        try (NetNs c1 = NetNs.named("c1")) {
+            sleeper = Exec.start(c1, List.of("sleep", "60"));
+        }
+        try {
+            host.links().addVeth(n("v0"), n("v0peer"), null);
+            host.links().moveToPid(n("v0peer"), sleeper.pid());
+            assertTrue(Ip.link("c1", "v0peer").isPresent());
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void dummyLinksWhereTheKernelHasThem() {
+        try {
+            host.links().addDummy(n("d0"));
+        } catch (KernelException e) {
+            // Some kernels (this CI's among them) are built without the dummy driver.
+            assertEquals("cannot create dummy link d0: Unknown device type (ENOTSUP)", e.getMessage());
+            org.junit.jupiter.api.Assumptions.abort("no dummy driver in this kernel");
+        }
+        assertEquals("dummy", ((Map<?, ?>) Ip.json(null, "-d", "link", "show", "d0").get(0).get("linkinfo")).get("info_kind"));
+    }
+
+    @Test
+    void badInputGivesClearMessagesAndLeavesNothing() {
+        var tooLong = assertThrows(InvalidValueException.class, () -> host.links().addBridge(n("abcdefghijklmnop")));
+        assertTrue(tooLong.getMessage().contains("16 bytes long"));
+        host.links().addBridge(n("br0"));
+        var exists = assertThrows(KernelException.class, () -> host.links().addBridge(n("br0")));
+        assertEquals("cannot create bridge br0: File exists (EEXIST)", exists.getMessage());
+        var veth = assertThrows(KernelException.class, () -> host.links().addVeth(n("A"), n("br0"), null));
+        assertTrue(veth.getMessage().startsWith("cannot create veth pair A/br0: "), veth.getMessage());
+        assertTrue(Ip.link(null, "A").isEmpty(), "a refused veth leaves no half");
+        var missing = assertThrows(KernelException.class, () -> host.links().setUp(n("nope")));
+        assertEquals("cannot set nope up: link nope does not exist", missing.getMessage());
+        var master = assertThrows(KernelException.class, () -> host.links().setMaster(n("br0"), n("nobridge")));
+        assertEquals("link nobridge does not exist", master.getMessage());
+        assertThrows(KernelException.class, () -> host.links().moveToPid(n("br0"), 999_999_999L));
+        assertEquals(List.of("lo", "br0"), Ip.linkNames(null));
+    }
+}

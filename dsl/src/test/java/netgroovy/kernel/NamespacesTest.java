@@ -1,0 +1,119 @@
+package netgroovy.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import netgroovy.testing.Ip;
+import netgroovy.testing.Sandboxed;
+import netgroovy.testing.Sh;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(Sandboxed.class)
+class NamespacesTest {
+
+    @Test
+    void namedNamespacesAreSeenByIproute2() {
+        Namespaces.create("c1");
+        assertEquals(List.of("c1"), Ip.netnsList());
+        assertTrue(Namespaces.exists("c1"));
+        // iproute2 can enter ours: inside there is only a loopback, and it is down
+        assertEquals(List.of("lo"), Ip.linkNames("c1"));
+        Namespaces.delete("c1");
+        assertEquals(List.of(), Ip.netnsList());
+        assertFalse(Namespaces.exists("c1"));
+    }
+
+    @Test
+    void weSeeNamespacesIproute2Made() {
+        Sh.ok("ip", "netns", "add", "made-by-ip");
+        assertEquals(List.of("made-by-ip"), Namespaces.list());
+        try (NetNs ns = NetNs.named("made-by-ip"); Rtnl in = Rtnl.at(ns)) {
+            assertEquals(List.of("lo"), in.links().list().stream().map(Link::name).toList());
+        }
+    }
+
+    @Test
+    void workInsideANamespaceHappensThereOnly() {
+        Namespaces.create("c1");
+        try (NetNs ns = NetNs.named("c1"); Rtnl in = Rtnl.at(ns)) {
+            in.links().addVeth(netgroovy.value.IfName.of("d0"), netgroovy.value.IfName.of("d1"), null);
+        }
+        assertTrue(Ip.link("c1", "d0").isPresent());
+        assertTrue(Ip.link(null, "d0").isEmpty(), "the dummy must not appear in the host namespace");
+    }
+
+    @Test
+    void processesStartedInsideInheritTheNamespace() {
+        Namespaces.create("c1");
+        try (NetNs ns = NetNs.named("c1")) {
+            ExecResult r = Exec.run(ns, List.of("ip", "-o", "link", "show"), Duration.ofSeconds(10));
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals(1, r.stdout().lines().count(), "only lo is visible inside: " + r.stdout());
+            ExecResult fail = Exec.run(ns, List.of("sh", "-c", "echo oops >&2; exit 3"), Duration.ofSeconds(10));
+            assertEquals(3, fail.exitCode());
+            assertEquals("oops\n", fail.stderr());
+            ExecResult slow = Exec.run(ns, List.of("sleep", "30"), Duration.ofMillis(200));
+            assertTrue(slow.timedOut());
+        }
+    }
+
+    @Test
+    void aProcessNamespaceCanBeOpenedAndNamedByPid() throws Exception {
+        Namespaces.create("c1");
+        Process sleeper;
+        try (NetNs ns = NetNs.named("c1")) {
+            sleeper = Exec.start(ns, List.of("sleep", "60"));
+        }
+        try {
+            long pid = sleeper.pid();
+            // the seeds' "ln -s /proc/$pid/ns/net /var/run/netns/$pid", as a bind mount
+            Namespaces.attachPid(pid, String.valueOf(pid));
+            Sh.ok("ip", "netns", "exec", String.valueOf(pid), "ip", "link", "add", "seen", "type", "bridge");
+            assertTrue(Ip.link("c1", "seen").isPresent(), "the pid's namespace is c1's namespace");
+            try (NetNs byPid = NetNs.ofPid(pid); Rtnl in = Rtnl.at(byPid)) {
+                assertTrue(in.links().get(netgroovy.value.IfName.of("seen")).isPresent());
+            }
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void badInputIsRefusedClearly() {
+        Namespaces.create("c1");
+        var dup = assertThrows(KernelException.class, () -> Namespaces.create("c1"));
+        assertEquals("network namespace 'c1' already exists", dup.getMessage());
+        var missing = assertThrows(KernelException.class, () -> NetNs.named("nope"));
+        assertEquals("network namespace 'nope' does not exist (see: ip netns list)", missing.getMessage());
+        var del = assertThrows(KernelException.class, () -> Namespaces.delete("nope"));
+        assertTrue(del.getMessage().contains("'nope' does not exist"));
+        var pid = assertThrows(KernelException.class, () -> NetNs.ofPid(999_999_999L));
+        assertEquals("no process with pid 999999999 (nothing at /proc/999999999/ns/net)", pid.getMessage());
+        assertThrows(KernelException.class, () -> Namespaces.create("a/b"));
+        assertEquals(List.of("c1"), Ip.netnsList(), "failed attempts leave nothing behind");
+    }
+
+    @Test
+    void sysctlsBelongToTheNamespace() {
+        Namespaces.create("c1");
+        try (NetNs ns = NetNs.named("c1")) {
+            assertEquals("0", Sysctl.read(ns, "net.ipv4.ip_forward"));
+            Sysctl.write(ns, "net.ipv4.ip_forward", "1");
+            Sysctl.write(ns, "net/ipv6/conf/all/forwarding", "1");
+            Sysctl.write(ns, "net.ipv6.conf.default.accept_ra", "2");
+        }
+        assertEquals("net.ipv4.ip_forward = 1\n", Sh.in("c1", "sysctl", "net.ipv4.ip_forward").out());
+        assertEquals("1\n", Sh.in("c1", "sysctl", "-n", "net.ipv6.conf.all.forwarding").out());
+        assertEquals("2\n", Sh.in("c1", "sysctl", "-n", "net.ipv6.conf.default.accept_ra").out());
+        assertEquals("0", Sysctl.read(null, "net.ipv4.ip_forward"), "the host's value did not change");
+        try (NetNs ns = NetNs.named("c1")) {
+            var bad = assertThrows(KernelException.class, () -> Sysctl.read(ns, "net.ipv4.no_such_key"));
+            assertEquals("sysctl net.ipv4.no_such_key does not exist in c1", bad.getMessage());
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package netgroovy.testing;
+
+import netgroovy.kernel.Namespaces;
+import netgroovy.kernel.Rtnl;
+import netgroovy.value.IfName;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Gives each test a clean world and takes it away afterwards. It refuses to run at all
+ * outside the sandbox (the test JVM must have been started by sandbox/bin/java), so no
+ * test can ever touch the machine's own network. After each test it deletes every namespace
+ * and every link but lo that the test made, so the next test starts from nothing.
+ */
+public final class Sandboxed implements BeforeAllCallback, AfterEachCallback {
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (!"1".equals(System.getenv("NETGROOVY_SANDBOX"))) {
+            throw new IllegalStateException("kernel tests must run inside the sandbox (sandbox/bin/java); "
+                    + "refusing to touch this machine's own network");
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        for (String ns : Namespaces.list()) {
+            Namespaces.delete(ns);
+        }
+        try (Rtnl host = Rtnl.host()) {
+            for (var link : host.links().list()) {
+                if (!link.name().equals("lo")) {
+                    try {
+                        host.links().delete(IfName.of(link.name()));
+                    } catch (RuntimeException gone) {
+                        // its veth peer was deleted first, taking it along
+                    }
+                }
+            }
+        }
+    }
+}

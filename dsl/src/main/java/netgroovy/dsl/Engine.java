@@ -1,0 +1,155 @@
+package netgroovy.dsl;
+
+import groovy.lang.Binding;
+import groovy.lang.GroovyShell;
+import groovy.lang.MissingMethodException;
+import groovy.lang.MissingPropertyException;
+import groovy.lang.Script;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import netgroovy.kernel.KernelException;
+import netgroovy.plan.PlanException;
+import org.codehaus.groovy.control.CompilerConfiguration;
+import org.codehaus.groovy.control.MultipleCompilationErrorsException;
+import org.codehaus.groovy.control.customizers.ImportCustomizer;
+import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
+
+/**
+ * Runs netgroovy source (a script file, a REPL entry, a recipe) in one session and binding.
+ * Every failure a user can cause comes out as a {@link DslException} with the script line.
+ */
+public final class Engine {
+    private static final String ENGINE = "__netgroovy_engine";
+    private final Session session;
+    private final Binding binding;
+    private final GroovyShell shell;
+
+    public Engine(Session session) {
+        this(session, new Binding());
+    }
+
+    public Engine(Session session, Binding binding) {
+        this.session = session;
+        this.binding = binding;
+        binding.setVariable(NetgroovyScript.SESSION, session);
+        binding.setVariable(ENGINE, this);
+        CompilerConfiguration config = new CompilerConfiguration();
+        config.setScriptBaseClass(NetgroovyScript.class.getName());
+        config.addCompilationCustomizers(new ImportCustomizer().addStarImports("netgroovy.dsl"), new StatementMarker());
+        this.shell = new GroovyShell(Engine.class.getClassLoader(), binding, config);
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public Binding binding() {
+        return binding;
+    }
+
+    /** Runs source text named {@code name} (used in error messages); returns its value. */
+    public Object run(String text, String name) {
+        session.setScript(name);
+        Script script;
+        try {
+            script = shell.parse(text, scriptClassName(name));
+        } catch (MultipleCompilationErrorsException e) {
+            throw compileError(e, name);
+        }
+        return runParsed(script, name);
+    }
+
+    /** The REPL's check: would this text compile, or is it unfinished (an open brace, a dangling operator)? */
+    public boolean compiles(String text) {
+        try {
+            shell.parse(text, "Check");
+            return true;
+        } catch (MultipleCompilationErrorsException e) {
+            return false;
+        }
+    }
+
+    static void evaluateInto(NetgroovyScript current, String text, String name) {
+        Engine engine = (Engine) current.getBinding().getVariable(ENGINE);
+        String savedName = engine.session.scriptName();
+        int savedLine = engine.session.line();
+        try {
+            engine.run(text, name);
+        } finally {
+            engine.session.setScript(savedName);
+            engine.session.statement(savedLine);
+        }
+    }
+
+    private Object runParsed(Script script, String name) {
+        try {
+            Object result = script.run();
+            session.flush();
+            return result;
+        } catch (DslException e) {
+            throw e;
+        } catch (MissingMethodException e) {
+            throw unknownWord(e.getMethod(), e.getArguments(), name, lineOf(e, name), e);
+        } catch (MissingPropertyException e) {
+            String word = e.getProperty();
+            String close = Words.closest(word);
+            throw new DslException(name, lineOf(e, name), "unknown word '" + word + "'",
+                    close != null ? "did you mean '" + close + "'?" : ":help lists the words", e);
+        } catch (netgroovy.value.InvalidValueException | KernelException | PlanException e) {
+            throw new DslException(name, lineOf(e, name), e.getMessage(), null, e);
+        } catch (AssertionError e) {
+            throw new DslException(name, lineOf(e, name), "assertion failed: " + e.getMessage().strip(), null, e);
+        } catch (RuntimeException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new DslException(name, lineOf(e, name), m, null, e);
+        } finally {
+            // A statement that failed part-way leaves nothing planned for the next one.
+            session.discardPending();
+        }
+    }
+
+    private DslException unknownWord(String method, Object[] args, String name, int line, Throwable cause) {
+        if (Words.all().contains(method)) {
+            String types = Arrays.stream(args == null ? new Object[0] : args)
+                    .map(a -> a == null ? "null" : a.getClass().getSimpleName()).collect(Collectors.joining(", "));
+            return new DslException(name, line, "wrong arguments for '" + method + "': (" + types + ")",
+                    ":help " + method + " shows how it is used", cause);
+        }
+        String close = Words.closest(method);
+        return new DslException(name, line, "unknown word '" + method + "'",
+                close != null ? "did you mean '" + close + "'?" : ":help lists the words", cause);
+    }
+
+    private int lineOf(Throwable e, String name) {
+        String file = scriptClassName(name);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (StackTraceElement s : t.getStackTrace()) {
+                if (s.getLineNumber() > 0 && (name.equals(s.getFileName()) || file.equals(s.getFileName())
+                        || (s.getClassName() != null && s.getClassName().startsWith(file)))) {
+                    return s.getLineNumber();
+                }
+            }
+        }
+        return session.line();
+    }
+
+    private static DslException compileError(MultipleCompilationErrorsException e, String name) {
+        var errors = e.getErrorCollector().getErrors();
+        if (!errors.isEmpty() && errors.get(0) instanceof SyntaxErrorMessage s) {
+            var cause = s.getCause();
+            String msg = cause.getOriginalMessage();
+            return new DslException(name, cause.getLine(), "syntax error: " + msg.lines().findFirst().orElse(msg).strip(), null, e);
+        }
+        return new DslException(name, 0, e.getMessage().lines().skip(1).findFirst().orElse(e.getMessage()).strip(), null, e);
+    }
+
+    /** Groovy names the script class after the file; keep it a valid class name. */
+    private static String scriptClassName(String name) {
+        String base = name.replaceAll("^.*/", "").replaceAll("\\.netgroovy$", "").replaceAll("\\.groovy$", "");
+        String cls = base.replaceAll("[^A-Za-z0-9_$]", "_");
+        if (cls.isEmpty() || !Character.isJavaIdentifierStart(cls.charAt(0))) {
+            cls = "_" + cls;
+        }
+        return cls;
+    }
+}

@@ -1,0 +1,46 @@
+package netgroovy.dsl;
+
+import java.util.function.Supplier;
+import netgroovy.plan.Kernel;
+import netgroovy.plan.Op;
+
+/**
+ * An operation whose details the rest of the statement may still change: in
+ * {@code route 'default' via '10.0.0.1' dev 'eth0'} the route is planned at {@code route}
+ * but only complete after {@code dev}. It is built when the statement ends.
+ */
+final class Later implements Op {
+    private final Supplier<Op> make;
+    private Op op;
+
+    Later(Supplier<Op> make) {
+        this.make = make;
+    }
+
+    private Op op() {
+        if (op == null) {
+            op = make.get();
+        }
+        return op;
+    }
+
+    public String command() {
+        return op().command();
+    }
+
+    public State check(Kernel k) {
+        return op().check(k);
+    }
+
+    public void apply(Kernel k) {
+        op().apply(k);
+    }
+
+    public void undo(Kernel k) {
+        op().undo(k);
+    }
+
+    public String subject() {
+        return op().subject();
+    }
+}

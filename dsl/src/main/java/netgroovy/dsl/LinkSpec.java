@@ -1,0 +1,103 @@
+package netgroovy.dsl;
+
+import netgroovy.plan.LinkOps;
+import netgroovy.plan.Where;
+import netgroovy.value.IfName;
+import netgroovy.value.InvalidValueException;
+import netgroovy.value.Mac;
+
+/**
+ * {@code link 'A' master 'docker0' up}, {@code link 'B' into 'c1'},
+ * {@code link 'B' rename 'eth0' mac '12:34:56:78:9a:bc' up}: changes to one link. Each word
+ * returns the link as it is afterwards, so the chain goes on (after {@code rename}, under
+ * its new name; after {@code into}, in its new namespace).
+ */
+public final class LinkSpec {
+    private final Session session;
+    private final Where where;
+    private final IfName name;
+
+    LinkSpec(Session session, Where where, IfName name) {
+        this.session = session;
+        this.where = where;
+        this.name = name;
+    }
+
+    public IfName name() {
+        return name;
+    }
+
+    public LinkSpec master(Object bridge) {
+        session.add(new LinkOps.SetMaster(where, name, Names.ifName(bridge)));
+        return this;
+    }
+
+    public LinkSpec getNomaster() {
+        session.add(new LinkOps.SetNoMaster(where, name));
+        return this;
+    }
+
+    /** {@code link 'A' up}: a chain of odd length ends in a property, hence getUp(). */
+    public LinkSpec getUp() {
+        session.add(new LinkOps.SetUp(where, name, true));
+        return this;
+    }
+
+    public LinkSpec getDown() {
+        session.add(new LinkOps.SetUp(where, name, false));
+        return this;
+    }
+
+    public LinkSpec up() {
+        return getUp();
+    }
+
+    public LinkSpec down() {
+        return getDown();
+    }
+
+    /** Moves the link into a namespace (a name, a pid, or {@code netns(...)}); the chain continues there. */
+    public LinkSpec into(Object namespace) {
+        Where target = Names.where(namespace);
+        session.add(new LinkOps.MoveTo(where, name, target));
+        return new LinkSpec(session, target, name);
+    }
+
+    public LinkSpec rename(String newName) {
+        IfName n = IfName.of(newName);
+        session.add(new LinkOps.Rename(where, name, n));
+        return new LinkSpec(session, where, n);
+    }
+
+    public LinkSpec mac(String mac) {
+        session.add(new LinkOps.SetMac(where, name, Mac.parse(mac)));
+        return this;
+    }
+
+    public LinkSpec mtu(int mtu) {
+        if (mtu < 68 || mtu > 65535) {
+            throw new InvalidValueException("MTU " + mtu + " is out of range (68-65535)");
+        }
+        session.add(new LinkOps.SetMtu(where, name, mtu));
+        return this;
+    }
+
+    /** {@code link 'A' addr '10.0.0.1/24'}: an address on this link. */
+    public LinkSpec addr(String cidr) {
+        new AddrSpec(session, where, cidr).dev(name.name());
+        return this;
+    }
+
+    public void delete() {
+        session.add(new LinkOps.Delete(where, name));
+    }
+
+    public void getDelete() {
+        delete();
+    }
+
+    @Override
+    public String toString() {
+        return name + (where.isHost() ? "" : " in " + where.label());
+    }
+}

@@ -1,0 +1,314 @@
+package netgroovy.dsl;
+
+import groovy.lang.Closure;
+import groovy.lang.DelegatesTo;
+import groovy.lang.Script;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import netgroovy.kernel.Address;
+import netgroovy.kernel.Exec;
+import netgroovy.kernel.Sysctl;
+import netgroovy.plan.LinkOps;
+import netgroovy.plan.NamespaceOps;
+import netgroovy.plan.SysctlOp;
+import netgroovy.plan.Where;
+import netgroovy.render.Views;
+import netgroovy.value.IfName;
+import netgroovy.value.InvalidValueException;
+
+/**
+ * The vocabulary of a netgroovy script: every top-level word is a method or property here.
+ * Words add operations to the statement's plan (see {@link Session}); views, {@code ping}
+ * and {@code sh} look at the live system and return what they saw.
+ */
+public abstract class NetgroovyScript extends Script {
+    /** Binding variable under which the runner hands the session to each script. */
+    public static final String SESSION = "__netgroovy_session";
+
+    protected Session session() {
+        return (Session) getBinding().getVariable(SESSION);
+    }
+
+    /** Inserted before every statement by {@link StatementMarker}. */
+    public void __statement(int line) {
+        session().statement(line);
+    }
+
+    // ---- namespaces -------------------------------------------------------------------
+
+    /** {@code netns 'c1'}: a named namespace (made if missing, with lo up). {@code netns(pid)}: a process's. */
+    public NsRef netns(Object nameOrPid) {
+        Where w = Names.where(nameOrPid);
+        if (w.kind() == Where.Kind.NAMED && session().firstMention(w)) {
+            session().add(new NamespaceOps.Create(w.name()));
+            session().add(new LinkOps.SetUp(w, IfName.of("lo"), true));
+        } else if (w.kind() == Where.Kind.PID && session().live()) {
+            session().kernel().ns(w); // fails now, with a clear message, if there is no such process
+        }
+        return new NsRef(this, w);
+    }
+
+    /** {@code netns('c1') { ... }}: the statements of the block work inside the namespace. */
+    public Object netns(Object nameOrPid, @DelegatesTo(value = NetgroovyScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
+        NsRef ns = netns(nameOrPid);
+        return inside(ns.where(), body::call);
+    }
+
+    /** {@code delete netns('c1')}, {@code delete link('A')}. */
+    public void delete(Object what) {
+        if (what instanceof NsRef ns && ns.where().kind() == Where.Kind.NAMED) {
+            session().add(new NamespaceOps.Delete(ns.where().name()));
+        } else if (what instanceof LinkSpec l) {
+            l.delete();
+        } else if (what instanceof BridgeSpec b) {
+            session().add(new LinkOps.Delete(session().here(), b.name()));
+        } else {
+            throw new InvalidValueException("delete takes netns('NAME') or link('NAME'), not " + what);
+        }
+    }
+
+    <T> T inside(Where w, Supplier<T> body) {
+        return session().inside(w, body);
+    }
+
+    // ---- links ------------------------------------------------------------------------
+
+    /** {@code bridge 'bridge0' cidr '192.168.5.1/24'}: a bridge, up, with its address. */
+    public BridgeSpec bridge(String name) {
+        return new BridgeSpec(session(), session().here(), IfName.of(name));
+    }
+
+    /** {@code veth('A', 'B')}: a veth pair; continue with the words of {@code link} on A. */
+    public LinkSpec veth(String a, String b) {
+        IfName one = IfName.of(a);
+        IfName two = IfName.of(b);
+        if (one.equals(two)) {
+            throw new InvalidValueException("a veth pair needs two different names, not " + a + " twice");
+        }
+        session().add(new LinkOps.CreateVeth(session().here(), one, two, null));
+        return new LinkSpec(session(), session().here(), one);
+    }
+
+    /** {@code veth 'A', 'B', peerIn: 'c1'}: B is born inside c1. */
+    public LinkSpec veth(Map<String, Object> options, String a, String b) {
+        Object peer = options.get("peerIn");
+        for (String k : options.keySet()) {
+            if (!k.equals("peerIn")) {
+                throw new InvalidValueException("veth has no option '" + k + "' (it knows: peerIn)");
+            }
+        }
+        IfName one = IfName.of(a);
+        session().add(new LinkOps.CreateVeth(session().here(), one, IfName.of(b), peer == null ? null : Names.where(peer)));
+        return new LinkSpec(session(), session().here(), one);
+    }
+
+    /** {@code link 'A' master 'docker0' up}: changes to an existing link. */
+    public LinkSpec link(String name) {
+        return new LinkSpec(session(), session().here(), IfName.of(name));
+    }
+
+    // ---- addresses, routes, sysctl --------------------------------------------------------
+
+    /** {@code addr '172.17.42.99/16' dev 'eth0'}. */
+    public AddrSpec addr(String cidr) {
+        return new AddrSpec(session(), session().here(), cidr);
+    }
+
+    /** {@code route 'default' via '172.17.42.1'}; {@code route '10.1.1.2/32' dev 'A'}. */
+    public RouteSpec route(String destination) {
+        return new RouteSpec(session(), session().here(), destination, false);
+    }
+
+    /** {@code unroute 'default' via '172.17.42.1'}: removes a route. */
+    public RouteSpec unroute(String destination) {
+        return new RouteSpec(session(), session().here(), destination, true);
+    }
+
+    /** {@code sysctl 'net.ipv4.ip_forward', 1}. */
+    public void sysctl(String key, Object value) {
+        session().add(new SysctlOp(session().here(), key, String.valueOf(value instanceof Boolean b ? (b ? 1 : 0) : value)));
+    }
+
+    /** {@code sysctl('net.ipv4.ip_forward')}: the current value. */
+    public String sysctl(String key) {
+        session().flush();
+        if (!session().live()) {
+            return "?";
+        }
+        Where w = session().here();
+        return Sysctl.read(session().kernel().nsOrNull(w), key);
+    }
+
+    /** {@code stp on}, {@code stp off}. */
+    public boolean getOn() {
+        return true;
+    }
+
+    public boolean getOff() {
+        return false;
+    }
+
+    // ---- running things ---------------------------------------------------------------
+
+    /** {@code sh 'ip route'}: runs a shell command here (in the namespace of the block). */
+    public Run sh(String command) {
+        session().flush();
+        Where w = session().here();
+        if (!session().live()) {
+            session().out().println(w.exec() + command);
+            return new Run(command, new netgroovy.kernel.ExecResult(0, "", "", false));
+        }
+        return new Run(command, Exec.run(session().kernel().nsOrNull(w), List.of("sh", "-c", command), Duration.ofSeconds(60)));
+    }
+
+    /** {@code exec 'ip', '-4', 'addr'}: runs a program with these arguments, no shell. */
+    public Run exec(String... argv) {
+        session().flush();
+        Where w = session().here();
+        String text = String.join(" ", argv);
+        if (!session().live()) {
+            session().out().println(w.exec() + text);
+            return new Run(text, new netgroovy.kernel.ExecResult(0, "", "", false));
+        }
+        return new Run(text, Exec.run(session().kernel().nsOrNull(w), List.of(argv), Duration.ofSeconds(60)));
+    }
+
+    /** {@code ping '172.17.42.1'} from here; {@code ping 'c2'} pings c2's first address. */
+    public PingResult ping(Object to) {
+        return ping(Map.of("to", to));
+    }
+
+    /** {@code ping from: 'c1', to: 'c2', count: 3}. */
+    public PingResult ping(Map<String, Object> args) {
+        Object from = args.get("from");
+        Object to = args.get("to");
+        if (to == null) {
+            throw new InvalidValueException("ping needs a target: ping 'ADDRESS' or ping from: 'c1', to: 'c2'");
+        }
+        int count = args.containsKey("count") ? ((Number) args.get("count")).intValue() : 1;
+        if (from != null) {
+            return inside(Names.where(from), () -> ping(Map.of("to", to, "count", count)));
+        }
+        session().flush();
+        String address = addressOf(to);
+        String v6 = address.contains(":") ? "-6 " : "";
+        Run run = sh("ping " + v6 + "-c " + count + " -i 0.2 -W 1 " + address);
+        return PingResult.parse(session().here().label(), address, count, run);
+    }
+
+    /** A literal address as it is; a namespace name becomes its first global IPv4 address. */
+    private String addressOf(Object to) {
+        String t = to.toString();
+        if (t.matches("[0-9.]+") || t.contains(":")) {
+            return t;
+        }
+        if (!session().live()) {
+            return "<address of " + t + ">";
+        }
+        Where w = Names.where(to);
+        for (Address a : session().kernel().rtnl(w).addresses().list()) {
+            if (a.cidr().isV4() && "global".equals(a.scope())) {
+                return a.cidr().address().toString();
+            }
+        }
+        throw new InvalidValueException("namespace " + t + " has no IPv4 address to ping");
+    }
+
+    // ---- plans ------------------------------------------------------------------------
+
+    /** {@code apply { ... }}: the whole block is one plan; it happens entirely or not at all. */
+    public Object apply(@DelegatesTo(value = NetgroovyScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
+        return session().group(body::call);
+    }
+
+    /** {@code explain { ... }}: prints the commands the block would run, and runs none of them. */
+    public List<String> explain(@DelegatesTo(value = NetgroovyScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
+        List<String> commands = session().explain(body::call);
+        commands.forEach(session().out()::println);
+        return commands;
+    }
+
+    /** {@code teardown}: removes everything this session made, newest first. */
+    public List<String> getTeardown() {
+        return session().teardown();
+    }
+
+    public List<String> teardown() {
+        return getTeardown();
+    }
+
+    /** {@code use 'p2p'}: loads a recipe from stdlib-scripts (its functions become words). */
+    public void use(String recipe) {
+        session().flush();
+        Path file = Recipes.find(recipe);
+        try {
+            String text = Files.readString(file);
+            Engine.evaluateInto(this, text, file.getFileName().toString());
+        } catch (java.io.IOException e) {
+            throw new InvalidValueException("cannot read recipe " + file + ": " + e.getMessage());
+        }
+    }
+
+    // ---- views ------------------------------------------------------------------------
+
+    private String view(java.util.function.Function<Views, String> render) {
+        session().flush();
+        if (!session().live()) {
+            return "";
+        }
+        return render.apply(new Views(session().kernel()));
+    }
+
+    /** {@code links}: like {@code ip -br link}, here. */
+    public String getLinks() {
+        Where w = session().here();
+        return view(v -> v.links(w));
+    }
+
+    /** {@code addrs}: like {@code ip -br addr}, here. */
+    public String getAddrs() {
+        Where w = session().here();
+        return view(v -> v.addresses(w));
+    }
+
+    /** {@code routes}: like {@code ip route}, here. */
+    public String getRoutes() {
+        Where w = session().here();
+        return view(v -> v.routes(w));
+    }
+
+    /** {@code bridges}: like {@code brctl show}. */
+    public String getBridges() {
+        Where w = session().here();
+        return view(v -> v.bridges(w));
+    }
+
+    /** {@code namespaces}: like {@code ip netns list}. */
+    public String getNamespaces() {
+        return view(Views::namespaces);
+    }
+
+    /** {@code topology}: the whole picture as a tree. */
+    public String getTopology() {
+        return view(Views::topology);
+    }
+
+    /** {@code show links}: prints a view. */
+    public void show(Object view) {
+        session().out().print(view);
+        if (!String.valueOf(view).endsWith("\n")) {
+            session().out().println();
+        }
+    }
+
+    /** Names of the namespaces that exist now (for scripts that loop over them). */
+    public List<String> getNamespaceNames() {
+        session().flush();
+        return session().live() ? netgroovy.kernel.Namespaces.list() : new ArrayList<>();
+    }
+}

@@ -1,0 +1,222 @@
+package netgroovy.dsl;
+
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Supplier;
+import netgroovy.plan.Executor;
+import netgroovy.plan.Kernel;
+import netgroovy.plan.Op;
+import netgroovy.plan.Plan;
+import netgroovy.plan.PlanException;
+import netgroovy.plan.Where;
+
+/**
+ * One netgroovy session: a REPL or a script run. Words add operations to the plan of the
+ * statement being run; when the statement ends (the next one starts, a block closes, the
+ * script ends) the plan is applied as one unit, or printed when this is a dry run or an
+ * {@code explain} block. Also keeps the namespace that words work in ({@code netns('c1') {...}})
+ * and the journal that {@code teardown} undoes.
+ */
+public final class Session implements AutoCloseable {
+    private final boolean dryRun;
+    private final PrintStream out;
+    private final String target;
+    private Kernel kernel;
+    private Executor executor;
+    private final Plan pending = new Plan();
+    private final Deque<Where> where = new ArrayDeque<>();
+    private final java.util.Set<Where> mentioned = new java.util.HashSet<>();
+    private int groupDepth;
+    private boolean dryRunNow;
+    private List<String> explaining;
+    private String scriptName = "<input>";
+    private int line;
+    private int pendingLine;
+
+    /**
+     * @param target "sandbox" or "host": where this session works, for the prompt and messages
+     */
+    public Session(boolean dryRun, PrintStream out, String target) {
+        this.dryRun = dryRun;
+        this.dryRunNow = dryRun;
+        this.out = out;
+        this.target = target;
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public String target() {
+        return target;
+    }
+
+    public boolean dryRun() {
+        return dryRunNow;
+    }
+
+    /** The REPL's {@code :dry-run on|off}; a session started with --dry-run stays dry. */
+    public void setDryRun(boolean on) {
+        dryRunNow = dryRun || on;
+    }
+
+    /** The live system, opened on first use (a dry run never opens it). */
+    public Kernel kernel() {
+        if (kernel == null) {
+            kernel = new Kernel();
+            executor = new Executor(kernel);
+        }
+        return kernel;
+    }
+
+    public Executor executor() {
+        kernel();
+        return executor;
+    }
+
+    public Where here() {
+        return where.isEmpty() ? Where.HOST : where.peek();
+    }
+
+    public void setScript(String name) {
+        scriptName = name;
+        line = 0;
+    }
+
+    public String scriptName() {
+        return scriptName;
+    }
+
+    public int line() {
+        return line;
+    }
+
+    /** Called before each statement (see {@link StatementMarker}). */
+    public void statement(int newLine) {
+        flush();
+        line = newLine;
+    }
+
+    /** Adds an operation to the current statement's plan. */
+    public void add(Op op) {
+        if (pending.isEmpty()) {
+            pendingLine = line;
+        }
+        pending.add(op);
+    }
+
+    /**
+     * Applies (or prints) what the statement so far has planned. Inside an {@code apply}
+     * block nothing happens until the block ends.
+     */
+    public void flush() {
+        if (groupDepth > 0 || pending.isEmpty()) {
+            return;
+        }
+        List<Op> ops = new ArrayList<>(pending.ops());
+        pending.clear();
+        if (explaining != null) {
+            ops.forEach(op -> explaining.add(op.command()));
+            return;
+        }
+        if (dryRunNow) {
+            ops.forEach(op -> out.println(op.command()));
+            return;
+        }
+        Plan plan = new Plan();
+        ops.forEach(plan::add);
+        try {
+            executor().apply(plan);
+        } catch (PlanException e) {
+            // Kernel and conflict messages already name their object ("cannot create bridge b0: ...").
+            throw new DslException(scriptName, pendingLine, e.getMessage(),
+                    "nothing of this statement was left behind; `explain { ... }` shows what it would do", e);
+        }
+    }
+
+    /**
+     * True the first time a session plans to make a namespace: {@code netns 'c1'} followed by
+     * {@code netns('c1') { ... }} plans (and prints) the creation once.
+     */
+    public boolean firstMention(Where w) {
+        return mentioned.add(w);
+    }
+
+    /** Forgets what a failed statement had planned (it was never applied). */
+    public void discardPending() {
+        pending.clear();
+    }
+
+    /** Runs {@code body} inside namespace {@code w}: words in it work there. */
+    public <T> T inside(Where w, Supplier<T> body) {
+        flush();
+        where.push(w);
+        try {
+            T result = body.get();
+            flush();
+            return result;
+        } finally {
+            where.pop();
+        }
+    }
+
+    /** Runs {@code body} as one plan: all of it happens, or none of it. */
+    public <T> T group(Supplier<T> body) {
+        flush();
+        groupDepth++;
+        try {
+            T result = body.get();
+            groupDepth--;
+            flush();
+            return result;
+        } catch (RuntimeException e) {
+            groupDepth--;
+            pending.clear();
+            throw e;
+        }
+    }
+
+    /** Runs {@code body} without touching anything and returns the commands it would run. */
+    public List<String> explain(Runnable body) {
+        flush();
+        List<String> saved = explaining;
+        List<String> commands = new ArrayList<>();
+        explaining = commands;
+        try {
+            body.run();
+            flush();
+        } finally {
+            explaining = saved;
+            pending.clear();
+        }
+        return commands;
+    }
+
+    /** Whether words that read the live system (views, ping, sh) may do so now. */
+    public boolean live() {
+        return !dryRunNow && explaining == null;
+    }
+
+    /** Undoes everything this session made, newest first. */
+    public List<String> teardown() {
+        flush();
+        if (!live()) {
+            return List.of();
+        }
+        if (executor == null) {
+            return List.of();
+        }
+        return executor.teardown().stream().map(Op::command).toList();
+    }
+
+    @Override
+    public void close() {
+        pending.clear();
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package netgroovy.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * Applies plans. Each operation is first checked against the live system: one already done
+ * is skipped (which makes re-running a script converge), one in conflict stops the plan.
+ * When an operation fails, the ones applied before it are undone in reverse order, so a
+ * statement either happens whole or not at all. Applied operations are remembered, so
+ * that {@link #teardown()} can remove everything the session made.
+ */
+public final class Executor {
+    private final Kernel kernel;
+    private final List<Op> journal = new ArrayList<>();
+    private IntPredicate faultAt = n -> false;
+    private int counter;
+
+    public Executor(Kernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** Tests: make the n-th operation applied from now on (1-based) fail as if the kernel refused it. */
+    public void injectFault(IntPredicate nth) {
+        this.faultAt = nth;
+        this.counter = 0;
+    }
+
+    /** Applies the plan and returns the operations that really ran (the skipped ones are not listed). */
+    public List<Op> apply(Plan plan) {
+        List<Op> done = new ArrayList<>();
+        for (Op op : plan.ops()) {
+            try {
+                Op.State state = op.check(kernel);
+                if (state.kind() == Op.Kind.DONE) {
+                    continue;
+                }
+                if (state.kind() == Op.Kind.CONFLICT) {
+                    throw new PlanException(state.why(), op, null);
+                }
+                if (faultAt.test(++counter)) {
+                    throw new PlanException("injected fault at: " + op.command(), op, null);
+                }
+                op.apply(kernel);
+                done.add(op);
+            } catch (RuntimeException e) {
+                rollback(done);
+                if (e instanceof PlanException pe) {
+                    throw pe;
+                }
+                throw new PlanException(e.getMessage(), op, e);
+            }
+        }
+        journal.addAll(done);
+        return done;
+    }
+
+    /** Undoes everything applied through this executor, newest first; returns what it undid. */
+    public List<Op> teardown() {
+        List<Op> undone = new ArrayList<>(journal);
+        java.util.Collections.reverse(undone);
+        List<String> problems = new ArrayList<>();
+        for (Op op : undone) {
+            try {
+                op.undo(kernel);
+            } catch (RuntimeException e) {
+                // Often the object went with something deleted before it (a veth with its
+                // namespace); anything else is reported once everything has been tried.
+                if (!Ops.isGone(e)) {
+                    problems.add(e.getMessage());
+                }
+            }
+        }
+        journal.clear();
+        if (!problems.isEmpty()) {
+            throw new PlanException("teardown could not undo everything: " + String.join("; ", problems), null, null);
+        }
+        return undone;
+    }
+
+    public List<Op> journal() {
+        return List.copyOf(journal);
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    private void rollback(List<Op> done) {
+        for (int i = done.size() - 1; i >= 0; i--) {
+            try {
+                done.get(i).undo(kernel);
+            } catch (RuntimeException ignored) {
+                // Best effort: the original failure is what the user needs to see.
+            }
+        }
+    }
+}

@@ -1,0 +1,351 @@
+package netgroovy.plan;
+
+import java.util.Optional;
+import netgroovy.kernel.Link;
+import netgroovy.kernel.Links;
+import netgroovy.value.IfName;
+import netgroovy.value.Mac;
+
+/** Operations on links: create, delete, up/down, master, rename, MAC, MTU, namespace, STP. */
+public final class LinkOps {
+    private LinkOps() {
+    }
+
+    static Links links(Kernel k, Where w) {
+        return k.rtnl(w).links();
+    }
+
+    static Optional<Link> find(Kernel k, Where w, IfName name) {
+        return links(k, w).get(name);
+    }
+
+    /** {@code ip link add NAME type bridge}. */
+    public record CreateBridge(Where where, IfName name) implements Op {
+        public String command() {
+            return where.ip() + "link add " + name + " type bridge";
+        }
+
+        public State check(Kernel k) {
+            Optional<Link> l = find(k, where, name);
+            if (l.isEmpty()) {
+                return State.TODO;
+            }
+            return l.get().isBridge() ? State.DONE
+                    : State.conflict(name + Ops.in(where) + " already exists and is a " + kind(l.get()) + ", not a bridge");
+        }
+
+        public void apply(Kernel k) {
+            links(k, where).addBridge(name);
+        }
+
+        public void undo(Kernel k) {
+            links(k, where).delete(name);
+        }
+
+        public String subject() {
+            return "bridge " + name + Ops.in(where);
+        }
+    }
+
+    /** {@code ip link add A type veth peer name B [netns NS]}. */
+    public record CreateVeth(Where where, IfName a, IfName b, Where peerIn) implements Op {
+        public String command() {
+            return where.ip() + "link add " + a + " type veth peer name " + b
+                    + (peerIn == null || peerIn.equals(where) ? "" : " netns " + peerIn.netnsArg());
+        }
+
+        public State check(Kernel k) {
+            Optional<Link> l = find(k, where, a);
+            if (l.isEmpty()) {
+                return State.TODO;
+            }
+            if (!l.get().isVeth()) {
+                return State.conflict(a + Ops.in(where) + " already exists and is a " + kind(l.get()) + ", not a veth");
+            }
+            k.settle(where.label(), b.name());
+            return State.DONE;
+        }
+
+        public void apply(Kernel k) {
+            links(k, where).addVeth(a, b, peerIn == null || peerIn.equals(where) ? null : k.ns(peerIn));
+        }
+
+        public void undo(Kernel k) {
+            links(k, where).delete(a);
+        }
+
+        public String subject() {
+            return "veth pair " + a + "/" + b + Ops.in(where);
+        }
+    }
+
+    /** {@code ip link delete NAME}. */
+    public record Delete(Where where, IfName name) implements Op {
+        public String command() {
+            return where.ip() + "link delete " + name;
+        }
+
+        public State check(Kernel k) {
+            return find(k, where, name).isPresent() ? State.TODO : State.DONE;
+        }
+
+        public void apply(Kernel k) {
+            links(k, where).delete(name);
+        }
+
+        public void undo(Kernel k) {
+            // A deleted link cannot be brought back as it was; nothing to do.
+        }
+
+        public String subject() {
+            return name + Ops.in(where);
+        }
+    }
+
+    /** {@code ip link set dev NAME up|down}. */
+    public record SetUp(Where where, IfName name, boolean up) implements Op {
+        public String command() {
+            return where.ip() + "link set dev " + name + (up ? " up" : " down");
+        }
+
+        public State check(Kernel k) {
+            Optional<Link> l = find(k, where, name);
+            return l.isPresent() && l.get().up() == up ? State.DONE : State.TODO;
+        }
+
+        public void apply(Kernel k) {
+            if (up) {
+                links(k, where).setUp(name);
+            } else {
+                links(k, where).setDown(name);
+            }
+        }
+
+        public void undo(Kernel k) {
+            if (up) {
+                links(k, where).setDown(name);
+            } else {
+                links(k, where).setUp(name);
+            }
+        }
+
+        public String subject() {
+            return name + Ops.in(where);
+        }
+    }
+
+    /** {@code ip link set dev NAME master BRIDGE}. */
+    public record SetMaster(Where where, IfName name, IfName bridge) implements Op {
+        public String command() {
+            return where.ip() + "link set dev " + name + " master " + bridge;
+        }
+
+        public State check(Kernel k) {
+            Optional<Link> l = find(k, where, name);
+            Optional<Link> br = find(k, where, bridge);
+            if (br.isPresent() && !br.get().isBridge()) {
+                return State.conflict(bridge + Ops.in(where) + " is a " + kind(br.get()) + ", not a bridge");
+            }
+            return l.isPresent() && br.isPresent() && l.get().master() == br.get().index() ? State.DONE : State.TODO;
+        }
+
+        public void apply(Kernel k) {
+            links(k, where).setMaster(name, bridge);
+        }
+
+        public void undo(Kernel k) {
+            links(k, where).setNoMaster(name);
+        }
+
+        public String subject() {
+            return name + Ops.in(where);
+        }
+    }
+
+    /** {@code ip link set dev NAME nomaster}. */
+    public record SetNoMaster(Where where, IfName name) implements Op {
+        public String command() {
+            return where.ip() + "link set dev " + name + " nomaster";
+        }
+
+        public State check(Kernel k) {
+            Optional<Link> l = find(k, where, name);
+            return l.isPresent() && l.get().master() == 0 ? State.DONE : State.TODO;
+        }
+
+        public void apply(Kernel k) {
+            links(k, where).setNoMaster(name);
+        }
+
+        public void undo(Kernel k) {
+        }
+
+        public String subject() {
+            return name + Ops.in(where);
+        }
+    }
+
+    /** {@code ip link set dev NAME name NEW} (taken down for the rename if it was up, then up again). */
+    public record Rename(Where where, IfName name, IfName newName) implements Op {
+        public String command() {
+            return where.ip() + "link set dev " + name + " name " + newName;
+        }
+
+        public State check(Kernel k) {
+            if (find(k, where, name).isEmpty() && find(k, where, newName).isPresent()) {
+                return State.DONE;
+            }
+            return State.TODO;
+        }
+
+        public void apply(Kernel k) {
+            rename(k, name, newName);
+        }
+
+        public void undo(Kernel k) {
+            rename(k, newName, name);
+        }
+
+        private void rename(Kernel k, IfName from, IfName to) {
+            Links l = links(k, where);
+            boolean wasUp = l.require(from).up();
+            if (wasUp) {
+                l.setDown(from);
+            }
+            l.rename(from, to);
+            if (wasUp) {
+                l.setUp(to);
+            }
+        }
+
+        public String subject() {
+            return name + Ops.in(where);
+        }
+    }
+
+    /** {@code ip link set dev NAME address MAC}. */
+    public static final class SetMac implements Op {
+        private final Where where;
+        private final IfName name;
+        private final Mac mac;
+        private Mac before;
+
+        public SetMac(Where where, IfName name, Mac mac) {
+            this.where = where;
+            this.name = name;
+            this.mac = mac;
+        }
+
+        public String command() {
+            return where.ip() + "link set dev " + name + " address " + mac;
+        }
+
+        public State check(Kernel k) {
+            Optional<Link> l = find(k, where, name);
+            return l.isPresent() && mac.equals(l.get().mac()) ? State.DONE : State.TODO;
+        }
+
+        public void apply(Kernel k) {
+            before = links(k, where).require(name).mac();
+            links(k, where).setMac(name, mac);
+        }
+
+        public void undo(Kernel k) {
+            if (before != null) {
+                links(k, where).setMac(name, before);
+            }
+        }
+
+        public String subject() {
+            return name + Ops.in(where);
+        }
+    }
+
+    /** {@code ip link set dev NAME mtu N}. */
+    public static final class SetMtu implements Op {
+        private final Where where;
+        private final IfName name;
+        private final int mtu;
+        private int before;
+
+        public SetMtu(Where where, IfName name, int mtu) {
+            this.where = where;
+            this.name = name;
+            this.mtu = mtu;
+        }
+
+        public String command() {
+            return where.ip() + "link set dev " + name + " mtu " + mtu;
+        }
+
+        public State check(Kernel k) {
+            Optional<Link> l = find(k, where, name);
+            return l.isPresent() && l.get().mtu() == mtu ? State.DONE : State.TODO;
+        }
+
+        public void apply(Kernel k) {
+            before = links(k, where).require(name).mtu();
+            links(k, where).setMtu(name, mtu);
+        }
+
+        public void undo(Kernel k) {
+            if (before > 0) {
+                links(k, where).setMtu(name, before);
+            }
+        }
+
+        public String subject() {
+            return name + Ops.in(where);
+        }
+    }
+
+    /** {@code ip link set dev NAME netns NS}. */
+    public record MoveTo(Where where, IfName name, Where target) implements Op {
+        public String command() {
+            return where.ip() + "link set dev " + name + " netns " + target.netnsArg();
+        }
+
+        public State check(Kernel k) {
+            if (find(k, where, name).isEmpty()
+                    && (find(k, target, name).isPresent() || k.isSettled(where.label(), name.name()))) {
+                return State.DONE;
+            }
+            return State.TODO;
+        }
+
+        public void apply(Kernel k) {
+            links(k, where).moveTo(name, k.ns(target));
+        }
+
+        public void undo(Kernel k) {
+            links(k, target).moveTo(name, k.ns(where));
+        }
+
+        public String subject() {
+            return name + Ops.in(where);
+        }
+    }
+
+    /** {@code ip link set dev BRIDGE type bridge stp_state 0|1}. */
+    public record SetStp(Where where, IfName bridge, boolean on) implements Op {
+        public String command() {
+            return where.ip() + "link set dev " + bridge + " type bridge stp_state " + (on ? 1 : 0);
+        }
+
+        public void apply(Kernel k) {
+            links(k, where).setStp(bridge, on);
+        }
+
+        public void undo(Kernel k) {
+            links(k, where).setStp(bridge, !on);
+        }
+
+        public String subject() {
+            return "bridge " + bridge + Ops.in(where);
+        }
+    }
+
+    static String kind(Link l) {
+        return l.kind().isEmpty() ? "device" : l.kind();
+    }
+}

@@ -1,0 +1,58 @@
+package netgroovy.plan;
+
+import netgroovy.kernel.Namespaces;
+
+/** Operations on named network namespaces. */
+public final class NamespaceOps {
+    private NamespaceOps() {
+    }
+
+    /** {@code ip netns add NAME}. */
+    public record Create(String name) implements Op {
+        public String command() {
+            return "ip netns add " + name;
+        }
+
+        public State check(Kernel k) {
+            return Namespaces.exists(name) ? State.DONE : State.TODO;
+        }
+
+        public void apply(Kernel k) {
+            Namespaces.create(name);
+        }
+
+        public void undo(Kernel k) {
+            k.forget(Where.named(name));
+            Namespaces.delete(name);
+        }
+
+        public String subject() {
+            return "namespace " + name;
+        }
+    }
+
+    /** {@code ip netns delete NAME}: the namespace goes, and its veths with it. */
+    public record Delete(String name) implements Op {
+        public String command() {
+            return "ip netns delete " + name;
+        }
+
+        public State check(Kernel k) {
+            return Namespaces.exists(name) ? State.TODO : State.DONE;
+        }
+
+        public void apply(Kernel k) {
+            k.forget(Where.named(name));
+            Namespaces.delete(name);
+        }
+
+        public void undo(Kernel k) {
+            // What lived inside is gone with the namespace; an empty one is all that can come back.
+            Namespaces.create(name);
+        }
+
+        public String subject() {
+            return "namespace " + name;
+        }
+    }
+}

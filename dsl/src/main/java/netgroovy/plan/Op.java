@@ -1,0 +1,38 @@
+package netgroovy.plan;
+
+/**
+ * One primitive operation of a plan. It can say what it would do as a shell command, look at
+ * the live system to see whether it is already done, do itself, and undo itself.
+ */
+public interface Op {
+
+    /** The equivalent shell command, e.g. {@code ip -n c1 addr add 10.0.0.2/24 dev eth0}. */
+    String command();
+
+    /**
+     * What the live system says about this operation before it runs: already done (skip it,
+     * and never undo it), to do, or in conflict with something that exists.
+     */
+    default State check(Kernel k) {
+        return State.TODO;
+    }
+
+    void apply(Kernel k);
+
+    /** Reverses {@link #apply}; called only after apply succeeded. */
+    void undo(Kernel k);
+
+    /** The object this operation is about, as errors name it ("bridge0", "eth0 in c1"). */
+    String subject();
+
+    enum Kind { TODO, DONE, CONFLICT }
+
+    record State(Kind kind, String why) {
+        public static final State TODO = new State(Kind.TODO, null);
+        public static final State DONE = new State(Kind.DONE, null);
+
+        public static State conflict(String why) {
+            return new State(Kind.CONFLICT, why);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package netgroovy.plan;
+
+import netgroovy.kernel.KernelException;
+
+/** Helpers shared by the operations. */
+final class Ops {
+    private static final int ENOENT = 2, ESRCH = 3, ENODEV = 19, EADDRNOTAVAIL = 99;
+
+    private Ops() {
+    }
+
+    /** True when an undo failed only because its object is already gone. */
+    static boolean isGone(RuntimeException e) {
+        if (e instanceof KernelException k) {
+            int n = k.errno();
+            if (n == ENOENT || n == ESRCH || n == ENODEV || n == EADDRNOTAVAIL) {
+                return true;
+            }
+        }
+        String m = e.getMessage();
+        return m != null && m.contains("does not exist");
+    }
+
+    /** " in c1" for subjects in a namespace, nothing on the host. */
+    static String in(Where w) {
+        return w.isHost() ? "" : " in " + w.label();
+    }
+}

@@ -1,0 +1,78 @@
+package netgroovy.plan;
+
+import java.util.Objects;
+import netgroovy.kernel.Route;
+import netgroovy.value.Cidr;
+import netgroovy.value.IfName;
+import netgroovy.value.IpAddress;
+
+/** Operations on routes of the main table. */
+public final class RouteOps {
+    private RouteOps() {
+    }
+
+    static String text(Cidr dst, IpAddress via, IfName dev) {
+        return (dst == null ? "default" : dst.isHostRoute() ? dst.address().toString() : dst.network().toString())
+                + (via == null ? "" : " via " + via)
+                + (dev == null ? "" : " dev " + dev);
+    }
+
+    static boolean same(Route r, Cidr dst, IpAddress via, IfName dev) {
+        int family = dst != null ? dst.family() : via != null ? via.family() : 2;
+        boolean sameDst = dst == null ? r.destination() == null
+                : r.destination() != null && r.destination().equals(dst.network());
+        if (dst == null && r.destination() == null && family != (r.gateway() == null ? family : r.gateway().family())) {
+            return false;
+        }
+        return sameDst && Objects.equals(r.gateway(), via) && (dev == null || dev.name().equals(r.device()));
+    }
+
+    /** {@code ip route add DEST [via GW] [dev NAME]}. */
+    public record Add(Where where, Cidr destination, IpAddress via, IfName dev) implements Op {
+        public String command() {
+            String family = (destination != null && !destination.isV4()) || (via != null && !via.isV4()) ? "-6 " : "";
+            return where.ip() + family + "route add " + text(destination, via, dev);
+        }
+
+        public State check(Kernel k) {
+            boolean present = k.rtnl(where).routes().list().stream().anyMatch(r -> same(r, destination, via, dev));
+            return present ? State.DONE : State.TODO;
+        }
+
+        public void apply(Kernel k) {
+            k.rtnl(where).routes().add(destination, via, dev);
+        }
+
+        public void undo(Kernel k) {
+            k.rtnl(where).routes().delete(destination, via, dev);
+        }
+
+        public String subject() {
+            return "route " + text(destination, via, dev) + Ops.in(where);
+        }
+    }
+
+    /** {@code ip route del DEST [via GW] [dev NAME]}. */
+    public record Delete(Where where, Cidr destination, IpAddress via, IfName dev) implements Op {
+        public String command() {
+            return where.ip() + "route del " + text(destination, via, dev);
+        }
+
+        public State check(Kernel k) {
+            boolean present = k.rtnl(where).routes().list().stream().anyMatch(r -> same(r, destination, via, dev));
+            return present ? State.TODO : State.DONE;
+        }
+
+        public void apply(Kernel k) {
+            k.rtnl(where).routes().delete(destination, via, dev);
+        }
+
+        public void undo(Kernel k) {
+            k.rtnl(where).routes().add(destination, via, dev);
+        }
+
+        public String subject() {
+            return "route " + text(destination, via, dev) + Ops.in(where);
+        }
+    }
+}

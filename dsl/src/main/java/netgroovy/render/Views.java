@@ -1,0 +1,193 @@
+package netgroovy.render;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import netgroovy.kernel.Address;
+import netgroovy.kernel.Link;
+import netgroovy.kernel.Namespaces;
+import netgroovy.kernel.Rtnl;
+import netgroovy.kernel.Route;
+import netgroovy.plan.Kernel;
+import netgroovy.plan.Where;
+
+/** Renders the live state of one namespace, or of all of them, as text. */
+public final class Views {
+    private final Kernel kernel;
+
+    public Views(Kernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** Like {@code ip -br link}: name, state, MAC, MTU, and master or veth peer. */
+    public String links(Where w) {
+        Rtnl r = kernel.rtnl(w);
+        List<Link> links = r.links().list();
+        Map<Integer, String> names = links.stream().collect(Collectors.toMap(Link::index, Link::name, (a, b) -> a));
+        Map<Integer, String> peerNs = peerNamespaces(w);
+        StringBuilder b = new StringBuilder();
+        for (Link l : links) {
+            String extra = "";
+            if (l.master() != 0) {
+                extra += " master " + names.getOrDefault(l.master(), "if" + l.master());
+            }
+            if (l.isVeth()) {
+                extra += " peer " + (l.peerNsId() >= 0 ? "if" + l.peerIndex() + " in " + peerNs.getOrDefault(l.peerNsId(), "nsid " + l.peerNsId())
+                        : names.getOrDefault(l.peerIndex(), "if" + l.peerIndex()));
+            }
+            b.append(String.format("%-15s %-8s %-7s %-17s mtu %d%s%n", l.name(), l.kind().isEmpty() ? "-" : l.kind(),
+                    l.up() ? l.operState() : "DOWN", l.mac() == null ? "-" : l.mac(), l.mtu(), extra));
+        }
+        return b.toString();
+    }
+
+    /** Like {@code ip -br addr}: each link with its addresses. */
+    public String addresses(Where w) {
+        Rtnl r = kernel.rtnl(w);
+        Map<String, List<String>> byLink = new java.util.LinkedHashMap<>();
+        for (Link l : r.links().list()) {
+            byLink.put(l.name(), new ArrayList<>());
+        }
+        for (Address a : r.addresses().list()) {
+            byLink.computeIfAbsent(a.linkName(), k -> new ArrayList<>()).add(a.cidr().toString());
+        }
+        StringBuilder b = new StringBuilder();
+        byLink.forEach((name, addrs) -> b.append(String.format("%-15s %s%n", name, String.join(" ", addrs)).replaceAll(" +\n", "\n")));
+        return b.toString();
+    }
+
+    /** Like {@code ip route; ip -6 route}. */
+    public String routes(Where w) {
+        StringBuilder b = new StringBuilder();
+        for (Route route : kernel.rtnl(w).routes().list()) {
+            if (route.destination() != null && route.destination().address().isV6()
+                    && route.destination().address().bytes()[0] == (byte) 0xfe) {
+                continue; // fe80::/64 on every link: noise in a tutorial's view
+            }
+            b.append(route.describe()).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Like {@code brctl show}: each bridge with its ports. */
+    public String bridges(Where w) {
+        Rtnl r = kernel.rtnl(w);
+        List<Link> links = r.links().list();
+        List<Address> addrs = r.addresses().list();
+        StringBuilder b = new StringBuilder(String.format("%-15s %-20s %s%n", "bridge name", "address", "interfaces"));
+        for (Link br : links) {
+            if (!br.isBridge()) {
+                continue;
+            }
+            List<String> ports = links.stream().filter(l -> l.master() == br.index()).map(Link::name).toList();
+            String addr = addrs.stream().filter(a -> a.linkIndex() == br.index() && a.cidr().isV4())
+                    .map(a -> a.cidr().toString()).findFirst().orElse("-");
+            b.append(String.format("%-15s %-20s %s%n", br.name(), addr, ports.isEmpty() ? "" : ports.get(0)));
+            for (int i = 1; i < ports.size(); i++) {
+                b.append(String.format("%-15s %-20s %s%n", "", "", ports.get(i)));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Like {@code ip netns list}. */
+    public String namespaces() {
+        StringBuilder b = new StringBuilder();
+        for (String n : Namespaces.list()) {
+            b.append(n).append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * The whole picture: the host's bridges and their ports, each veth port followed to its
+     * peer in a namespace, then every namespace with its links, addresses and default route.
+     */
+    public String topology() {
+        StringBuilder b = new StringBuilder("host\n");
+        Rtnl host = kernel.rtnl(Where.HOST);
+        List<Link> links = host.links().list();
+        Map<Integer, String> peerNs = peerNamespaces(Where.HOST);
+        Map<String, List<Address>> addrs = host.addresses().list().stream().collect(Collectors.groupingBy(Address::linkName));
+        for (Link l : links) {
+            if (l.master() != 0 || l.name().equals("lo")) {
+                continue;
+            }
+            b.append("├─ ").append(describe(l, addrs, peerNs)).append('\n');
+            if (l.isBridge()) {
+                for (Link port : links) {
+                    if (port.master() == l.index()) {
+                        b.append("│   └─ ").append(describe(port, addrs, peerNs)).append('\n');
+                    }
+                }
+            }
+        }
+        for (String ns : Namespaces.list()) {
+            b.append("netns ").append(ns).append('\n');
+            Rtnl in = kernel.rtnl(Where.named(ns));
+            Map<String, List<Address>> nsAddrs = in.addresses().list().stream().collect(Collectors.groupingBy(Address::linkName));
+            Map<Integer, String> nsPeers = peerNamespaces(Where.named(ns));
+            for (Link l : in.links().list()) {
+                if (l.name().equals("lo")) {
+                    continue;
+                }
+                b.append("├─ ").append(describe(l, nsAddrs, nsPeers)).append('\n');
+            }
+            in.routes().list().stream().filter(r -> r.destination() == null)
+                    .forEach(r -> b.append("└─ ").append(r.describe()).append('\n'));
+        }
+        return b.toString();
+    }
+
+    private static String describe(Link l, Map<String, List<Address>> addrs, Map<Integer, String> peerNs) {
+        StringBuilder s = new StringBuilder(l.name());
+        if (!l.kind().isEmpty()) {
+            s.append(" (").append(l.kind()).append(")");
+        }
+        for (Address a : addrs.getOrDefault(l.name(), List.of())) {
+            if (!"link".equals(a.scope())) {
+                s.append(' ').append(a.cidr());
+            }
+        }
+        if (l.isVeth() && l.peerNsId() >= 0) {
+            s.append(" ── peer in ").append(peerNs.getOrDefault(l.peerNsId(), "nsid " + l.peerNsId()));
+        }
+        if (!l.up()) {
+            s.append(" DOWN");
+        }
+        return s.toString();
+    }
+
+    /** nsid (as seen from {@code w}) → namespace name, for naming where veth peers live. */
+    private Map<Integer, String> peerNamespaces(Where w) {
+        Map<Integer, String> out = new HashMap<>();
+        Rtnl r = kernel.rtnl(w);
+        for (String n : Namespaces.list()) {
+            Where other = Where.named(n);
+            if (other.equals(w)) {
+                continue;
+            }
+            try {
+                int id = r.nsIdOf(kernel.ns(other));
+                if (id >= 0) {
+                    out.put(id, n);
+                }
+            } catch (RuntimeException ignored) {
+                // a namespace we cannot open is simply not named
+            }
+        }
+        if (!w.isHost()) {
+            try {
+                int id = r.nsIdOf(kernel.ns(Where.HOST));
+                if (id >= 0) {
+                    out.put(id, "host");
+                }
+            } catch (RuntimeException ignored) {
+                // as above
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,252 @@
+package netgroovy.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import netgroovy.testing.Ip;
+import netgroovy.testing.Sandboxed;
+import netgroovy.testing.Sh;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(Sandboxed.class)
+class DslTest {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private Session session;
+    private Engine engine;
+
+    private Object run(String script) {
+        return run(script, false);
+    }
+
+    private Object run(String script, boolean dry) {
+        if (session == null) {
+            session = new Session(dry, new PrintStream(bytes, true, StandardCharsets.UTF_8), "sandbox");
+            engine = new Engine(session);
+        }
+        return engine.run(script, "test.netgroovy");
+    }
+
+    private String out() {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @AfterEach
+    void close() {
+        if (session != null) {
+            session.close();
+        }
+    }
+
+    static final String NET_NONE = """
+            bridge 'docker0' cidr '172.17.42.1/16'
+            netns 'c1'
+            veth('A', 'B')
+            link 'A' master 'docker0' up
+            link 'B' into 'c1'
+            netns('c1') {
+                link 'B' rename 'eth0' mac '12:34:56:78:9a:bc' up
+                addr '172.17.42.99/16' dev 'eth0'
+                route 'default' via '172.17.42.1'
+            }
+            """;
+
+    @Test
+    void theDesignCardLinesWorkAsWritten() {
+        run("""
+                bridge 'bridge0' cidr '192.168.5.1/24'
+                veth('A', 'B')
+                """);
+        assertEquals(List.of("192.168.5.1/24"), Ip.addresses(null, "bridge0").stream().filter(a -> !a.contains(":")).toList());
+        assertTrue(((List<?>) Ip.link(null, "bridge0").get().get("flags")).contains("UP"));
+        assertTrue(Ip.link(null, "A").isPresent());
+        assertTrue(Ip.link(null, "B").isPresent());
+    }
+
+    @Test
+    void seed002NetNoneWiringByScript() {
+        run(NET_NONE);
+        assertEquals("12:34:56:78:9a:bc", Ip.link("c1", "eth0").get().get("address"));
+        assertTrue(Ip.addresses("c1", "eth0").contains("172.17.42.99/16"));
+        assertEquals("docker0", Ip.link(null, "A").get().get("master"));
+        assertTrue(Ip.ping("c1", "172.17.42.1"));
+        Object r = run("ping from: 'c1', to: '172.17.42.1'");
+        assertTrue(((PingResult) r).isOk());
+    }
+
+    @Test
+    void netnsOfAPid() throws Exception {
+        Sh.ok("ip", "netns", "add", "box");
+        Process p = new ProcessBuilder("ip", "netns", "exec", "box", "sleep", "60").start();
+        try {
+            Thread.sleep(200);
+            long pid = p.descendants().findFirst().map(ProcessHandle::pid).orElse(p.pid());
+            run("def c = netns(" + pid + ")\n veth('A', 'B')\n link 'B' into c\n netns(" + pid + ") { link 'B' up }");
+            assertTrue(Ip.link("box", "B").isPresent());
+            var bad = assertThrows(DslException.class, () -> run("netns(999999999)"));
+            assertEquals("test.netgroovy:1: no process with pid 999999999 (nothing at /proc/999999999/ns/net)", bad.located());
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void pointToPoint() {
+        run("""
+                netns 'c1'
+                netns 'c2'
+                veth('A', 'B')
+                link 'A' into 'c1'
+                link 'B' into 'c2'
+                netns('c1') { addr '10.1.1.1/32' dev 'A'; link 'A' up; route '10.1.1.2/32' dev 'A' }
+                netns('c2') { addr '10.1.1.2/32' dev 'B'; link 'B' up; route '10.1.1.1/32' dev 'B' }
+                assert ping(from: 'c1', to: '10.1.1.2')
+                assert ping(from: 'c2', to: 'c1')
+                """);
+        assertTrue(Ip.ping("c2", "10.1.1.1"));
+    }
+
+    @Test
+    void runningTwiceConverges() {
+        run(NET_NONE);
+        String before = state();
+        run(NET_NONE);
+        assertEquals(before, state());
+    }
+
+    /** Addresses, routes and links; operstate left out, as a bridge's moves from UNKNOWN to UP on its own. */
+    private static String state() {
+        return (Sh.ok("ip", "-n", "c1", "addr") + Sh.ok("ip", "-n", "c1", "route") + Sh.ok("ip", "addr")
+                + Sh.ok("ip", "route") + Sh.ok("bridge", "link")).replaceAll("state \\w+", "");
+    }
+
+    @Test
+    void aConflictingDefinitionIsAnErrorNotAChange() {
+        run("bridge 'bridge0' cidr '192.168.5.1/24'");
+        var e = assertThrows(DslException.class, () -> run("\n\nbridge 'bridge0' cidr '10.9.0.1/24'"));
+        assertEquals("test.netgroovy:3: bridge0 already has 192.168.5.1/24; this asks for 10.9.0.1/24 (remove the old one first, or use another name)",
+                e.located());
+        assertFalse(Ip.addresses(null, "bridge0").contains("10.9.0.1/24"));
+    }
+
+    @Test
+    void aFailingStatementLeavesNothingBehind() {
+        // The last step of the statement fails (the gateway is unreachable): all of it is undone.
+        var e = assertThrows(DslException.class, () -> run("""
+                apply {
+                    bridge 'br9' cidr '10.9.0.1/24'
+                    netns 'c9'
+                    veth('v9', 'p9')
+                    link 'v9' master 'br9' up
+                    route 'default' via '172.31.0.1'
+                }
+                """));
+        assertTrue(e.located().startsWith("test.netgroovy:"), e.located());
+        assertTrue(e.getMessage().contains("cannot add route default via 172.31.0.1"), e.getMessage());
+        assertEquals(List.of("lo"), Ip.linkNames(null));
+        assertEquals(List.of(), Ip.netnsList());
+    }
+
+    @Test
+    void stepNOfNFailsAndEverythingIsUndone() {
+        String script = "bridge 'br0' cidr '10.0.0.1/24' mtu 1400\n";
+        int steps = 4; // create, up, address, mtu
+        for (int n = 1; n <= steps; n++) {
+            Session s = new Session(false, new PrintStream(new ByteArrayOutputStream()), "sandbox");
+            Engine e = new Engine(s);
+            int failAt = n;
+            s.executor().injectFault(i -> i == failAt);
+            var err = assertThrows(DslException.class, () -> e.run(script, "fault.netgroovy"));
+            assertTrue(err.located().startsWith("fault.netgroovy:1: injected fault at: "), err.located());
+            assertEquals(List.of("lo"), Ip.linkNames(null), "after a fault at step " + n);
+            s.close();
+        }
+    }
+
+    @Test
+    void dryRunPrintsCommandsAndTouchesNothing() {
+        run(NET_NONE, true);
+        assertEquals("""
+                ip link add docker0 type bridge
+                ip link set dev docker0 up
+                ip addr add 172.17.42.1/16 dev docker0
+                ip netns add c1
+                ip -n c1 link set dev lo up
+                ip link add A type veth peer name B
+                ip link set dev A master docker0
+                ip link set dev A up
+                ip link set dev B netns c1
+                ip -n c1 link set dev B name eth0
+                ip -n c1 link set dev eth0 address 12:34:56:78:9a:bc
+                ip -n c1 link set dev eth0 up
+                ip -n c1 addr add 172.17.42.99/16 dev eth0
+                ip -n c1 route add default via 172.17.42.1
+                """, out());
+        assertEquals(List.of("lo"), Ip.linkNames(null));
+        assertEquals(List.of(), Ip.netnsList());
+    }
+
+    @Test
+    void explainPrintsWithoutApplying() {
+        Object cmds = run("explain { bridge 'b0' cidr '10.0.0.1/24'; sysctl 'net.ipv4.ip_forward', 1 }");
+        assertEquals(List.of("ip link add b0 type bridge", "ip link set dev b0 up", "ip addr add 10.0.0.1/24 dev b0",
+                "sysctl -w net.ipv4.ip_forward=1"), cmds);
+        assertEquals(List.of("lo"), Ip.linkNames(null));
+    }
+
+    @Test
+    void teardownRemovesWhatTheSessionMade() {
+        run(NET_NONE + "\nsysctl 'net.ipv4.ip_forward', 1");
+        assertEquals("1\n", Sh.ok("sysctl", "-n", "net.ipv4.ip_forward"));
+        run("teardown");
+        assertEquals(List.of("lo"), Ip.linkNames(null));
+        assertEquals(List.of(), Ip.netnsList());
+        assertEquals("0\n", Sh.ok("sysctl", "-n", "net.ipv4.ip_forward"));
+    }
+
+    @Test
+    void viewsShowWhatWasMade() {
+        run(NET_NONE);
+        String bridges = (String) run("bridges");
+        assertTrue(bridges.contains("docker0") && bridges.contains("172.17.42.1/16") && bridges.contains("A"), bridges);
+        String routes = (String) run("netns('c1') { routes }");
+        assertTrue(routes.contains("default via 172.17.42.1 dev eth0"), routes);
+        String topo = (String) run("topology");
+        assertTrue(topo.contains("docker0 (bridge) 172.17.42.1/16"), topo);
+        assertTrue(topo.contains("A (veth) ── peer in c1"), topo);
+        assertTrue(topo.contains("netns c1"), topo);
+        assertTrue(topo.contains("eth0 (veth) 172.17.42.99/16 ── peer in host"), topo);
+        Run sh = (Run) run("netns('c1') { sh 'ip -4 -o addr show dev eth0' }");
+        assertTrue(sh.getOut().contains("172.17.42.99/16"));
+        assertEquals(0, sh.getExitCode());
+        assertEquals("0", run("netns('c1') { sysctl 'net.ipv4.ip_forward' }"));
+    }
+
+    @Test
+    void badInputNamesTheLineAndWhatWasWrong() {
+        Map<String, String> cases = Map.of(
+                "brige 'b0'", "test.netgroovy:1: unknown word 'brige'",
+                "bridge 'abcdefghijklmnopq'", "test.netgroovy:1: interface name 'abcdefghijklmnopq' is 17 bytes long; the kernel allows at most 15",
+                "bridge 'b0' cidr '10.0.0.300/24'", "test.netgroovy:1: '10.0.0.300/24' is not a CIDR: '10.0.0.300' is not an IPv4 address (300 is larger than 255)",
+                "link 'nope' up", "test.netgroovy:1: cannot set nope up: link nope does not exist",
+                "netns('ghost') { }\nlink 'x' into 'nowhere'", "test.netgroovy:2: network namespace 'nowhere' does not exist (see: ip netns list)",
+                "bridge 42", "test.netgroovy:1: wrong arguments for 'bridge': (Integer)",
+                "link 'A' mac 'zz'", "test.netgroovy:1: 'zz' is not a MAC address (expected six hex pairs like 12:34:56:78:9a:bc)");
+        for (var c : cases.entrySet()) {
+            var e = assertThrows(DslException.class, () -> run(c.getKey()), c.getKey());
+            assertEquals(c.getValue(), e.located(), c.getKey());
+        }
+        var typo = assertThrows(DslException.class, () -> run("brige 'b0'"));
+        assertEquals("did you mean 'bridge'?", typo.hint());
+        assertEquals(List.of("ghost"), Ip.netnsList());
+        assertEquals(List.of("lo"), Ip.linkNames(null));
+    }
+}

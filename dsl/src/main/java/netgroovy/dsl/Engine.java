@@ -33,6 +33,7 @@ public final class Engine {
         this.binding = binding;
         binding.setVariable(NetgroovyScript.SESSION, session);
         binding.setVariable(ENGINE, this);
+        binding.setVariable("out", session.out()); // println in scripts goes where the session prints
         CompilerConfiguration config = new CompilerConfiguration();
         config.setScriptBaseClass(NetgroovyScript.class.getName());
         config.addCompilationCustomizers(new ImportCustomizer().addStarImports("netgroovy.dsl"), new StatementMarker());
@@ -146,8 +147,9 @@ public final class Engine {
     /** Groovy names the script class after the file; keep it a valid class name. */
     private static String scriptClassName(String name) {
         String base = name.replaceAll("^.*/", "").replaceAll("\\.netgroovy$", "").replaceAll("\\.groovy$", "");
-        String cls = base.replaceAll("[^A-Za-z0-9_$]", "_");
-        if (cls.isEmpty() || !Character.isJavaIdentifierStart(cls.charAt(0))) {
+        // A suffix keeps the class name from shadowing a variable of the same name (p2p = {...} in p2p.netgroovy).
+        String cls = base.replaceAll("[^A-Za-z0-9_$]", "_") + "_netgroovy";
+        if (!Character.isJavaIdentifierStart(cls.charAt(0))) {
             cls = "_" + cls;
         }
         return cls;

@@ -1,0 +1,93 @@
+package netgroovy.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import netgroovy.kernel.Namespaces;
+import netgroovy.kernel.NetNs;
+import netgroovy.kernel.Rtnl;
+import netgroovy.value.IfName;
+
+/**
+ * The endpoints built with netgroovy's kernel layer, one public verb per step, the way the
+ * DSL uses it: no shortcuts that a normal caller would not take.
+ */
+final class NetgroovyVariant implements Variant {
+    private static final IfName BRIDGE = IfName.of(Plan.BRIDGE);
+    private static final IfName ETH0 = IfName.of(Plan.INNER);
+    private static final IfName LO = IfName.of("lo");
+
+    /** Nanoseconds per step over the last setup, in the order the steps first ran. */
+    private final Map<String, Long> steps = new LinkedHashMap<>();
+
+    @Override
+    public String name() {
+        return "netgroovy";
+    }
+
+    @Override
+    public void setup(Plan plan) {
+        steps.clear();
+        try (Rtnl host = Rtnl.host()) {
+            host.links().addBridge(BRIDGE);
+            host.addresses().add(BRIDGE, Plan.bridgeCidr());
+            host.links().setUp(BRIDGE);
+            for (int k = 0; k < plan.n(); k++) {
+                addEndpoint(host, plan, k);
+            }
+        }
+    }
+
+    private void addEndpoint(Rtnl host, Plan plan, int k) {
+        String name = plan.namespace(k);
+        IfName veth = plan.hostVethName(k);
+        step("netns create", () -> Namespaces.create(name));
+        try (NetNs ns = step("netns open", () -> NetNs.named(name))) {
+            step("veth add (peer in ns)", () -> host.links().addVeth(veth, ETH0, ns));
+            step("host end: master", () -> host.links().setMaster(veth, BRIDGE));
+            step("host end: up", () -> host.links().setUp(veth));
+            try (Rtnl inside = step("rtnl socket in ns", () -> Rtnl.at(ns))) {
+                step("eth0: addr add", () -> inside.addresses().add(ETH0, plan.cidr(k)));
+                step("eth0: up", () -> inside.links().setUp(ETH0));
+                step("lo: up", () -> inside.links().setUp(LO));
+                step("default route", () -> inside.routes().add(null, Plan.GATEWAY, null));
+            }
+        }
+    }
+
+    @Override
+    public void teardown(Plan plan) {
+        // Deleting a namespace takes its eth0 along, and with it the host end of the veth.
+        for (int k = 0; k < plan.n(); k++) {
+            Namespaces.delete(plan.namespace(k));
+        }
+        try (Rtnl host = Rtnl.host()) {
+            host.links().delete(BRIDGE);
+        }
+    }
+
+    @Override
+    public String stepProfile() {
+        long total = steps.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder b = new StringBuilder();
+        steps.forEach((step, nanos) -> b.append(String.format("    %-24s %7.1f ms  %5.1f%%%n",
+                step, nanos / 1e6, 100.0 * nanos / total)));
+        return b.toString();
+    }
+
+    private void step(String name, Runnable work) {
+        step(name, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    private <T> T step(String name, Supplier<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            steps.merge(name, System.nanoTime() - start, Long::sum);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package netgroovy.cli;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import netgroovy.dsl.DslException;
+import netgroovy.dsl.Engine;
+import netgroovy.dsl.Session;
+import netgroovy.repl.Repl;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code netgroovy [--dry-run] [--host] [--debug] [-e STATEMENTS | FILE [ARGS...]]}. Without a
+ * file or {@code -e} it starts the REPL. The launcher script has already put us in the sandbox
+ * (it passes {@code --sandbox}) unless {@code --host} or {@code --dry-run} was given.
+ */
+@Command(name = "netgroovy", mixinStandardHelpOptions = true, version = "netgroovy 0.1.0",
+        description = "Build container networks by hand: bridges, veths, namespaces, addresses, routes.%n"
+                + "Runs in a private sandbox unless --host is given.",
+        footer = {"", "Examples:",
+                "  netgroovy                                    the REPL, in the sandbox",
+                "  netgroovy tutorials/01-bridge-and-two-containers.netgroovy",
+                "  netgroovy --dry-run -e \"bridge 'b0' cidr '10.0.0.1/24'\"",
+                "  #!/usr/bin/env netgroovy                     as the first line of a script"})
+public final class Main implements Callable<Integer> {
+
+    @Option(names = {"-e", "--eval"}, paramLabel = "STATEMENTS", description = "Run these statements instead of a file.")
+    String eval;
+
+    @Option(names = {"-n", "--dry-run"}, description = "Print the plan as ip/sysctl commands; touch nothing (needs no privileges).")
+    boolean dryRun;
+
+    @Option(names = "--host", description = "Work on this machine's real network (needs CAP_NET_ADMIN).")
+    boolean host;
+
+    @Option(names = "--sandbox", hidden = true, description = "Set by the launcher when it started us inside the sandbox.")
+    boolean sandbox;
+
+    @Option(names = "--debug", description = "Show full stack traces on errors.")
+    boolean debug;
+
+    @Option(names = "--keep", description = "Scripts: leave what the script made in place (the default in --host mode).")
+    boolean keep;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "A .netgroovy script.")
+    Path file;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the script (as `args`).")
+    List<String> args = new ArrayList<>();
+
+    public static void main(String[] argv) {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setStopAtPositional(true); // everything after FILE belongs to the script
+        System.exit(cmd.execute(argv));
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        String target = dryRun ? "dry-run" : host ? "host" : "sandbox";
+        if (!dryRun && !Privileges.hasNetAdmin()) {
+            err.println("netgroovy: " + (host
+                    ? "--host needs CAP_NET_ADMIN on this machine: run it as root (sudo), or leave out --host to use the sandbox"
+                    : "no CAP_NET_ADMIN here: start netgroovy through ./netgroovy, which enters the sandbox, or use --dry-run"));
+            return 2;
+        }
+        if (!host && !dryRun && !sandbox && !"1".equals(System.getenv("NETGROOVY_SANDBOX"))) {
+            err.println("netgroovy: refusing to change this machine's network without --host; start through ./netgroovy for the sandbox");
+            return 2;
+        }
+        try (Session session = new Session(dryRun, out, target)) {
+            Engine engine = new Engine(session);
+            if (eval == null && file == null) {
+                return new Repl(engine).run();
+            }
+            engine.binding().setVariable("args", args.toArray(new String[0]));
+            try {
+                if (eval != null) {
+                    Object result = engine.run(eval, "-e");
+                    if (result != null) {
+                        out.println(result);
+                    }
+                } else {
+                    engine.run(read(file), file.getFileName().toString());
+                }
+                return 0;
+            } catch (DslException e) {
+                err.println("netgroovy: " + e.located());
+                if (e.hint() != null) {
+                    err.println("  hint: " + e.hint());
+                }
+                if (debug) {
+                    e.printStackTrace(err);
+                }
+                return 1;
+            }
+        } catch (ScriptFileException e) {
+            err.println("netgroovy: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("netgroovy: " + e.getMessage());
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+
+    /** The script's text, without a shebang line (kept as an empty line so line numbers stay right). */
+    static String read(Path file) {
+        try {
+            String text = Files.readString(file);
+            return text.startsWith("#!") ? text.replaceFirst("^#![^\n]*", "") : text;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ScriptFileException("no such script: " + file);
+        } catch (java.io.IOException e) {
+            throw new ScriptFileException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    static final class ScriptFileException extends RuntimeException {
+        ScriptFileException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The command line: {@code netgroovy [options] [FILE [ARGS...]]}, parsed with picocli. */
+package netgroovy.cli;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import netgroovy.dsl.DslException;
 import netgroovy.dsl.Engine;
+import netgroovy.dsl.Results;
 import netgroovy.dsl.Session;
 import netgroovy.repl.Repl;
 import picocli.CommandLine;
@@ -85,7 +86,7 @@ public final class Main implements Callable<Integer> {
             try {
                 if (eval != null) {
                     Object result = engine.run(eval, "-e");
-                    if (result != null) {
+                    if (Results.worthPrinting(result)) {
                         out.println(result);
                     }
                 } else {

@@ -249,4 +249,60 @@ class DslTest {
         assertEquals(List.of("ghost"), Ip.netnsList());
         assertEquals(List.of("lo"), Ip.linkNames(null));
     }
+
+    @Test
+    void ipv6AddressesAndRoutes() {
+        run("""
+                bridge 'br6' cidr '2001:db8:1::1/64'
+                netns 'c1'
+                veth 'v6', 'eth0', peerIn: 'c1'
+                link 'v6' master 'br6' up
+                netns('c1') {
+                    addr '2001:db8:1::2/64' dev 'eth0'
+                    link 'eth0' up
+                    route 'default' via '2001:db8:1::1'
+                    route '2001:db8:99::/64' via '2001:db8:1::1' dev 'eth0'
+                    sysctl 'net.ipv6.conf.all.forwarding', 1
+                }
+                """);
+        assertTrue(Ip.addresses(null, "br6").contains("2001:db8:1::1/64"));
+        var routes = Ip.routes("c1", "-6");
+        assertTrue(routes.stream().anyMatch(r -> "default".equals(r.get("dst")) && "2001:db8:1::1".equals(r.get("gateway"))), routes.toString());
+        assertTrue(routes.stream().anyMatch(r -> "2001:db8:99::/64".equals(r.get("dst"))), routes.toString());
+        assertEquals("1\n", Sh.in("c1", "sysctl", "-n", "net.ipv6.conf.all.forwarding").out());
+        assertTrue(((PingResult) run("ping from: 'c1', to: '2001:db8:1::1'")).isOk());
+    }
+
+    @Test
+    void bridgeOptionsLinkChangesAndDeletion() {
+        run("""
+                bridge 'br0' cidr '10.0.0.1/24' mtu 1400 stp on
+                veth('A', 'B')
+                link 'A' master 'br0' mtu 1400 up
+                link 'B' mtu 1400 down
+                """);
+        var br = Ip.json(null, "-d", "link", "show", "br0").get(0);
+        assertEquals(1400, br.get("mtu"));
+        assertEquals(1, ((Map<?, ?>) ((Map<?, ?>) br.get("linkinfo")).get("info_data")).get("stp_state"));
+        assertFalse(((List<?>) Ip.link(null, "B").get().get("flags")).contains("UP"));
+        run("link 'A' nomaster");
+        assertFalse(Ip.link(null, "A").get().containsKey("master"));
+        run("delete link('A')");
+        assertTrue(Ip.link(null, "A").isEmpty());
+        assertTrue(Ip.link(null, "B").isEmpty(), "the peer goes with it");
+        run("netns 'gone'\ndelete netns('gone')");
+        assertEquals(List.of(), Ip.netnsList());
+    }
+
+    @Test
+    void shAndExecReturnOutputAndExitCode() {
+        run("netns 'c1'");
+        Run ok = (Run) run("netns('c1') { exec 'ip', '-o', 'link' }");
+        assertEquals(0, ok.getExitCode());
+        assertEquals(1, ok.getOut().lines().count(), ok.getOut());
+        Run bad = (Run) run("netns('c1') { sh 'echo no >&2; exit 4' }");
+        assertEquals(4, bad.getExitCode());
+        assertFalse(bad.isOk());
+        assertEquals("no\n", bad.getErr());
+    }
 }

@@ -144,6 +144,21 @@ public abstract class NetgroovyScript extends Script {
         return Sysctl.read(session().kernel().nsOrNull(w), key);
     }
 
+    /**
+     * {@code cidrOf 'br1'}: the first global IPv4 address of a link here, with its prefix
+     * ("192.168.1.1/24"), or null when it has none (or in a dry run, where nothing is read).
+     */
+    public String cidrOf(String link) {
+        session().flush();
+        if (!session().live()) {
+            return null;
+        }
+        IfName name = IfName.of(link);
+        return session().kernel().rtnl(session().here()).addresses().list(name).stream()
+                .filter(a -> a.cidr().isV4() && "global".equals(a.scope()))
+                .map(a -> a.cidr().toString()).findFirst().orElse(null);
+    }
+
     /** {@code stp on}, {@code stp off}. */
     public boolean getOn() {
         return true;

@@ -102,4 +102,20 @@ class TutorialsTest {
         String shown = out.toString(StandardCharsets.UTF_8);
         assertTrue(shown.contains("bridge name") && shown.contains("bridge0"), shown);
     }
+
+    @Test
+    void attachRefusesAnAddressOutsideTheBridgesSubnet() {
+        try (Session s = new Session(false, new PrintStream(new ByteArrayOutputStream()), "sandbox")) {
+            Engine e = new Engine(s);
+            e.run("bridge 'br1' cidr '192.168.1.1/24'\nuse 'attach'", "t");
+            var err = org.junit.jupiter.api.Assertions.assertThrows(DslException.class,
+                    () -> e.run("\nattach 'br1', 'c1', '192.168.2.5/24'", "t"));
+            assertEquals("t:2: 192.168.2.5/24 is outside br1's subnet 192.168.1.0/24", err.located());
+            var gw = org.junit.jupiter.api.Assertions.assertThrows(DslException.class,
+                    () -> e.run("attach 'br1', 'c1', '192.168.1.5/24@10.0.0.1'", "t"));
+            assertEquals("t:1: gateway 10.0.0.1 is outside br1's subnet 192.168.1.0/24", gw.located());
+        }
+        assertEquals(List.of(), Ip.netnsList(), "nothing was made");
+        assertEquals(List.of("lo", "br1"), Ip.linkNames(null));
+    }
 }

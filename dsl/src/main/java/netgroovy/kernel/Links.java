@@ -83,6 +83,16 @@ public final class Links {
         sendTo(name, "attach " + name + " to " + bridge + rtnl.in(), m);
     }
 
+    /**
+     * Plugs a link into a bridge already looked up, and optionally brings it up, in one
+     * request. Equivalent to: {@code ip link set dev NAME master BRIDGE [up]}.
+     */
+    public void attach(IfName name, Link bridge, boolean up) {
+        MessageWriter m = byName(name, up ? Nl.IFF_UP : 0, up ? Nl.IFF_UP : 0);
+        m.attrU32(Nl.IFLA_MASTER, bridge.index());
+        sendTo(name, "attach " + name + " to " + bridge.name() + (up ? " and set it up" : "") + rtnl.in(), m);
+    }
+
     /** Equivalent to: {@code ip link set dev NAME nomaster} ({@code brctl delif}). */
     public void setNoMaster(IfName name) {
         MessageWriter m = byName(name, 0, 0);

@@ -6,14 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
  * Named network namespaces the way iproute2 keeps them: a file in /run/netns bind-mounted
  * on a namespace's nsfs file, so {@code ip netns list} and {@code ip netns exec} see ours and
- * we see theirs. Also the one way into a namespace: a fresh thread that calls setns, does
- * the work, and ends (setns changes only the calling thread, so nothing else is affected).
+ * we see theirs. Also the one way into a namespace: {@link NsWorker}'s thread calls setns,
+ * does the work, and returns to where it was (setns changes only the calling thread).
  */
 public final class Namespaces {
     private static final long MS_REC = 16384, MS_SHARED = 1 << 20;
@@ -34,6 +33,14 @@ public final class Namespaces {
 
     /** Creates a named namespace. Equivalent to: {@code ip netns add NAME}. */
     public static void create(String name) {
+        create(name, () -> null);
+    }
+
+    /**
+     * Creates a named namespace and runs {@code thenInside} in it right away, on the same
+     * thread: opening the new namespace's netlink socket this way saves entering it again.
+     */
+    public static <T> T create(String name, Callable<T> thenInside) {
         checkName(name);
         prepareRunNetns();
         String path = NetNs.RUN_NETNS.resolve(name).toString();
@@ -48,16 +55,17 @@ public final class Namespaces {
         }
         libc.close(fd);
         try {
-            onFreshThread(() -> {
+            return NsWorker.run(null, () -> {
                 if (libc.unshare(LibC.CLONE_NEWNET) < 0) {
                     throw KernelException.of("cannot create network namespace '" + name + "'", LibC.errno());
                 }
                 if (libc.mount("/proc/thread-self/ns/net", path, "none", LibC.MS_BIND, null) < 0) {
                     throw KernelException.of("cannot bind network namespace '" + name + "' to " + path, LibC.errno());
                 }
-                return null;
+                return thenInside.call();
             });
         } catch (RuntimeException e) {
+            libc.umount2(path, LibC.MNT_DETACH);
             libc.unlink(path);
             throw e;
         }
@@ -132,53 +140,7 @@ public final class Namespaces {
 
     /** Runs {@code work} on a thread that has entered {@code ns}, and returns its result. */
     public static <T> T inside(NetNs ns, Callable<T> work) {
-        return onFreshThread(() -> {
-            if (LibC.get().setns(ns.fd(), LibC.CLONE_NEWNET) < 0) {
-                throw KernelException.of("cannot enter network namespace " + ns.label(), LibC.errno());
-            }
-            return work.call();
-        });
-    }
-
-    /**
-     * Runs work on a new platform thread and waits for it. The thread's namespace changes die
-     * with it, so no pooled thread is ever left in the wrong namespace.
-     */
-    static <T> T onFreshThread(Callable<T> work) {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                result.set(work.call());
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        }, "netgroovy-ns");
-        t.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                // The namespace work is short and must not be abandoned half-way; finish, then re-flag.
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Throwable e = failure.get();
-        if (e instanceof RuntimeException re) {
-            throw re;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        if (e != null) {
-            throw new KernelException(e.getMessage() == null ? e.toString() : e.getMessage());
-        }
-        return result.get();
+        return NsWorker.run(ns, work);
     }
 
     /** Makes /run/netns exist and be a shared mount point, as {@code ip netns add} does. */

@@ -39,6 +39,14 @@ public final class Rtnl implements AutoCloseable {
         return new Rtnl(ns.label(), Namespaces.inside(ns, NetlinkSocket::new));
     }
 
+    /**
+     * Creates the named namespace and returns a handle on it, the socket opened by the same
+     * thread that made the namespace. Equivalent to: {@code ip netns add NAME}.
+     */
+    public static Rtnl createNamespace(String name) {
+        return new Rtnl(name, Namespaces.create(name, NetlinkSocket::new));
+    }
+
     /** Where this handle works, as errors name it: "host", "c1", "pid 4242". */
     public String where() {
         return where;

@@ -3,6 +3,7 @@ package netgroovy.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import netgroovy.kernel.Link;
 import netgroovy.kernel.Namespaces;
 import netgroovy.kernel.NetNs;
 import netgroovy.kernel.Rtnl;
@@ -32,26 +33,24 @@ final class NetgroovyVariant implements Variant {
             host.links().addBridge(BRIDGE);
             host.addresses().add(BRIDGE, Plan.bridgeCidr());
             host.links().setUp(BRIDGE);
+            Link bridge = host.links().require(BRIDGE); // looked up once, as a caller building many ports would
             for (int k = 0; k < plan.n(); k++) {
-                addEndpoint(host, plan, k);
+                addEndpoint(host, bridge, plan, k);
             }
         }
     }
 
-    private void addEndpoint(Rtnl host, Plan plan, int k) {
+    private void addEndpoint(Rtnl host, Link bridge, Plan plan, int k) {
         String name = plan.namespace(k);
         IfName veth = plan.hostVethName(k);
-        step("netns create", () -> Namespaces.create(name));
-        try (NetNs ns = step("netns open", () -> NetNs.named(name))) {
+        try (Rtnl inside = step("netns create + socket", () -> Rtnl.createNamespace(name));
+             NetNs ns = step("netns open", () -> NetNs.named(name))) {
             step("veth add (peer in ns)", () -> host.links().addVeth(veth, ETH0, ns));
-            step("host end: master", () -> host.links().setMaster(veth, BRIDGE));
-            step("host end: up", () -> host.links().setUp(veth));
-            try (Rtnl inside = step("rtnl socket in ns", () -> Rtnl.at(ns))) {
-                step("eth0: addr add", () -> inside.addresses().add(ETH0, plan.cidr(k)));
-                step("eth0: up", () -> inside.links().setUp(ETH0));
-                step("lo: up", () -> inside.links().setUp(LO));
-                step("default route", () -> inside.routes().add(null, Plan.GATEWAY, null));
-            }
+            step("host end: master + up", () -> host.links().attach(veth, bridge, true));
+            step("eth0: addr add", () -> inside.addresses().add(ETH0, plan.cidr(k)));
+            step("eth0: up", () -> inside.links().setUp(ETH0));
+            step("lo: up", () -> inside.links().setUp(LO));
+            step("default route", () -> inside.routes().add(null, Plan.GATEWAY, null));
         }
     }
 

@@ -84,6 +84,27 @@ class LinksTest {
     }
 
     @Test
+    void attachPlugsIntoABridgeAndBringsUpInOneRequest() {
+        host.links().addBridge(n("br0"));
+        host.links().addVeth(n("A"), n("B"), null);
+        host.links().attach(n("A"), host.links().require(n("br0")), true);
+        Map<String, Object> a = Ip.link(null, "A").orElseThrow();
+        assertEquals("br0", a.get("master"));
+        assertTrue(((List<?>) a.get("flags")).contains("UP"));
+    }
+
+    @Test
+    void aNamespaceMadeWithItsHandle() {
+        try (Rtnl c1 = Rtnl.createNamespace("c1")) {
+            c1.links().addBridge(n("inner"));
+        }
+        assertTrue(Ip.link("c1", "inner").isPresent());
+        assertTrue(Ip.link(null, "inner").isEmpty());
+        assertThrows(KernelException.class, () -> Rtnl.createNamespace("c1"));
+        assertEquals(List.of("c1"), Ip.netnsList());
+    }
+
+    @Test
     void vethPeerBornInAnotherNamespaceOrMovedThere() {
         Namespaces.create("c1");
         Namespaces.create("c2");

@@ -17,7 +17,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int EINTR = 4;
     private final LibC libc = LibC.get();
     private final int fd;
-    private final byte[] buffer = new byte[1 << 20];
+    // Dump parts are at most a few pages each; 64 KiB holds any of them and is cheap to allocate.
+    private final byte[] buffer = new byte[64 << 10];
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
 
     public NetlinkSocket() {

@@ -40,6 +40,9 @@ public final class BridgeSpec {
                     + c.address().plus(1) + "/" + c.prefix());
         }
         session.add(new AddressOps.Add(where, name, c, true));
+        if (where.isHost() && c.isV4()) {
+            session.rememberCidr(name.name(), c.toString());
+        }
         return this;
     }
 

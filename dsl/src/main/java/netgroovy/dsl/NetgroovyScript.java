@@ -234,6 +234,90 @@ public abstract class NetgroovyScript extends Script {
         throw new InvalidValueException("namespace " + t + " has no IPv4 address to ping");
     }
 
+    // ---- firewall and NAT ------------------------------------------------------------------
+
+    private FirewallWords firewallWords() {
+        return new FirewallWords(session());
+    }
+
+    /** {@code ipForward true}: the host routes between its interfaces (net.ipv4.ip_forward). */
+    public void ipForward(boolean on) {
+        firewallWords().ipForward(on);
+    }
+
+    /** {@code iptables false}: write no firewall rules at all (Docker's --iptables=false). */
+    public void iptables(boolean on) {
+        session().flush();
+        session().setIptables(on);
+    }
+
+    /** {@code firewall 'docker0'}, {@code firewall 'docker0', icc: false}: Docker's rules for a bridge. */
+    public void firewall(String bridge) {
+        firewallWords().firewall(Map.of(), bridge);
+    }
+
+    public void firewall(Map<String, Object> options, String bridge) {
+        firewallWords().firewall(options, bridge);
+    }
+
+    /** {@code masquerade 'docker0'}: outbound NAT for the bridge's subnet. */
+    public void masquerade(String bridge) {
+        firewallWords().masquerade(bridge, null);
+    }
+
+    public void masquerade(String bridge, String subnet) {
+        firewallWords().masquerade(bridge, subnet);
+    }
+
+    /** {@code publish 'c1', '8080:80', '127.0.0.1::53/udp'}: Docker's -p in all its forms. */
+    public List<String> publish(String container, String... specs) {
+        return publish(Map.of(), container, specs);
+    }
+
+    public List<String> publish(Map<String, Object> options, String container, String... specs) {
+        return firewallWords().publish(options, container, List.of(specs)).stream().map(Object::toString).toList();
+    }
+
+    /** {@code publishAll 'c1', 80, '53/udp'}: Docker's -P, each exposed port to a free host port. */
+    public List<String> publishAll(String container, Object... exposed) {
+        return publish(Map.of(), container, java.util.Arrays.stream(exposed).map(String::valueOf).toArray(String[]::new));
+    }
+
+    /** {@code unpublish 'c1'}: removes the container's published ports, and only those rules. */
+    public void unpublish(String container) {
+        firewallWords().unpublish(container);
+    }
+
+    /** {@code port 'c1'}: the container's bindings, like docker port. */
+    public List<String> port(String container) {
+        return firewallWords().port(container, null);
+    }
+
+    /** {@code port 'c1', 80}: the host addresses of one container port. */
+    public List<String> port(String container, Object containerPort) {
+        return firewallWords().port(container, String.valueOf(containerPort));
+    }
+
+    /** {@code restrict on: 'ext0', allow: '203.0.113.7'}: only that source may reach published ports. */
+    public void restrict(Map<String, Object> options) {
+        firewallWords().restrict(options);
+    }
+
+    /** {@code show nat}: like {@code iptables -t nat -L -n}. */
+    public String getNat() {
+        return firewallWords().listing("nat");
+    }
+
+    /** {@code show filter}: like {@code iptables -t filter -L -n}. */
+    public String getFilter() {
+        return firewallWords().listing("filter");
+    }
+
+    /** {@code show iptablesSave}: the rules as iptables-save lines. */
+    public String getIptablesSave() {
+        return firewallWords().save();
+    }
+
     // ---- plans ------------------------------------------------------------------------
 
     /** {@code apply { ... }}: the whole block is one plan; it happens entirely or not at all. */

@@ -29,6 +29,8 @@ public final class Session implements AutoCloseable {
     private final Plan pending = new Plan();
     private final Deque<Where> where = new ArrayDeque<>();
     private final java.util.Set<Where> mentioned = new java.util.HashSet<>();
+    private final java.util.Map<String, String> bridgeCidrs = new java.util.HashMap<>();
+    private boolean iptables = true;
     private int groupDepth;
     private boolean dryRunNow;
     private List<String> explaining;
@@ -143,6 +145,24 @@ public final class Session implements AutoCloseable {
      */
     public boolean firstMention(Where w) {
         return mentioned.add(w);
+    }
+
+    /** {@code iptables false}: like Docker's --iptables=false, netgroovy then writes no rules at all. */
+    public void setIptables(boolean on) {
+        iptables = on;
+    }
+
+    public boolean iptables() {
+        return iptables;
+    }
+
+    /** Remembers the address a bridge was given, so later words (masquerade) know its subnet even in a dry run. */
+    void rememberCidr(String bridge, String cidr) {
+        bridgeCidrs.put(bridge, cidr);
+    }
+
+    String cidrOf(String bridge) {
+        return bridgeCidrs.get(bridge);
     }
 
     /** Forgets what a failed statement had planned (it was never applied). */

@@ -23,10 +23,22 @@ public final class Exec {
      * Interrupting the calling thread kills the command too (Ctrl-C in the shell).
      */
     public static ExecResult run(NetNs ns, List<String> argv, Duration timeout) {
+        return run(ns, argv, null, timeout);
+    }
+
+    /** As {@link #run(NetNs, List, Duration)}, with {@code input} written to the command's standard input. */
+    public static ExecResult run(NetNs ns, List<String> argv, String input, Duration timeout) {
         if (argv.isEmpty()) {
             throw new KernelException("no command given");
         }
         Process p = start(ns, argv);
+        try (var stdin = p.getOutputStream()) {
+            if (input != null) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // The command closed its input early; its exit code tells what happened.
+        }
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
         boolean finished;

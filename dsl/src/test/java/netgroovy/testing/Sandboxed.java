@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Gives each test a clean world and takes it away afterwards. It refuses to run at all
  * outside the sandbox (the test JVM must have been started by sandbox/bin/java), so no
  * test can ever touch the machine's own network. After each test it deletes every namespace
- * and every link but lo that the test made, so the next test starts from nothing.
+ * and every link but lo that the test made, and empties the firewall tables, so the next
+ * test starts from nothing.
  */
 public final class Sandboxed implements BeforeAllCallback, AfterEachCallback {
 
@@ -39,5 +40,13 @@ public final class Sandboxed implements BeforeAllCallback, AfterEachCallback {
                 }
             }
         }
+        // The sandbox's own firewall tables: back to empty.
+        if (java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/iptables"))) {
+            for (String table : new String[] {"nat", "filter"}) {
+                Sh.run("iptables", "-t", table, "-F");
+                Sh.run("iptables", "-t", table, "-X");
+            }
+        }
+        Sh.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
     }
 }

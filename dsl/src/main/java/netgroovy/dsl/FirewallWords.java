@@ -1,0 +1,225 @@
+package netgroovy.dsl;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import netgroovy.firewall.Bindings;
+import netgroovy.firewall.DockerRules;
+import netgroovy.firewall.Iptables;
+import netgroovy.firewall.PortMapping;
+import netgroovy.firewall.Rule;
+import netgroovy.kernel.Address;
+import netgroovy.kernel.Exec;
+import netgroovy.kernel.ExecResult;
+import netgroovy.kernel.Link;
+import netgroovy.plan.FirewallOp;
+import netgroovy.plan.RemoveOwnedRules;
+import netgroovy.plan.SysctlOp;
+import netgroovy.plan.Where;
+import netgroovy.value.Cidr;
+import netgroovy.value.IfName;
+import netgroovy.value.InvalidValueException;
+import netgroovy.value.IpAddress;
+
+/**
+ * The firewall words ({@code firewall}, {@code masquerade}, {@code publish}, {@code port} ...),
+ * kept apart from the script class so each stays readable. All rules go into the host's
+ * (the sandbox's) tables, as Docker's do.
+ */
+final class FirewallWords {
+    private final Session session;
+
+    FirewallWords(Session session) {
+        this.session = session;
+    }
+
+    void ipForward(boolean on) {
+        session.add(new SysctlOp(Where.HOST, "net.ipv4.ip_forward", on ? "1" : "0"));
+    }
+
+    /** Docker's rules for a bridge: chains, jumps, forwarding (icc), MASQUERADE, ip_forward. */
+    void firewall(Map<String, Object> options, String bridge) {
+        unknownOptions("firewall", options, "icc", "masquerade");
+        boolean icc = !Boolean.FALSE.equals(options.get("icc"));
+        IfName.of(bridge);
+        if (!session.iptables()) {
+            return;
+        }
+        ipForward(true);
+        session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
+        session.add(FirewallOp.add(Where.HOST, "forwarding for " + bridge, List.of(), DockerRules.bridge(bridge, icc)));
+        if (!Boolean.FALSE.equals(options.get("masquerade"))) {
+            masquerade(bridge, null);
+        }
+    }
+
+    /** {@code -s SUBNET ! -o BRIDGE -j MASQUERADE}; the subnet is the bridge's unless given. */
+    void masquerade(String bridge, String subnet) {
+        IfName.of(bridge);
+        if (!session.iptables()) {
+            return;
+        }
+        Cidr net = subnet != null ? Cidr.parse(subnet) : bridgeCidr(bridge);
+        session.add(FirewallOp.add(Where.HOST, "masquerade for " + bridge, List.of(), List.of(DockerRules.masquerade(bridge, net))));
+    }
+
+    /** {@code publish 'c1', '8080:80', '53/udp'}: Docker's -p, every form. Returns the bindings made. */
+    List<PortMapping> publish(Map<String, Object> options, String container, List<String> specs) {
+        unknownOptions("publish", options, "ip", "bridge");
+        if (specs.isEmpty()) {
+            throw new InvalidValueException("publish needs at least one port, like publish 'c1', '8080:80'");
+        }
+        List<PortMapping> wanted = new ArrayList<>();
+        specs.forEach(s -> wanted.addAll(PortMapping.parse(s)));
+        if (!session.iptables()) {
+            return wanted;
+        }
+        session.flush();
+        IpAddress ip = options.containsKey("ip") ? IpAddress.parse(options.get("ip").toString()) : containerAddress(container);
+        String bridge = options.containsKey("bridge") ? options.get("bridge").toString() : bridgeOf(ip);
+        List<Bindings.Binding> existing = session.live() ? Bindings.of(Iptables.save(null)) : List.of();
+        List<PortMapping> made = new ArrayList<>();
+        List<Rule> rules = new ArrayList<>();
+        Set<Integer> chosen = new HashSet<>();
+        for (PortMapping m : wanted) {
+            PortMapping final_ = m.hostPort() == 0 ? m.withHostPort(Bindings.freePort(existing, m, chosen)) : m;
+            Bindings.Binding clash = Bindings.conflict(existing, final_);
+            if (clash != null && !(clash.container().equals(container) && clash.mapping().equals(final_))) {
+                throw new InvalidValueException("host port " + final_.hostSide() + "/" + final_.protocol()
+                        + " is already published for " + clash.container() + " (" + clash.mapping() + ")");
+            }
+            if (made.stream().anyMatch(x -> Bindings.conflict(List.of(new Bindings.Binding(container, x)), final_) != null)) {
+                throw new InvalidValueException("host port " + final_.hostSide() + "/" + final_.protocol() + " is given twice");
+            }
+            chosen.add(final_.hostPort());
+            made.add(final_);
+            rules.addAll(DockerRules.publish(container, bridge, ip, final_));
+        }
+        session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
+        session.add(FirewallOp.add(Where.HOST, "publish " + container + " " + String.join(" ", specs), List.of(), rules));
+        return made;
+    }
+
+    void unpublish(String container) {
+        if (session.iptables()) {
+            session.add(new RemoveOwnedRules(Where.HOST, "netgroovy publish " + container + " "));
+        }
+    }
+
+    /** {@code port 'c1'} / {@code port 'c1', 80}: docker port. */
+    List<String> port(String container, String containerPort) {
+        session.flush();
+        if (!session.live()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (Bindings.Binding b : Bindings.of(Iptables.save(null))) {
+            PortMapping m = b.mapping();
+            if (b.container().equals(container) && (containerPort == null
+                    || containerPort.equals(String.valueOf(m.containerPort()))
+                    || containerPort.equals(m.containerPort() + "/" + m.protocol()))) {
+                out.add(containerPort == null ? m.toString() : m.hostSide());
+            }
+        }
+        return out;
+    }
+
+    /** Who may reach published ports: {@code -I DOCKER-USER -i IF ! -s ALLOWED -j DROP}. */
+    void restrict(Map<String, Object> options) {
+        unknownOptions("restrict", options, "on", "allow");
+        Object on = options.get("on");
+        Object allow = options.get("allow");
+        if (on == null || allow == null) {
+            throw new InvalidValueException("restrict needs on: (the outside interface) and allow: (who may connect), "
+                    + "like restrict on: 'ext0', allow: '203.0.113.7'");
+        }
+        IfName dev = IfName.of(on.toString());
+        Cidr who = Cidr.parse(allow.toString());
+        if (!session.iptables()) {
+            return;
+        }
+        Rule r = new Rule("filter", "DOCKER-USER", List.of("!", "-s", who.toString(), "-i", dev.name()), List.of("DROP"),
+                "netgroovy restrict " + dev + " " + who + " #1");
+        session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
+        session.add(FirewallOp.insert(Where.HOST, "restrict " + dev, List.of(), List.of(r)));
+    }
+
+    /** {@code iptables -t TABLE -L -n}, here. */
+    String listing(String table) {
+        return iptablesOutput(List.of("iptables", "-t", table, "-L", "-n"));
+    }
+
+    String save() {
+        return iptablesOutput(List.of("iptables-save"));
+    }
+
+    private String iptablesOutput(List<String> argv) {
+        session.flush();
+        if (!session.live()) {
+            return "";
+        }
+        ExecResult r = Exec.run(session.kernel().nsOrNull(session.here()), argv, Duration.ofSeconds(30));
+        if (!r.ok()) {
+            throw new InvalidValueException(String.join(" ", argv) + " failed: " + r.stderr().strip());
+        }
+        return r.stdout();
+    }
+
+    private Cidr bridgeCidr(String bridge) {
+        String known = session.cidrOf(bridge);
+        if (known != null) {
+            return Cidr.parse(known);
+        }
+        if (session.live()) {
+            for (Address a : session.kernel().rtnl(Where.HOST).addresses().list(IfName.of(bridge))) {
+                if (a.cidr().isV4() && "global".equals(a.scope())) {
+                    return a.cidr();
+                }
+            }
+        }
+        throw new InvalidValueException("bridge " + bridge + " has no IPv4 address; give the subnet: masquerade '"
+                + bridge + "', '172.17.0.0/16'");
+    }
+
+    /** A container's address: its namespace's first global IPv4 address. */
+    private IpAddress containerAddress(String container) {
+        if (!session.live()) {
+            return IpAddress.parse("0.0.0.0");
+        }
+        for (Address a : session.kernel().rtnl(Names.where(container)).addresses().list()) {
+            if (a.cidr().isV4() && "global".equals(a.scope())) {
+                return a.cidr().address();
+            }
+        }
+        throw new InvalidValueException("container " + container + " has no IPv4 address to publish to");
+    }
+
+    /** The host bridge whose subnet holds {@code ip}. */
+    private String bridgeOf(IpAddress ip) {
+        if (!session.live()) {
+            return "<bridge>";
+        }
+        var host = session.kernel().rtnl(Where.HOST);
+        for (Link l : host.links().list()) {
+            if (l.isBridge()) {
+                for (Address a : host.addresses().list(IfName.of(l.name()))) {
+                    if (a.cidr().contains(ip)) {
+                        return l.name();
+                    }
+                }
+            }
+        }
+        throw new InvalidValueException(ip + " is on no bridge of the host; give it: publish 'c1', '80', bridge: 'docker0'");
+    }
+
+    private static void unknownOptions(String word, Map<String, Object> options, String... known) {
+        for (String k : options.keySet()) {
+            if (!List.of(known).contains(k)) {
+                throw new InvalidValueException(word + " has no option '" + k + "' (it knows: " + String.join(", ", known) + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package netgroovy.firewall;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import netgroovy.value.IpAddress;
+
+/**
+ * The published ports as the live rules record them: each DNAT rule netgroovy wrote says in
+ * its comment which container, host address, host port, container port and protocol it is
+ * for. This is what {@code port 'c1'} (docker port) reports, and how a host port already in
+ * use is found.
+ */
+public final class Bindings {
+    private static final Pattern COMMENT = Pattern.compile(
+            "--comment \"netgroovy publish (\\S+) ([0-9.]+):(\\d+)->(\\d+)/(\\w+) #1\"");
+
+    private Bindings() {
+    }
+
+    public record Binding(String container, PortMapping mapping) {
+        @Override
+        public String toString() {
+            return mapping.toString();
+        }
+    }
+
+    public static List<Binding> of(Iptables.Saved saved) {
+        List<Binding> out = new ArrayList<>();
+        for (String line : saved.rules("nat")) {
+            Matcher m = COMMENT.matcher(line);
+            if (m.find()) {
+                IpAddress ip = m.group(2).equals("0.0.0.0") ? null : IpAddress.parse(m.group(2));
+                out.add(new Binding(m.group(1), new PortMapping(ip, Integer.parseInt(m.group(3)),
+                        Integer.parseInt(m.group(4)), m.group(5))));
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code m}'s host side collides with a binding: same protocol and port, overlapping address. */
+    public static Binding conflict(List<Binding> existing, PortMapping m) {
+        for (Binding b : existing) {
+            PortMapping o = b.mapping();
+            if (o.protocol().equals(m.protocol()) && o.hostPort() == m.hostPort()
+                    && (o.hostIp() == null || m.hostIp() == null || o.hostIp().equals(m.hostIp()))) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /** A free host port from Docker's range 49153-65535 for this protocol. */
+    public static int freePort(List<Binding> existing, PortMapping m, java.util.Set<Integer> alsoTaken) {
+        for (int p = PortMapping.EPHEMERAL_FIRST; p <= PortMapping.EPHEMERAL_LAST; p++) {
+            if (!alsoTaken.contains(p) && conflict(existing, m.withHostPort(p)) == null) {
+                return p;
+            }
+        }
+        throw new FirewallException("no free host port left in " + PortMapping.EPHEMERAL_FIRST + "-" + PortMapping.EPHEMERAL_LAST);
+    }
+}

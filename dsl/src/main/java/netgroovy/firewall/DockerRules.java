@@ -1,0 +1,87 @@
+package netgroovy.firewall;
+
+import java.util.ArrayList;
+import java.util.List;
+import netgroovy.value.Cidr;
+import netgroovy.value.IpAddress;
+
+/**
+ * The rules Docker writes, as seeds 000–002 list them, built as data. The chain names are
+ * Docker's so the views read like the seeds; every rule's comment says which netgroovy
+ * object owns it ("netgroovy bridge docker0 #3").
+ */
+public final class DockerRules {
+    private DockerRules() {
+    }
+
+    /** The user chains: nat DOCKER, filter DOCKER and DOCKER-USER. */
+    public static List<Chain> chains() {
+        return List.of(new Chain("nat", "DOCKER"), new Chain("filter", "DOCKER"), new Chain("filter", "DOCKER-USER"));
+    }
+
+    /** The jumps into Docker's chains, shared by all bridges. */
+    public static List<Rule> base() {
+        Owner o = new Owner("netgroovy docker");
+        return List.of(
+                o.rule("nat", "PREROUTING", List.of("-m", "addrtype", "--dst-type", "LOCAL"), "DOCKER"),
+                o.rule("nat", "OUTPUT", List.of("!", "-d", "127.0.0.0/8", "-m", "addrtype", "--dst-type", "LOCAL"), "DOCKER"),
+                o.rule("filter", "FORWARD", List.of(), "DOCKER-USER"),
+                o.rule("filter", "DOCKER-USER", List.of(), "RETURN"));
+    }
+
+    /** Outbound NAT for a bridge's subnet: {@code -s SUBNET ! -o BRIDGE -j MASQUERADE}. */
+    public static Rule masquerade(String bridge, Cidr subnet) {
+        return new Owner("netgroovy masquerade " + bridge).rule("nat", "POSTROUTING",
+                List.of("-s", subnet.network().toString(), "!", "-o", bridge), "MASQUERADE");
+    }
+
+    /** What a bridge needs to forward: to and from the outside, and between its ports (icc). */
+    public static List<Rule> bridge(String bridge, boolean icc) {
+        Owner o = new Owner("netgroovy bridge " + bridge);
+        return List.of(
+                o.rule("nat", "DOCKER", List.of("-i", bridge), "RETURN"),
+                o.rule("filter", "FORWARD", List.of("-o", bridge, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED"), "ACCEPT"),
+                o.rule("filter", "FORWARD", List.of("-o", bridge), "DOCKER"),
+                o.rule("filter", "FORWARD", List.of("-i", bridge, "!", "-o", bridge), "ACCEPT"),
+                o.rule("filter", "FORWARD", List.of("-i", bridge, "-o", bridge), icc ? "ACCEPT" : "DROP"));
+    }
+
+    /**
+     * One published port: DNAT in nat DOCKER, ACCEPT in filter DOCKER, and the hairpin
+     * MASQUERADE that lets a container reach itself through the host port.
+     */
+    public static List<Rule> publish(String container, String bridge, IpAddress containerIp, PortMapping m) {
+        Owner o = new Owner("netgroovy publish " + container + " " + m.hostSide() + "->" + m.containerPort() + "/" + m.protocol());
+        String p = m.protocol();
+        List<String> dnat = new ArrayList<>();
+        if (m.hostIp() != null) {
+            dnat.addAll(List.of("-d", m.hostIp() + "/32"));
+        }
+        dnat.addAll(List.of("!", "-i", bridge, "-p", p, "-m", p, "--dport", String.valueOf(m.hostPort())));
+        String to = containerIp + ":" + m.containerPort();
+        return List.of(
+                o.rule("nat", "DOCKER", dnat, List.of("DNAT", "--to-destination", to)),
+                o.rule("filter", "DOCKER", List.of("-d", containerIp + "/32", "!", "-i", bridge, "-o", bridge,
+                        "-p", p, "-m", p, "--dport", String.valueOf(m.containerPort())), List.of("ACCEPT")),
+                o.rule("nat", "POSTROUTING", List.of("-s", containerIp + "/32", "-d", containerIp + "/32",
+                        "-p", p, "-m", p, "--dport", String.valueOf(m.containerPort())), List.of("MASQUERADE")));
+    }
+
+    /** Gives each rule of one owner a comment of its own: "OWNER #1", "OWNER #2", ... */
+    static final class Owner {
+        private final String name;
+        private int n;
+
+        Owner(String name) {
+            this.name = name;
+        }
+
+        Rule rule(String table, String chain, List<String> match, String target) {
+            return rule(table, chain, match, List.of(target));
+        }
+
+        Rule rule(String table, String chain, List<String> match, List<String> target) {
+            return new Rule(table, chain, match, target, name + " #" + (++n));
+        }
+    }
+}

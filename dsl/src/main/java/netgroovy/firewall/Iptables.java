@@ -1,0 +1,106 @@
+package netgroovy.firewall;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import netgroovy.kernel.Exec;
+import netgroovy.kernel.ExecResult;
+import netgroovy.kernel.NetNs;
+
+/**
+ * The iptables backend. Reads a namespace's rules with one {@code iptables-save}, and writes
+ * any number of changes with one {@code iptables-restore --noflush}: atomic per table, and
+ * one process whatever the number of rules. Nothing is flushed, so rules netgroovy did not
+ * write stay exactly as they were.
+ */
+public final class Iptables {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private Iptables() {
+    }
+
+    /** The current rules, as {@code iptables-save} prints them. */
+    public static Saved save(NetNs ns) {
+        ExecResult r = run(ns, List.of("iptables-save"), null);
+        if (!r.ok()) {
+            throw new FirewallException("iptables-save failed: " + r.stderr().strip());
+        }
+        return new Saved(r.stdout());
+    }
+
+    /**
+     * Applies a batch: lines like {@code -N DOCKER}, {@code -A DOCKER ...}, {@code -D ...}, grouped
+     * by table. Either all of a table's lines take effect or none (iptables-restore commits
+     * each table at once).
+     */
+    public static void restore(NetNs ns, Map<String, List<String>> linesByTable) {
+        StringBuilder in = new StringBuilder();
+        linesByTable.forEach((table, lines) -> {
+            if (!lines.isEmpty()) {
+                in.append('*').append(table).append('\n');
+                lines.forEach(l -> in.append(l).append('\n'));
+                in.append("COMMIT\n");
+            }
+        });
+        if (in.length() == 0) {
+            return;
+        }
+        ExecResult r = run(ns, List.of("iptables-restore", "--noflush"), in.toString());
+        if (!r.ok()) {
+            throw new FirewallException("iptables-restore refused the change: " + r.stderr().strip());
+        }
+    }
+
+    private static ExecResult run(NetNs ns, List<String> argv, String input) {
+        try {
+            return Exec.run(ns, argv, input, TIMEOUT);
+        } catch (RuntimeException e) {
+            throw new FirewallException("cannot run " + argv.get(0) + " (is iptables installed? Debian: apt-get install iptables): "
+                    + e.getMessage());
+        }
+    }
+
+    /** What iptables-save printed, split by table. */
+    public static final class Saved {
+        private final Map<String, List<String>> rules = new LinkedHashMap<>();
+        private final Map<String, List<String>> chains = new LinkedHashMap<>();
+        private final String text;
+
+        Saved(String text) {
+            this.text = text;
+            String table = null;
+            for (String line : text.split("\n")) {
+                if (line.startsWith("*")) {
+                    table = line.substring(1).trim();
+                    rules.put(table, new ArrayList<>());
+                    chains.put(table, new ArrayList<>());
+                } else if (table != null && line.startsWith(":")) {
+                    chains.get(table).add(line.substring(1).split(" ")[0]);
+                } else if (table != null && line.startsWith("-A ")) {
+                    rules.get(table).add(line);
+                }
+            }
+        }
+
+        public boolean hasChain(String table, String chain) {
+            return chains.getOrDefault(table, List.of()).contains(chain);
+        }
+
+        /** The {@code -A ...} lines of a table. */
+        public List<String> rules(String table) {
+            return rules.getOrDefault(table, List.of());
+        }
+
+        /** Whether a rule with this chain and comment is there (comments are unique per rule). */
+        public boolean has(Rule r) {
+            String mark = "--comment " + Rule.quoted(r.comment());
+            return rules(r.table()).stream().anyMatch(l -> l.startsWith("-A " + r.chain() + " ") && l.contains(mark));
+        }
+
+        public String text() {
+            return text;
+        }
+    }
+}

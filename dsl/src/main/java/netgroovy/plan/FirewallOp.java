@@ -1,0 +1,119 @@
+package netgroovy.plan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import netgroovy.firewall.Chain;
+import netgroovy.firewall.Iptables;
+import netgroovy.firewall.Rule;
+
+/**
+ * Adds (or removes) a set of firewall rules, and the chains they need, in one
+ * iptables-restore batch. Rules already there are left alone and never undone; undo removes
+ * exactly the rules (and the chains) this operation added.
+ */
+public final class FirewallOp implements Op {
+    private final Where where;
+    private final String what;
+    private final List<Chain> chains;
+    private final List<Rule> rules;
+    private final boolean remove;
+    private boolean insert;
+    private final List<Rule> changed = new ArrayList<>();
+    private final List<Chain> created = new ArrayList<>();
+
+    private FirewallOp(Where where, String what, List<Chain> chains, List<Rule> rules, boolean remove) {
+        this.where = where;
+        this.what = what;
+        this.chains = List.copyOf(chains);
+        this.rules = List.copyOf(rules);
+        this.remove = remove;
+    }
+
+    public static FirewallOp add(Where where, String what, List<Chain> chains, List<Rule> rules) {
+        return new FirewallOp(where, what, chains, rules, false);
+    }
+
+    /** Like {@link #add}, but the rules go first in their chains ({@code -I}), before any RETURN. */
+    public static FirewallOp insert(Where where, String what, List<Chain> chains, List<Rule> rules) {
+        FirewallOp op = new FirewallOp(where, what, chains, rules, false);
+        op.insert = true;
+        return op;
+    }
+
+    public static FirewallOp remove(Where where, String what, List<Rule> rules) {
+        return new FirewallOp(where, what, List.of(), rules, true);
+    }
+
+    public List<Rule> rules() {
+        return rules;
+    }
+
+    public String command() {
+        List<String> lines = new ArrayList<>();
+        if (!remove) {
+            chains.forEach(c -> lines.add(where.exec() + c.command()));
+        }
+        rules.forEach(r -> lines.add(where.exec() + r.command(verb())));
+        return String.join("\n", lines);
+    }
+
+    public State check(Kernel k) {
+        Iptables.Saved saved = Iptables.save(k.nsOrNull(where));
+        boolean allThere = rules.stream().allMatch(saved::has);
+        boolean noneThere = rules.stream().noneMatch(saved::has);
+        return (remove ? noneThere : allThere) ? State.DONE : State.TODO;
+    }
+
+    public void apply(Kernel k) {
+        Iptables.Saved saved = Iptables.save(k.nsOrNull(where));
+        Map<String, List<String>> batch = new LinkedHashMap<>();
+        changed.clear();
+        created.clear();
+        if (!remove) {
+            for (Chain c : chains) {
+                if (!saved.hasChain(c.table(), c.name())) {
+                    batch.computeIfAbsent(c.table(), t -> new ArrayList<>()).add("-N " + c.name());
+                    created.add(c);
+                }
+            }
+        }
+        for (Rule r : rules) {
+            if (saved.has(r) == remove) {
+                batch.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.restoreLine(verb()));
+                changed.add(r);
+            }
+        }
+        Iptables.restore(k.nsOrNull(where), batch);
+    }
+
+    private String verb() {
+        return remove ? "-D" : insert ? "-I" : "-A";
+    }
+
+    public void undo(Kernel k) {
+        // Only what is still as this operation left it: another word may have removed some since.
+        Iptables.Saved saved = Iptables.save(k.nsOrNull(where));
+        Map<String, List<String>> batch = new LinkedHashMap<>();
+        for (int i = changed.size() - 1; i >= 0; i--) {
+            Rule r = changed.get(i);
+            if (saved.has(r) != remove) {
+                batch.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.restoreLine(remove ? "-A" : "-D"));
+            }
+        }
+        for (Chain c : created) {
+            boolean stillUsed = saved.rules(c.table()).stream()
+                    .anyMatch(l -> (l.startsWith("-A " + c.name() + " ") || l.endsWith("-j " + c.name()))
+                            && changed.stream().noneMatch(r -> l.contains("--comment " + Rule.quoted(r.comment()))));
+            if (!stillUsed) {
+                batch.computeIfAbsent(c.table(), t -> new ArrayList<>()).add("-X " + c.name());
+            }
+        }
+        Iptables.restore(k.nsOrNull(where), batch);
+    }
+
+    public String subject() {
+        return what + Ops.in(where);
+    }
+}

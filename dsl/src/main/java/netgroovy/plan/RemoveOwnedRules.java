@@ -1,0 +1,60 @@
+package netgroovy.plan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import netgroovy.firewall.Iptables;
+
+/**
+ * Removes every rule whose comment starts with an owner's mark ("netgroovy publish c1 "),
+ * as iptables-save shows them now: exactly that owner's rules, whatever they were.
+ */
+public final class RemoveOwnedRules implements Op {
+    private final Where where;
+    private final String owner;
+    private final Map<String, List<String>> removed = new LinkedHashMap<>();
+
+    public RemoveOwnedRules(Where where, String owner) {
+        this.where = where;
+        this.owner = owner;
+    }
+
+    public String command() {
+        return where.exec() + "iptables-save | grep -- '--comment \"" + owner + "' | sed 's/^-A/-D/' | iptables-restore --noflush";
+    }
+
+    public State check(Kernel k) {
+        return owned(Iptables.save(k.nsOrNull(where))).values().stream().allMatch(List::isEmpty) ? State.DONE : State.TODO;
+    }
+
+    public void apply(Kernel k) {
+        removed.clear();
+        removed.putAll(owned(Iptables.save(k.nsOrNull(where))));
+        Map<String, List<String>> batch = new LinkedHashMap<>();
+        removed.forEach((table, lines) -> batch.put(table, lines.stream().map(l -> "-D" + l.substring(2)).toList()));
+        Iptables.restore(k.nsOrNull(where), batch);
+    }
+
+    public void undo(Kernel k) {
+        Iptables.restore(k.nsOrNull(where), removed);
+    }
+
+    public String subject() {
+        return "rules of " + owner.replace("netgroovy ", "") + Ops.in(where);
+    }
+
+    private Map<String, List<String>> owned(Iptables.Saved saved) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String table : List.of("nat", "filter")) {
+            List<String> lines = new ArrayList<>();
+            for (String l : saved.rules(table)) {
+                if (l.contains("--comment \"" + owner)) {
+                    lines.add(l);
+                }
+            }
+            out.put(table, lines);
+        }
+        return out;
+    }
+}

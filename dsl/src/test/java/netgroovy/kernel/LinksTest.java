@@ -142,6 +142,29 @@ class LinksTest {
     }
 
     @Test
+    void severalRequestsInOneDatagramEachGetTheirOwnAnswer() {
+        host.links().addBridge(n("br0"));
+        java.util.List<netgroovy.kernel.netlink.Request> batch = new java.util.ArrayList<>();
+        for (String name : new String[] {"b1", "br0", "b2"}) {
+            netgroovy.kernel.netlink.MessageWriter m = new netgroovy.kernel.netlink.MessageWriter(
+                    netgroovy.kernel.netlink.Nl.RTM_NEWLINK,
+                    netgroovy.kernel.netlink.Nl.F_REQUEST | netgroovy.kernel.netlink.Nl.F_ACK
+                            | netgroovy.kernel.netlink.Nl.F_CREATE | netgroovy.kernel.netlink.Nl.F_EXCL)
+                    .ifinfo(0, 0, 0, 0);
+            m.attrString(netgroovy.kernel.netlink.Nl.IFLA_IFNAME, name);
+            int info = m.begin(netgroovy.kernel.netlink.Nl.IFLA_LINKINFO);
+            m.attrString(netgroovy.kernel.netlink.Nl.IFLA_INFO_KIND, "bridge");
+            m.end(info);
+            batch.add(new netgroovy.kernel.netlink.Request("create bridge " + name, m));
+        }
+        var results = host.links().sendAll(batch);
+        assertEquals(null, results.get(0));
+        assertEquals("cannot create bridge br0: File exists (EEXIST)", results.get(1).getMessage());
+        assertEquals(null, results.get(2), "a refused request does not stop the ones after it");
+        assertTrue(Ip.link(null, "b1").isPresent() && Ip.link(null, "b2").isPresent());
+    }
+
+    @Test
     void dummyLinksWhereTheKernelHasThem() {
         try {
             host.links().addDummy(n("d0"));

@@ -53,6 +53,12 @@ class SeedScenariosTest {
                     && "172.17.42.1".equals(r.get("gateway")) && "eth0".equals(r.get("dev"))));
             assertTrue(Sh.ok("bridge", "-j", "link").contains("\"ifname\":\"A\""));
             assertTrue(Ip.ping("c1", "172.17.42.1"), "the container reaches its gateway");
+            try (NetNs c1 = NetNs.named("c1"); Rtnl in = Rtnl.at(c1)) {
+                var gateway = in.neighbours().list().stream()
+                        .filter(nb -> nb.address().equals(IpAddress.parse("172.17.42.1"))).findFirst().orElseThrow();
+                assertEquals("eth0", gateway.device());
+                assertEquals(host.links().require(n("docker0")).mac(), gateway.mac(), "the neighbour table learnt docker0's MAC");
+            }
 
             Namespaces.delete("c1");
             // The kernel tears the namespace down asynchronously; A goes with its peer.

@@ -47,9 +47,7 @@ public final class BridgeSpec {
     }
 
     public BridgeSpec mtu(int mtu) {
-        if (mtu < 68 || mtu > 65535) {
-            throw new InvalidValueException("MTU " + mtu + " is out of range (68-65535)");
-        }
+        LinkSpec.checkMtu(mtu);
         session.add(new LinkOps.SetMtu(where, name, mtu));
         return this;
     }

@@ -75,11 +75,16 @@ public final class LinkSpec {
     }
 
     public LinkSpec mtu(int mtu) {
+        checkMtu(mtu);
+        session.add(new LinkOps.SetMtu(where, name, mtu));
+        return this;
+    }
+
+    /** The MTUs an Ethernet-like link can take (IPv4's minimum to the largest the kernel allows). */
+    static void checkMtu(int mtu) {
         if (mtu < 68 || mtu > 65535) {
             throw new InvalidValueException("MTU " + mtu + " is out of range (68-65535)");
         }
-        session.add(new LinkOps.SetMtu(where, name, mtu));
-        return this;
     }
 
     /** {@code link 'A' addr '10.0.0.1/24'}: an address on this link. */

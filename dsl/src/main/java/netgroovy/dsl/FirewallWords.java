@@ -49,6 +49,10 @@ final class FirewallWords {
             return;
         }
         ipForward(true);
+        // Bridged traffic must pass iptables for icc and links to mean anything (Docker checks this too).
+        session.add(new SysctlOp(Where.HOST, "net.bridge.bridge-nf-call-iptables", "1"));
+        // Lets the host's 127.0.0.1 be NATed out of the bridge, so published ports answer on localhost.
+        session.add(new SysctlOp(Where.HOST, "net/ipv4/conf/" + bridge + "/route_localnet", "1"));
         session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
         session.add(FirewallOp.add(Where.HOST, "forwarding for " + bridge, List.of(), DockerRules.bridge(bridge, icc)));
         if (!Boolean.FALSE.equals(options.get("masquerade"))) {
@@ -101,6 +105,40 @@ final class FirewallWords {
         session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
         session.add(FirewallOp.add(Where.HOST, "publish " + container + " " + String.join(" ", specs), List.of(), rules));
         return made;
+    }
+
+    /** {@code expose 'db', 6379, '53/udp'}: the ports a container offers (for links and publishAll). */
+    void expose(String container, List<String> ports) {
+        for (String p : ports) {
+            for (PortMapping m : PortMapping.parse(p)) {
+                if (m.hostPort() != 0) {
+                    throw new InvalidValueException("expose takes container ports like 6379 or 53/udp, not a mapping: " + p);
+                }
+                session.expose(container, m.containerPort() + "/" + m.protocol());
+            }
+        }
+    }
+
+    /** With icc false: {@code client} may reach exactly {@code server}'s exposed ports, and be answered. */
+    void allowLink(String client, String server) {
+        List<String> ports = session.exposed(server);
+        if (ports.isEmpty()) {
+            throw new InvalidValueException(server + " exposes no ports; say which first: expose '" + server + "', 6379");
+        }
+        if (!session.iptables()) {
+            return;
+        }
+        session.flush();
+        IpAddress c = containerAddress(client);
+        IpAddress s = containerAddress(server);
+        String bridge = bridgeOf(s);
+        List<Rule> rules = new ArrayList<>();
+        for (String p : ports) {
+            String[] pp = p.split("/");
+            rules.addAll(DockerRules.link(bridge, client, c, server, s, Integer.parseInt(pp[0]), pp[1]));
+        }
+        session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
+        session.add(FirewallOp.add(Where.HOST, "link " + client + " -> " + server, List.of(), rules));
     }
 
     void unpublish(String container) {

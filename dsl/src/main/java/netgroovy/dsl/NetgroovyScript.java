@@ -278,9 +278,29 @@ public abstract class NetgroovyScript extends Script {
         return firewallWords().publish(options, container, List.of(specs)).stream().map(Object::toString).toList();
     }
 
-    /** {@code publishAll 'c1', 80, '53/udp'}: Docker's -P, each exposed port to a free host port. */
+    /**
+     * {@code publishAll 'c1'}: Docker's -P, each exposed port ({@code expose}) to a free host
+     * port; {@code publishAll 'c1', 80, '53/udp'} exposes those first.
+     */
     public List<String> publishAll(String container, Object... exposed) {
-        return publish(Map.of(), container, java.util.Arrays.stream(exposed).map(String::valueOf).toArray(String[]::new));
+        if (exposed.length > 0) {
+            expose(container, exposed);
+        }
+        List<String> ports = session().exposed(container);
+        if (ports.isEmpty()) {
+            throw new InvalidValueException(container + " exposes no ports; say which: expose '" + container + "', 80");
+        }
+        return publish(Map.of(), container, ports.toArray(String[]::new));
+    }
+
+    /** {@code expose 'db', 6379, '53/udp'}: the ports a container offers, for links and publishAll. */
+    public void expose(String container, Object... ports) {
+        firewallWords().expose(container, java.util.Arrays.stream(ports).map(String::valueOf).toList());
+    }
+
+    /** {@code allowLink 'web', 'db'}: with icc false, web may reach exactly db's exposed ports. */
+    public void allowLink(String client, String server) {
+        firewallWords().allowLink(client, server);
     }
 
     /** {@code unpublish 'c1'}: removes the container's published ports, and only those rules. */

@@ -31,6 +31,7 @@ public final class Session implements AutoCloseable {
     private final java.util.Set<Where> mentioned = new java.util.HashSet<>();
     private final java.util.Map<String, String> bridgeCidrs = new java.util.HashMap<>();
     private boolean iptables = true;
+    private final java.util.Map<String, java.util.List<String>> exposed = new java.util.HashMap<>();
     private int groupDepth;
     private boolean dryRunNow;
     private List<String> explaining;
@@ -154,6 +155,18 @@ public final class Session implements AutoCloseable {
 
     public boolean iptables() {
         return iptables;
+    }
+
+    /** Ports a container exposes ("6379/tcp"), as {@code expose} declared them in this session. */
+    void expose(String container, String port) {
+        java.util.List<String> ports = exposed.computeIfAbsent(container, c -> new ArrayList<>());
+        if (!ports.contains(port)) {
+            ports.add(port);
+        }
+    }
+
+    java.util.List<String> exposed(String container) {
+        return exposed.getOrDefault(container, java.util.List.of());
     }
 
     /** Remembers the address a bridge was given, so later words (masquerade) know its subnet even in a dry run. */

@@ -8,7 +8,9 @@ import netgroovy.value.IpAddress;
 /**
  * The rules Docker writes, as seeds 000–002 list them, built as data. The chain names are
  * Docker's so the views read like the seeds; every rule's comment says which netgroovy
- * object owns it ("netgroovy bridge docker0 #3").
+ * object owns it ("netgroovy bridge docker0 #3"). netgroovy has no userland proxy, so the
+ * rules are those of Docker's {@code --userland-proxy=false}: published ports are reached
+ * from other containers (hairpin) and from the host's 127.0.0.1 by NAT alone.
  */
 public final class DockerRules {
     private DockerRules() {
@@ -24,7 +26,7 @@ public final class DockerRules {
         Owner o = new Owner("netgroovy docker");
         return List.of(
                 o.rule("nat", "PREROUTING", List.of("-m", "addrtype", "--dst-type", "LOCAL"), "DOCKER"),
-                o.rule("nat", "OUTPUT", List.of("!", "-d", "127.0.0.0/8", "-m", "addrtype", "--dst-type", "LOCAL"), "DOCKER"),
+                o.rule("nat", "OUTPUT", List.of("-m", "addrtype", "--dst-type", "LOCAL"), "DOCKER"),
                 o.rule("filter", "FORWARD", List.of(), "DOCKER-USER"),
                 o.rule("filter", "DOCKER-USER", List.of(), "RETURN"));
     }
@@ -35,11 +37,14 @@ public final class DockerRules {
                 List.of("-s", subnet.network().toString(), "!", "-o", bridge), "MASQUERADE");
     }
 
-    /** What a bridge needs to forward: to and from the outside, and between its ports (icc). */
+    /**
+     * What a bridge needs to forward: to and from the outside, and between its ports (icc);
+     * and the MASQUERADE that lets the host's own 127.0.0.1 reach published ports.
+     */
     public static List<Rule> bridge(String bridge, boolean icc) {
         Owner o = new Owner("netgroovy bridge " + bridge);
         return List.of(
-                o.rule("nat", "DOCKER", List.of("-i", bridge), "RETURN"),
+                o.rule("nat", "POSTROUTING", List.of("-s", "127.0.0.0/8", "-o", bridge), "MASQUERADE"),
                 o.rule("filter", "FORWARD", List.of("-o", bridge, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED"), "ACCEPT"),
                 o.rule("filter", "FORWARD", List.of("-o", bridge), "DOCKER"),
                 o.rule("filter", "FORWARD", List.of("-i", bridge, "!", "-o", bridge), "ACCEPT"),
@@ -57,14 +62,30 @@ public final class DockerRules {
         if (m.hostIp() != null) {
             dnat.addAll(List.of("-d", m.hostIp() + "/32"));
         }
-        dnat.addAll(List.of("!", "-i", bridge, "-p", p, "-m", p, "--dport", String.valueOf(m.hostPort())));
+        dnat.addAll(List.of("-p", p, "-m", p, "--dport", String.valueOf(m.hostPort())));
         String to = containerIp + ":" + m.containerPort();
         return List.of(
                 o.rule("nat", "DOCKER", dnat, List.of("DNAT", "--to-destination", to)),
-                o.rule("filter", "DOCKER", List.of("-d", containerIp + "/32", "!", "-i", bridge, "-o", bridge,
-                        "-p", p, "-m", p, "--dport", String.valueOf(m.containerPort())), List.of("ACCEPT")),
+                o.rule("filter", "DOCKER", List.of("-d", containerIp + "/32", "-o", bridge,
+                        "-p", p, "-m", p, "--dport", String.valueOf(m.containerPort()),
+                        "-m", "conntrack", "--ctstate", "DNAT"), List.of("ACCEPT")),
                 o.rule("nat", "POSTROUTING", List.of("-s", containerIp + "/32", "-d", containerIp + "/32",
                         "-p", p, "-m", p, "--dport", String.valueOf(m.containerPort())), List.of("MASQUERADE")));
+    }
+
+    /**
+     * A link from one container to another on the same bridge, for {@code icc false}: the
+     * client may open the server's exposed port, and the server may answer, and nothing else.
+     */
+    public static List<Rule> link(String bridge, String client, IpAddress clientIp, String server, IpAddress serverIp,
+                                  int port, String protocol) {
+        Owner o = new Owner("netgroovy link " + client + "->" + server + " " + port + "/" + protocol);
+        String p = protocol;
+        return List.of(
+                o.rule("filter", "DOCKER", List.of("-s", clientIp + "/32", "-d", serverIp + "/32", "-i", bridge, "-o", bridge,
+                        "-p", p, "-m", p, "--dport", String.valueOf(port)), "ACCEPT"),
+                o.rule("filter", "DOCKER", List.of("-s", serverIp + "/32", "-d", clientIp + "/32", "-i", bridge, "-o", bridge,
+                        "-p", p, "-m", p, "--sport", String.valueOf(port)), "ACCEPT"));
     }
 
     /** Gives each rule of one owner a comment of its own: "OWNER #1", "OWNER #2", ... */

@@ -63,6 +63,7 @@ class NatTest {
         world.udpServer("c1", 53);
         world.tcpServer("c1", 8001);
         world.tcpServer("c1", 8002);
+        world.tcpServer("c2", 80);
     }
 
     @AfterEach
@@ -182,5 +183,30 @@ class NatTest {
         assertTrue(filter.contains("Chain DOCKER-USER"), filter);
         Object cmds = run("explain { masquerade 'br9', '10.9.0.0/16' }");
         assertEquals(List.of("iptables -t nat -A POSTROUTING -s 10.9.0.0/16 ! -o br9 -m comment --comment \"netgroovy masquerade br9 #1\" -j MASQUERADE"), cmds);
+    }
+
+    @Test
+    void otherContainersAndTheHostsLoopbackReachPublishedPorts() {
+        run("firewall 'docker0'\npublish 'c1', '8080:80', '203.0.113.1:8081:80'");
+        assertEquals("c1 saw 172.17.0.3", World.tcp("c2", "203.0.113.1", 8080), "hairpin: c2 through the host's address");
+        assertEquals("c1 saw 172.17.0.1", World.tcp(null, "127.0.0.1", 8080), "the host's 127.0.0.1, for a 0.0.0.0 binding");
+        assertNull(World.tcp(null, "127.0.0.1", 8081), "a binding to 203.0.113.1 does not answer on 127.0.0.1");
+        assertEquals("c1 saw 203.0.113.1", World.tcp(null, "203.0.113.1", 8081));
+    }
+
+    @Test
+    void iccFalseIsolatesContainersAndALinkOpensExactlyTheExposedPorts() {
+        run("firewall 'docker0', icc: false");
+        assertFalse(netgroovy.testing.Ip.ping("c2", "172.17.0.2"), "icc false: no ping between containers");
+        assertNull(World.tcp("c2", "172.17.0.2", 80), "nor TCP");
+        assertTrue(netgroovy.testing.Ip.ping("c2", "172.17.0.1"), "the host is still reachable");
+        run("expose 'c1', 80\nallowLink 'c2', 'c1'");
+        assertEquals("c1 saw 172.17.0.3", World.tcp("c2", "172.17.0.2", 80), "the exposed port is open to the linked container");
+        assertNull(World.tcp("c2", "172.17.0.2", 8001), "other ports stay closed");
+        assertFalse(netgroovy.testing.Ip.ping("c2", "172.17.0.2"), "and so does ping");
+        assertNull(World.tcp("c1", "172.17.0.3", 80), "the link goes one way");
+        assertTrue(rules().contains("-A DOCKER -s 172.17.0.3/32 -d 172.17.0.2/32 -i docker0 -o docker0 -p tcp -m tcp --dport 80"), rules());
+        var e = assertThrows(DslException.class, () -> run("allowLink 'c1', 'c2'"));
+        assertEquals("nat.netgroovy:1: c2 exposes no ports; say which first: expose 'c2', 6379", e.located());
     }
 }

@@ -338,6 +338,62 @@ public abstract class NetgroovyScript extends Script {
         return firewallWords().save();
     }
 
+    // ---- traffic for tutorials and labs ----------------------------------------------------
+
+    /**
+     * {@code serve 'world', 9000} / {@code serve 'world', '9001/udp'}: a small server in a
+     * namespace that answers "world saw ADDRESS" — who it was reached from.
+     */
+    public void serve(Object namespace, Object port) {
+        session().flush();
+        String spec = String.valueOf(port);
+        boolean udp = spec.endsWith("/udp");
+        int p = netgroovy.firewall.PortMapping.parse(spec).get(0).containerPort();
+        if (!session().live()) {
+            session().out().println("# serve " + namespace + " " + spec);
+            return;
+        }
+        Where w = Names.where(namespace);
+        if (udp) {
+            session().servers().udp(session().kernel().nsOrNull(w), w.label(), p);
+        } else {
+            session().servers().tcp(session().kernel().nsOrNull(w), w.label(), p);
+        }
+    }
+
+    /**
+     * {@code connect from: 'c1', to: '203.0.113.2:9000'} (add {@code /udp} for UDP): the
+     * answer of a {@code serve} server, or null when nothing answered.
+     */
+    public String connect(Map<String, Object> args) {
+        session().flush();
+        Object to = args.get("to");
+        if (to == null || !to.toString().contains(":")) {
+            throw new InvalidValueException("connect needs to: 'ADDRESS:PORT', like connect from: 'c1', to: '203.0.113.2:9000'");
+        }
+        String t = to.toString();
+        boolean udp = t.endsWith("/udp");
+        t = t.replaceFirst("/(udp|tcp)$", "");
+        int colon = t.lastIndexOf(':');
+        String address = netgroovy.value.IpAddress.parse(t.substring(0, colon)).toString();
+        int port = netgroovy.firewall.PortMapping.parse(t.substring(colon + 1)).get(0).containerPort();
+        if (!session().live()) {
+            return null;
+        }
+        Where w = args.get("from") == null ? session().here() : Names.where(args.get("from"));
+        var ns = session().kernel().nsOrNull(w);
+        return udp ? EchoServers.connectUdp(ns, address, port) : EchoServers.connectTcp(ns, address, port);
+    }
+
+    /** {@code routeGet '203.0.113.2'}: the route the kernel takes from here, as {@code ip route get} says. */
+    public String routeGet(String address) {
+        session().flush();
+        if (!session().live()) {
+            return "";
+        }
+        return session().kernel().rtnl(session().here()).routes().get(netgroovy.value.IpAddress.parse(address)).describe();
+    }
+
     // ---- plans ------------------------------------------------------------------------
 
     /** {@code apply { ... }}: the whole block is one plan; it happens entirely or not at all. */

@@ -32,6 +32,7 @@ public final class Session implements AutoCloseable {
     private final java.util.Map<String, String> bridgeCidrs = new java.util.HashMap<>();
     private boolean iptables = true;
     private final java.util.Map<String, java.util.List<String>> exposed = new java.util.HashMap<>();
+    private final EchoServers servers = new EchoServers();
     private int groupDepth;
     private boolean dryRunNow;
     private List<String> explaining;
@@ -245,9 +246,14 @@ public final class Session implements AutoCloseable {
         return executor.teardown().stream().map(Op::command).toList();
     }
 
+    EchoServers servers() {
+        return servers;
+    }
+
     @Override
     public void close() {
         pending.clear();
+        servers.close();
         if (kernel != null) {
             kernel.close();
         }

@@ -1,0 +1,112 @@
+package netgroovy.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import netgroovy.dsl.Engine;
+import netgroovy.dsl.Session;
+import netgroovy.firewall.DockerRules;
+import netgroovy.firewall.PortMapping;
+import netgroovy.firewall.Rule;
+import netgroovy.testing.Sh;
+import netgroovy.value.IpAddress;
+
+/**
+ * Publishing N ports: netgroovy's one {@code publish} statement (one iptables-restore batch)
+ * against one {@code iptables -A} process per rule, as Docker 20 writes its rules. Both write
+ * the same rules (DNAT, filter ACCEPT, hairpin MASQUERADE: 3 per port); iptables-save checks
+ * the count each time. Run through bench/ports, inside the sandbox.
+ */
+public final class PortsBench {
+    private PortsBench() {
+    }
+
+    public static void main(String[] args) {
+        if (!"1".equals(System.getenv("NETGROOVY_SANDBOX"))) {
+            System.err.println("PortsBench must run inside the sandbox: use bench/ports");
+            System.exit(2);
+        }
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        System.out.printf("publishing %d ports (%d rules), %d rounds%n", n, 3 * n, reps);
+        List<Double> ours = new ArrayList<>();
+        List<Double> perRule = new ArrayList<>();
+        for (int r = 0; r < reps; r++) {
+            ours.add(netgroovy(n));
+            perRule.add(iptablesPerRule(n));
+            System.out.printf("  round %d: netgroovy %8.1f ms   iptables per rule %8.1f ms%n", r + 1, ours.get(r), perRule.get(r));
+        }
+        double a = median(ours);
+        double b = median(perRule);
+        System.out.printf("median: netgroovy %.1f ms, iptables per rule %.1f ms, %.0fx faster (goal: >= 20x and < 1000 ms)%n",
+                a, b, b / a);
+    }
+
+    private static double netgroovy(int n) {
+        try (Session s = new Session(false, new PrintStream(new ByteArrayOutputStream()), "sandbox")) {
+            Engine e = new Engine(s);
+            e.run(setup(), "bench");
+            String spec = "10000-" + (10000 + n - 1) + ":10000-" + (10000 + n - 1);
+            long start = System.nanoTime();
+            e.run("publish 'c1', '" + spec + "'", "bench");
+            double ms = (System.nanoTime() - start) / 1e6;
+            check(n);
+            e.run("teardown", "bench");
+            return ms;
+        }
+    }
+
+    private static double iptablesPerRule(int n) {
+        try (Session s = new Session(false, new PrintStream(new ByteArrayOutputStream()), "sandbox")) {
+            Engine e = new Engine(s);
+            e.run(setup(), "bench");
+            e.run("publish 'c1', '9999:9999'\nunpublish 'c1'", "bench"); // makes Docker's chains, as docker does at start
+            List<Rule> rules = new ArrayList<>();
+            for (int p = 10000; p < 10000 + n; p++) {
+                rules.addAll(DockerRules.publish("c1", "docker0", IpAddress.parse("172.17.0.2"), PortMapping.parse(p + ":" + p).get(0)));
+            }
+            long start = System.nanoTime();
+            for (Rule r : rules) {
+                List<String> argv = new ArrayList<>(List.of("iptables", "-t", r.table(), "-A", r.chain()));
+                argv.addAll(r.args());
+                Sh.Result res = Sh.run(argv);
+                if (!res.ok()) {
+                    throw new IllegalStateException(String.join(" ", argv) + ": " + res.err());
+                }
+            }
+            double ms = (System.nanoTime() - start) / 1e6;
+            check(n);
+            e.run("teardown", "bench");
+            for (String table : new String[] {"nat", "filter"}) {
+                Sh.run("iptables", "-t", table, "-F");
+                Sh.run("iptables", "-t", table, "-X");
+            }
+            return ms;
+        }
+    }
+
+    private static String setup() {
+        return """
+                bridge 'docker0' cidr '172.17.0.1/16'
+                netns 'c1'
+                veth 'vc1', 'eth0', peerIn: 'c1'
+                link 'vc1' master 'docker0' up
+                netns('c1') { addr '172.17.0.2/16' dev 'eth0'; link 'eth0' up }
+                """;
+    }
+
+    private static void check(int n) {
+        long dnat = Sh.ok("iptables-save", "-t", "nat").lines().filter(l -> l.contains("-j DNAT")).count();
+        long accept = Sh.ok("iptables-save", "-t", "filter").lines().filter(l -> l.startsWith("-A DOCKER -d 172.17.0.2/32")).count();
+        if (dnat != n || accept != n) {
+            throw new IllegalStateException("expected " + n + " DNAT and ACCEPT rules, found " + dnat + " and " + accept);
+        }
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+}

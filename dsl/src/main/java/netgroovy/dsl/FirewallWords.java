@@ -55,6 +55,7 @@ final class FirewallWords {
         session.add(new SysctlOp(Where.HOST, "net/ipv4/conf/" + bridge + "/route_localnet", "1"));
         session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
         session.add(FirewallOp.add(Where.HOST, "forwarding for " + bridge, List.of(), DockerRules.bridge(bridge, icc)));
+        session.add(FirewallOp.insert(Where.HOST, "isolation for " + bridge, List.of(), DockerRules.isolation(bridge)));
         if (!Boolean.FALSE.equals(options.get("masquerade"))) {
             masquerade(bridge, null);
         }
@@ -144,6 +145,24 @@ final class FirewallWords {
     void unpublish(String container) {
         if (session.iptables()) {
             session.add(new RemoveOwnedRules(Where.HOST, "netgroovy publish " + container + " "));
+        }
+    }
+
+    /** Before a container's namespace goes: its published ports and its links, both ends. */
+    void forgetContainer(String container) {
+        if (session.iptables()) {
+            session.add(new RemoveOwnedRules(Where.HOST, "netgroovy publish " + container + " "));
+            session.add(new RemoveOwnedRules(Where.HOST, "netgroovy link " + container + "->"));
+            session.add(new RemoveOwnedRules(Where.HOST, "netgroovy link (\\S+)->" + container + " ", true));
+        }
+    }
+
+    /** Before a bridge goes: its forwarding, isolation and MASQUERADE rules. */
+    void forgetBridge(String bridge) {
+        if (session.iptables()) {
+            for (String owner : List.of("bridge", "isolation", "masquerade")) {
+                session.add(new RemoveOwnedRules(Where.HOST, "netgroovy " + owner + " " + bridge + " "));
+            }
         }
     }
 

@@ -62,10 +62,15 @@ public abstract class NetgroovyScript extends Script {
     /** {@code delete netns('c1')}, {@code delete link('A')}. */
     public void delete(Object what) {
         if (what instanceof NsRef ns && ns.where().kind() == Where.Kind.NAMED) {
+            firewallWords().forgetContainer(ns.where().name());
             session().add(new NamespaceOps.Delete(ns.where().name()));
         } else if (what instanceof LinkSpec l) {
+            if (session().here().isHost()) {
+                firewallWords().forgetBridge(l.name().name());
+            }
             l.delete();
         } else if (what instanceof BridgeSpec b) {
+            firewallWords().forgetBridge(b.name().name());
             session().add(new LinkOps.Delete(session().here(), b.name()));
         } else {
             throw new InvalidValueException("delete takes netns('NAME') or link('NAME'), not " + what);

@@ -16,9 +16,12 @@ public final class DockerRules {
     private DockerRules() {
     }
 
-    /** The user chains: nat DOCKER, filter DOCKER and DOCKER-USER. */
+    static final String ISOLATION_1 = "DOCKER-ISOLATION-STAGE-1", ISOLATION_2 = "DOCKER-ISOLATION-STAGE-2";
+
+    /** The user chains: nat DOCKER; filter DOCKER, DOCKER-USER and the two isolation stages. */
     public static List<Chain> chains() {
-        return List.of(new Chain("nat", "DOCKER"), new Chain("filter", "DOCKER"), new Chain("filter", "DOCKER-USER"));
+        return List.of(new Chain("nat", "DOCKER"), new Chain("filter", "DOCKER"), new Chain("filter", "DOCKER-USER"),
+                new Chain("filter", ISOLATION_1), new Chain("filter", ISOLATION_2));
     }
 
     /** The jumps into Docker's chains, shared by all bridges. */
@@ -28,7 +31,22 @@ public final class DockerRules {
                 o.rule("nat", "PREROUTING", List.of("-m", "addrtype", "--dst-type", "LOCAL"), "DOCKER"),
                 o.rule("nat", "OUTPUT", List.of("-m", "addrtype", "--dst-type", "LOCAL"), "DOCKER"),
                 o.rule("filter", "FORWARD", List.of(), "DOCKER-USER"),
-                o.rule("filter", "DOCKER-USER", List.of(), "RETURN"));
+                o.rule("filter", "FORWARD", List.of(), ISOLATION_1),
+                o.rule("filter", "DOCKER-USER", List.of(), "RETURN"),
+                o.rule("filter", ISOLATION_1, List.of(), "RETURN"),
+                o.rule("filter", ISOLATION_2, List.of(), "RETURN"));
+    }
+
+    /**
+     * Keeps a bridge's containers from reaching other bridges' (Docker's two-stage isolation):
+     * what enters by this bridge and leaves by another goes to stage 2, where leaving by a
+     * bridge is dropped. These go first in their chains, before the RETURNs.
+     */
+    public static List<Rule> isolation(String bridge) {
+        Owner o = new Owner("netgroovy isolation " + bridge);
+        return List.of(
+                o.rule("filter", ISOLATION_1, List.of("-i", bridge, "!", "-o", bridge), ISOLATION_2),
+                o.rule("filter", ISOLATION_2, List.of("-o", bridge), "DROP"));
     }
 
     /** Outbound NAT for a bridge's subnet: {@code -s SUBNET ! -o BRIDGE -j MASQUERADE}. */

@@ -13,11 +13,18 @@ import netgroovy.firewall.Iptables;
 public final class RemoveOwnedRules implements Op {
     private final Where where;
     private final String owner;
+    private final java.util.regex.Pattern mark;
     private final Map<String, List<String>> removed = new LinkedHashMap<>();
 
     public RemoveOwnedRules(Where where, String owner) {
+        this(where, java.util.regex.Pattern.quote(owner), true);
+    }
+
+    /** {@code ownerPattern}: a regular expression the comment must start with. */
+    public RemoveOwnedRules(Where where, String ownerPattern, boolean regex) {
         this.where = where;
-        this.owner = owner;
+        this.owner = ownerPattern.replace("\\Q", "").replace("\\E", "");
+        this.mark = java.util.regex.Pattern.compile("--comment \"" + ownerPattern);
     }
 
     public String command() {
@@ -49,7 +56,7 @@ public final class RemoveOwnedRules implements Op {
         for (String table : List.of("nat", "filter")) {
             List<String> lines = new ArrayList<>();
             for (String l : saved.rules(table)) {
-                if (l.contains("--comment \"" + owner)) {
+                if (mark.matcher(l).find()) {
                     lines.add(l);
                 }
             }

@@ -209,4 +209,37 @@ class NatTest {
         var e = assertThrows(DslException.class, () -> run("allowLink 'c1', 'c2'"));
         assertEquals("nat.netgroovy:1: c2 exposes no ports; say which first: expose 'c2', 6379", e.located());
     }
+
+    @Test
+    void bridgesAreIsolatedFromEachOther() {
+        run("""
+                firewall 'docker0'
+                bridge 'br1' cidr '172.18.0.1/16'
+                netns 'd1'
+                veth 'vd1', 'eth0', peerIn: 'd1'
+                link 'vd1' master 'br1' up
+                netns('d1') { addr '172.18.0.2/16' dev 'eth0'; link 'eth0' up; route 'default' via '172.18.0.1' }
+                firewall 'br1'
+                """);
+        assertTrue(netgroovy.testing.Ip.ping("d1", "203.0.113.2"), "out to the world: yes");
+        assertFalse(netgroovy.testing.Ip.ping("d1", "172.17.0.2"), "into another bridge's containers: no");
+        assertTrue(netgroovy.testing.Ip.ping("d1", "172.17.0.1"), "the host's own addresses stay reachable");
+    }
+
+    @Test
+    void deletingAContainerOrABridgeRemovesTheirRulesAndOnlyTheirs() {
+        run("firewall 'docker0'");
+        String withBridge = rules();
+        run("publish 'c1', '8080:80'\npublish 'c2', '9090:80'\nexpose 'c1', 80\nallowLink 'c2', 'c1'");
+        run("delete netns('c1')");
+        String after = rules();
+        assertFalse(after.contains("publish c1") || after.contains("link c2->c1"), after);
+        assertTrue(after.contains("publish c2"), after);
+        run("unpublish 'c2'");
+        assertEquals(withBridge, rules());
+        run("delete link('docker0')");
+        String left = rules();
+        assertFalse(left.contains("docker0"), left);
+        assertTrue(left.contains("netgroovy docker #1"), "the shared jumps stay for other bridges: " + left);
+    }
 }

@@ -338,6 +338,20 @@ public abstract class NetgroovyScript extends Script {
         return firewallWords().listing("filter");
     }
 
+    /** {@code show ownRules}: only the rules netgroovy wrote, as iptables-save lines with their table. */
+    public String getOwnRules() {
+        StringBuilder b = new StringBuilder();
+        String table = "";
+        for (String line : firewallWords().save().split("\n")) {
+            if (line.startsWith("*")) {
+                table = line.substring(1);
+            } else if (line.startsWith("-A ") && line.contains("--comment \"netgroovy ")) {
+                b.append(String.format("%-7s %s%n", table, line));
+            }
+        }
+        return b.toString();
+    }
+
     /** {@code show iptablesSave}: the rules as iptables-save lines. */
     public String getIptablesSave() {
         return firewallWords().save();

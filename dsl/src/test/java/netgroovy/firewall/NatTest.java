@@ -179,6 +179,10 @@ class NatTest {
         String nat = (String) run("nat");
         assertTrue(nat.contains("Chain DOCKER"), nat);
         assertTrue(nat.contains("DNAT") && nat.contains("to:172.17.0.2:80"), nat);
+        String own = (String) run("ownRules");
+        assertTrue(own.contains("nat     -A DOCKER -p tcp -m tcp --dport 8080"), own);
+        Sh.ok("iptables", "-A", "INPUT", "-p", "tcp", "--dport", "22", "-j", "ACCEPT");
+        assertFalse(((String) run("ownRules")).contains("dport 22"), "someone else's rule is not listed");
         String filter = (String) run("filter");
         assertTrue(filter.contains("Chain DOCKER-USER"), filter);
         Object cmds = run("explain { masquerade 'br9', '10.9.0.0/16' }");

@@ -1,0 +1,87 @@
+package netgroovy.repl;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code :help} and {@code :help WORD}: what each word does and an example that runs as
+ * written. A test checks that every word of the DSL is here and that every example parses.
+ */
+final class Help {
+    record Entry(String what, String example) {
+    }
+
+    static final Map<String, Entry> WORDS = new LinkedHashMap<>();
+
+    private static void word(String name, String what, String example) {
+        WORDS.put(name, new Entry(what, example));
+    }
+
+    static {
+        word("bridge", "a bridge, up, with options: cidr, mtu, stp, mac", "bridge 'bridge0' cidr '192.168.5.1/24' mtu 1400 stp off");
+        word("veth", "a veth pair; the second end can be born in a namespace", "veth('A', 'B')\nveth 'C', 'eth0', peerIn: 'c1'");
+        word("netns", "a named namespace (made if missing), a process's namespace, or a block run inside one",
+                "netns 'c1'\nnetns('c1') { addr '10.0.0.2/24' dev 'eth0' }");
+        word("link", "changes to a link: master, nomaster, up, down, into, rename, mac, mtu, addr",
+                "link 'A' master 'docker0' up\nlink 'B' into 'c1'");
+        word("addr", "an address on a link", "addr '172.17.42.99/16' dev 'eth0'");
+        word("route", "a route: default or a destination, via a gateway and/or dev a link",
+                "route 'default' via '172.17.42.1'\nroute '10.1.1.2/32' dev 'A'");
+        word("unroute", "removes a route", "unroute '10.1.1.2/32' dev 'A'");
+        word("sysctl", "sets (two arguments) or reads (one) a kernel parameter, here",
+                "sysctl 'net.ipv4.ip_forward', 1\nprintln sysctl('net.ipv4.ip_forward')");
+        word("sh", "runs a shell command here; .out .err .exitCode .ok", "netns('c1') { println sh('ip route').out }");
+        word("exec", "runs a program with arguments, no shell", "println exec('ip', '-br', 'link').out");
+        word("ping", "pings an address or a namespace; truthy when an answer came", "ping from: 'c1', to: '172.17.42.1'");
+        word("delete", "deletes a namespace or a link (and their firewall rules)", "delete netns('c1')\ndelete link('A')");
+        word("apply", "runs a block as one plan: all of it or none of it", "apply {\n    bridge 'b1' cidr '10.1.0.1/24'\n    veth('x1', 'y1')\n}");
+        word("explain", "prints the commands a block would run, runs none", "explain { bridge 'b0' cidr '10.0.0.1/24' }");
+        word("teardown", "undoes everything this session made", "teardown");
+        word("use", "loads a recipe from stdlib-scripts (custom-bridge, p2p, attach)", "use 'p2p'\np2p 'c1', 'c2', '10.1.1.1', '10.1.1.2'");
+        word("cidrOf", "the IPv4 address of a link here, with its prefix", "println cidrOf('docker0')");
+        word("links", "view: links here, like ip -br link", "show links");
+        word("addrs", "view: addresses here, like ip -br addr", "netns('c1') { show addrs }");
+        word("routes", "view: routes here, like ip route", "netns('c1') { show routes }");
+        word("bridges", "view: bridges and their ports, like brctl show", "show bridges");
+        word("namespaces", "view: named namespaces, like ip netns list", "show namespaces");
+        word("namespaceNames", "the names of the namespaces, as a list", "namespaceNames.each { println it }");
+        word("topology", "view: the whole picture as a tree", "show topology");
+        word("show", "prints a view", "show topology");
+        word("ipForward", "turns IPv4 forwarding on or off on the host", "ipForward true");
+        word("iptables", "iptables false: write no firewall rules (Docker's --iptables=false)", "iptables false");
+        word("firewall", "Docker's rules for a bridge: forwarding, isolation, MASQUERADE; icc", "firewall 'docker0', icc: false");
+        word("masquerade", "outbound NAT for a bridge's subnet", "masquerade 'docker0'");
+        word("publish", "docker run -p, every form", "publish 'c1', '8080:80', '127.0.0.1::53/udp'");
+        word("publishAll", "docker run -P: exposed ports to free host ports", "expose 'c1', 80\npublishAll 'c1'");
+        word("expose", "ports a container offers, for links and publishAll", "expose 'db', 6379");
+        word("allowLink", "with icc false: one container may reach another's exposed ports", "allowLink 'web', 'db'");
+        word("unpublish", "removes a container's published ports", "unpublish 'c1'");
+        word("port", "docker port: a container's bindings", "println port('c1')");
+        word("restrict", "only one source may reach published ports from an interface", "restrict on: 'ext0', allow: '203.0.113.7'");
+        word("nat", "view: iptables -t nat -L -n", "show nat");
+        word("filter", "view: iptables -L -n", "show filter");
+        word("iptablesSave", "view: iptables-save", "show iptablesSave");
+        word("ownRules", "view: only the rules netgroovy wrote", "show ownRules");
+        word("serve", "a small server in a namespace that answers 'NAME saw ADDRESS'", "serve 'c1', 9000\nserve 'c1', '9001/udp'");
+        word("connect", "connects to a serve server; its answer, or null", "println connect(from: 'c2', to: '10.0.0.2:9000')");
+        word("routeGet", "the route the kernel takes to an address, like ip route get", "println routeGet('203.0.113.2')");
+    }
+
+    static String index() {
+        int width = WORDS.keySet().stream().mapToInt(String::length).max().orElse(10);
+        String words = WORDS.entrySet().stream()
+                .map(e -> String.format("  %-" + width + "s  %s", e.getKey(), e.getValue().what()))
+                .collect(Collectors.joining("\n"));
+        return "Words (:help WORD for an example):\n" + words + "\n\n" + Commands.SUMMARY;
+    }
+
+    static String of(String word) {
+        Entry e = WORDS.get(word);
+        if (e == null) {
+            String close = netgroovy.dsl.Words.closest(word);
+            return "no word '" + word + "'" + (close != null ? "; did you mean '" + close + "'?" : "; :help lists them");
+        }
+        return word + " — " + e.what() + "\n\nexample:\n" + e.example().indent(4);
+    }
+}

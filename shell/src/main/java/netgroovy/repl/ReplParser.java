@@ -1,0 +1,99 @@
+package netgroovy.repl;
+
+import org.jline.reader.EOFError;
+import org.jline.reader.ParsedLine;
+import org.jline.reader.impl.DefaultParser;
+
+/**
+ * Splits a line into words for completion, and says when input is unfinished so that it
+ * continues on the next line: an open brace, bracket or parenthesis, an open string
+ * (also a triple-quoted one), or a trailing backslash. JLine then asks for more input with
+ * the continuation prompt instead of running half a statement.
+ */
+final class ReplParser extends DefaultParser {
+
+    ReplParser() {
+        setEofOnUnclosedQuote(false);
+        setEofOnEscapedNewLine(false);
+        // Groovy code: a backslash is the language's business, not the line editor's.
+        setEscapeChars(new char[0]);
+    }
+
+    @Override
+    public ParsedLine parse(String line, int cursor, ParseContext context) {
+        if (context == ParseContext.ACCEPT_LINE && !line.trim().startsWith(":")) {
+            String missing = unfinished(line);
+            if (missing != null) {
+                throw new EOFError(-1, -1, "unfinished input", missing);
+            }
+        }
+        return super.parse(line, cursor, context);
+    }
+
+    /** What the input still lacks ("}", "'" ...), or null when it is complete. */
+    static String unfinished(String text) {
+        java.util.ArrayDeque<Character> open = new java.util.ArrayDeque<>();
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '/' && i + 1 < n && text.charAt(i + 1) == '/') {
+                int end = text.indexOf('\n', i);
+                i = end < 0 ? n : end;
+                continue;
+            }
+            if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
+                int end = text.indexOf("*/", i + 2);
+                if (end < 0) {
+                    return "*/";
+                }
+                i = end + 2;
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                String quote = text.startsWith(String.valueOf(c).repeat(3), i) ? String.valueOf(c).repeat(3) : String.valueOf(c);
+                int j = i + quote.length();
+                boolean closed = false;
+                while (j < n) {
+                    if (text.charAt(j) == '\\') {
+                        j += 2;
+                        continue;
+                    }
+                    if (text.startsWith(quote, j)) {
+                        closed = true;
+                        break;
+                    }
+                    if (quote.length() == 1 && text.charAt(j) == '\n') {
+                        break;
+                    }
+                    j++;
+                }
+                if (!closed) {
+                    return quote;
+                }
+                i = j + quote.length();
+                continue;
+            }
+            switch (c) {
+                case '{' -> open.push('}');
+                case '(' -> open.push(')');
+                case '[' -> open.push(']');
+                case '}', ')', ']' -> {
+                    if (!open.isEmpty() && open.peek() == c) {
+                        open.pop();
+                    }
+                }
+                default -> {
+                }
+            }
+            i++;
+        }
+        if (!open.isEmpty()) {
+            return String.valueOf(open.peek());
+        }
+        if (text.stripTrailing().endsWith("\\")) {
+            return "\\";
+        }
+        return null;
+    }
+}

@@ -99,4 +99,24 @@ class CliTest {
                 "--host", "--dry-run", "-e", "bridge 'b0'");
         assertEquals(0, dry.code(), "a dry run needs no privileges: " + dry.err());
     }
+
+    @Test
+    void anExecutableScriptWithTheShebangRunsThroughTheLauncher(@TempDir Path dir) throws Exception {
+        Path bin = dir.resolve("bin");
+        Files.createDirectories(bin);
+        Files.createSymbolicLink(bin.resolve("netgroovy"), Path.of(System.getenv("NETGROOVY_HOME"), "netgroovy"));
+        Path script = dir.resolve("hello.netgroovy");
+        Files.writeString(script, "#!/usr/bin/env netgroovy\nprintln explain { bridge 'sb0' }\n");
+        script.toFile().setExecutable(true);
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "--unused-arg");
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("NETGROOVY_CLASSPATH", System.getProperty("java.class.path")); // classes built: no build here
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        assertTrue(out.contains("ip link add sb0 type bridge"), out + err);
+    }
 }

@@ -192,4 +192,22 @@ class ReplTest {
         assertTrue(screen.toString(StandardCharsets.UTF_8).contains("interrupted"), screen.toString(StandardCharsets.UTF_8));
         assertNotNull(Ip.link(null, "after0").orElse(null), "the shell went on after Ctrl-C");
     }
+
+    @Test
+    void endOfInputLeavesLikeCtrlDAndHistoryIsKept() throws Exception {
+        String out = type("bridge 'hist0'\n"); // no :quit: the input simply ends
+        assertTrue(out.contains("netgroovy(sandbox)> "), out);
+        String history = java.nio.file.Files.readString(Repl.historyFile());
+        assertTrue(history.contains("bridge 'hist0'"), "persistent history: " + history);
+    }
+
+    @Test
+    void highlightingColoursWordsStringsAndComments() {
+        var h = new DslHighlighter().highlight(null, "bridge 'b0' mtu 1400 // note");
+        assertEquals("bridge 'b0' mtu 1400 // note", h.toString());
+        assertEquals(DslHighlighter.WORD, h.styleAt(0), "a DSL word");
+        assertEquals(DslHighlighter.STRING, h.styleAt(8), "a string");
+        assertEquals(DslHighlighter.NUMBER, h.styleAt(17), "a number");
+        assertEquals(DslHighlighter.COMMENT, h.styleAt(23), "a comment");
+    }
 }

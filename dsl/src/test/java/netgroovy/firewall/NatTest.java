@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Outbound NAT and published ports, proven with real connections. The sandbox host has
+ * Outbound NAT and published ports, proven with real connections (the DSL's serve and
+ * connect: servers that answer "NAME saw ADDRESS"). The sandbox host has
  * docker0 (172.17.0.1/16) with containers c1 and c2, and an "outside world" namespace on
  * 203.0.113.0/24 (a documentation range) behind ext0 (203.0.113.1).
  */
@@ -30,7 +31,6 @@ class NatTest {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private Session session;
     private Engine engine;
-    private World world;
 
     static final String SETUP = """
             bridge 'docker0' cidr '172.17.0.1/16'
@@ -56,20 +56,29 @@ class NatTest {
         session = new Session(false, new PrintStream(bytes, true, StandardCharsets.UTF_8), "sandbox");
         engine = new Engine(session);
         run(SETUP);
-        world = new World();
-        world.tcpServer("world", 9000);
-        world.udpServer("world", 9001);
-        world.tcpServer("c1", 80);
-        world.udpServer("c1", 53);
-        world.tcpServer("c1", 8001);
-        world.tcpServer("c1", 8002);
-        world.tcpServer("c2", 80);
+        run("""
+                serve 'world', 9000
+                serve 'world', '9001/udp'
+                serve 'c1', 80
+                serve 'c1', '53/udp'
+                serve 'c1', 8001
+                serve 'c1', 8002
+                serve 'c2', 80
+                """);
     }
 
     @AfterEach
-    void close() throws Exception {
-        world.close();
-        session.close();
+    void close() {
+        session.close(); // stops the servers too
+    }
+
+    /** The answer of the server at address:port, reached from {@code from} (null: the host), or null. */
+    private String tcp(String from, String address, int port) {
+        return (String) run("connect " + (from == null ? "" : "from: '" + from + "', ") + "to: '" + address + ":" + port + "'");
+    }
+
+    private String udp(String from, String address, int port) {
+        return (String) run("connect from: '" + from + "', to: '" + address + ":" + port + "/udp'");
     }
 
     private Object run(String script) {
@@ -82,10 +91,10 @@ class NatTest {
 
     @Test
     void masqueradeHidesTheContainerBehindTheHost() {
-        assertNull(World.tcp("c1", "203.0.113.2", 9000), "without NAT the world cannot answer 172.17.0.2");
+        assertNull(tcp("c1", "203.0.113.2", 9000), "without NAT the world cannot answer 172.17.0.2");
         run("firewall 'docker0'");
-        assertEquals("world saw 203.0.113.1", World.tcp("c1", "203.0.113.2", 9000));
-        assertEquals("world saw 203.0.113.1", World.udp("c1", "203.0.113.2", 9001));
+        assertEquals("world saw 203.0.113.1", tcp("c1", "203.0.113.2", 9000));
+        assertEquals("world saw 203.0.113.1", udp("c1", "203.0.113.2", 9001));
         assertTrue(rules().contains("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -m comment --comment \"netgroovy masquerade docker0 #1\" -j MASQUERADE"),
                 rules());
         assertEquals("1\n", Sh.ok("sysctl", "-n", "net.ipv4.ip_forward"));
@@ -95,22 +104,22 @@ class NatTest {
     void publishedPortsInEveryForm() {
         run("firewall 'docker0'");
         run("publish 'c1', '8080:80', '203.0.113.1:8081:80', '53/udp', '8001-8002:8001-8002'");
-        assertEquals("c1 saw 203.0.113.2", World.tcp("world", "203.0.113.1", 8080), "hostPort:containerPort from outside");
-        assertEquals("c1 saw 203.0.113.2", World.tcp("world", "203.0.113.1", 8081), "ip:hostPort:containerPort");
-        assertEquals("c1 saw 203.0.113.2", World.tcp("world", "203.0.113.1", 8001), "a range, first port");
-        assertEquals("c1 saw 203.0.113.2", World.tcp("world", "203.0.113.1", 8002), "a range, last port");
-        assertEquals("c1 saw 203.0.113.1", World.tcp(null, "203.0.113.1", 8080), "from the host to its own address");
+        assertEquals("c1 saw 203.0.113.2", tcp("world", "203.0.113.1", 8080), "hostPort:containerPort from outside");
+        assertEquals("c1 saw 203.0.113.2", tcp("world", "203.0.113.1", 8081), "ip:hostPort:containerPort");
+        assertEquals("c1 saw 203.0.113.2", tcp("world", "203.0.113.1", 8001), "a range, first port");
+        assertEquals("c1 saw 203.0.113.2", tcp("world", "203.0.113.1", 8002), "a range, last port");
+        assertEquals("c1 saw 203.0.113.1", tcp(null, "203.0.113.1", 8080), "from the host to its own address");
         @SuppressWarnings("unchecked")
         List<String> udp = (List<String>) run("port 'c1', '53/udp'");
         assertEquals(1, udp.size(), udp.toString());
         int udpPort = Integer.parseInt(udp.get(0).split(":")[1]);
         assertTrue(udpPort >= 49153, "a free port from Docker's range: " + udpPort);
-        assertEquals("c1 saw 203.0.113.2", World.udp("world", "203.0.113.1", udpPort), "/udp");
+        assertEquals("c1 saw 203.0.113.2", udp("world", "203.0.113.1", udpPort), "/udp");
 
         @SuppressWarnings("unchecked")
         List<String> random = (List<String>) run("publish 'c1', '203.0.113.1::80'");
         int hostPort = Integer.parseInt(random.get(0).split("-> 203.0.113.1:")[1]);
-        assertEquals("c1 saw 203.0.113.2", World.tcp("world", "203.0.113.1", hostPort), "ip::containerPort");
+        assertEquals("c1 saw 203.0.113.2", tcp("world", "203.0.113.1", hostPort), "ip::containerPort");
 
         @SuppressWarnings("unchecked")
         List<String> all = (List<String>) run("port 'c1'");
@@ -128,7 +137,7 @@ class NatTest {
         @SuppressWarnings("unchecked")
         List<String> hostSide = (List<String>) run("port 'c1', 80");
         int port = Integer.parseInt(hostSide.get(0).split(":")[1]);
-        assertEquals("c1 saw 203.0.113.2", World.tcp("world", "203.0.113.1", port));
+        assertEquals("c1 saw 203.0.113.2", tcp("world", "203.0.113.1", port));
     }
 
     @Test
@@ -148,7 +157,7 @@ class NatTest {
         String beforePublish = rules();
         run("publish 'c1', '8080:80', '53/udp'\npublish 'c2', '9090:80'");
         run("unpublish 'c1'");
-        assertNull(World.tcp("world", "203.0.113.1", 8080));
+        assertNull(tcp("world", "203.0.113.1", 8080));
         assertFalse(rules().contains("publish c1"));
         assertTrue(rules().contains("publish c2"));
         run("unpublish 'c2'");
@@ -168,7 +177,7 @@ class NatTest {
     @Test
     void restrictLetsOnlyOneSourceReachPublishedPorts() {
         run("firewall 'docker0'\npublish 'c1', '8080:80'\nrestrict on: 'ext0', allow: '203.0.113.7'");
-        assertNull(World.tcp("world", "203.0.113.1", 8080), "203.0.113.2 is not allowed");
+        assertNull(tcp("world", "203.0.113.1", 8080), "203.0.113.2 is not allowed");
         assertTrue(rules().contains("-A DOCKER-USER ! -s 203.0.113.7/32 -i ext0 -m comment --comment \"netgroovy restrict ext0 203.0.113.7/32 #1\" -j DROP"),
                 rules());
     }
@@ -192,23 +201,23 @@ class NatTest {
     @Test
     void otherContainersAndTheHostsLoopbackReachPublishedPorts() {
         run("firewall 'docker0'\npublish 'c1', '8080:80', '203.0.113.1:8081:80'");
-        assertEquals("c1 saw 172.17.0.3", World.tcp("c2", "203.0.113.1", 8080), "hairpin: c2 through the host's address");
-        assertEquals("c1 saw 172.17.0.1", World.tcp(null, "127.0.0.1", 8080), "the host's 127.0.0.1, for a 0.0.0.0 binding");
-        assertNull(World.tcp(null, "127.0.0.1", 8081), "a binding to 203.0.113.1 does not answer on 127.0.0.1");
-        assertEquals("c1 saw 203.0.113.1", World.tcp(null, "203.0.113.1", 8081));
+        assertEquals("c1 saw 172.17.0.3", tcp("c2", "203.0.113.1", 8080), "hairpin: c2 through the host's address");
+        assertEquals("c1 saw 172.17.0.1", tcp(null, "127.0.0.1", 8080), "the host's 127.0.0.1, for a 0.0.0.0 binding");
+        assertNull(tcp(null, "127.0.0.1", 8081), "a binding to 203.0.113.1 does not answer on 127.0.0.1");
+        assertEquals("c1 saw 203.0.113.1", tcp(null, "203.0.113.1", 8081));
     }
 
     @Test
     void iccFalseIsolatesContainersAndALinkOpensExactlyTheExposedPorts() {
         run("firewall 'docker0', icc: false");
         assertFalse(netgroovy.testing.Ip.ping("c2", "172.17.0.2"), "icc false: no ping between containers");
-        assertNull(World.tcp("c2", "172.17.0.2", 80), "nor TCP");
+        assertNull(tcp("c2", "172.17.0.2", 80), "nor TCP");
         assertTrue(netgroovy.testing.Ip.ping("c2", "172.17.0.1"), "the host is still reachable");
         run("expose 'c1', 80\nallowLink 'c2', 'c1'");
-        assertEquals("c1 saw 172.17.0.3", World.tcp("c2", "172.17.0.2", 80), "the exposed port is open to the linked container");
-        assertNull(World.tcp("c2", "172.17.0.2", 8001), "other ports stay closed");
+        assertEquals("c1 saw 172.17.0.3", tcp("c2", "172.17.0.2", 80), "the exposed port is open to the linked container");
+        assertNull(tcp("c2", "172.17.0.2", 8001), "other ports stay closed");
         assertFalse(netgroovy.testing.Ip.ping("c2", "172.17.0.2"), "and so does ping");
-        assertNull(World.tcp("c1", "172.17.0.3", 80), "the link goes one way");
+        assertNull(tcp("c1", "172.17.0.3", 80), "the link goes one way");
         assertTrue(rules().contains("-A DOCKER -s 172.17.0.3/32 -d 172.17.0.2/32 -i docker0 -o docker0 -p tcp -m tcp --dport 80"), rules());
         var e = assertThrows(DslException.class, () -> run("allowLink 'c1', 'c2'"));
         assertEquals("nat.netgroovy:1: c2 exposes no ports; say which first: expose 'c2', 6379", e.located());

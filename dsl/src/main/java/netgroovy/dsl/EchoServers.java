@@ -110,6 +110,14 @@ final class EchoServers implements AutoCloseable {
         t.start();
     }
 
+    /** A process that ends with the session (a container's cmd:). */
+    void own(Process p) {
+        open.add(() -> {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        });
+    }
+
     @Override
     public void close() {
         for (AutoCloseable c : open) {

@@ -183,7 +183,7 @@ public abstract class NetgroovyScript extends Script {
             session().out().println(w.exec() + command);
             return new Run(command, new netgroovy.kernel.ExecResult(0, "", "", false));
         }
-        return new Run(command, Exec.run(session().kernel().nsOrNull(w), List.of("sh", "-c", command), Duration.ofSeconds(60)));
+        return new Run(command, runHere(w, List.of("sh", "-c", command)));
     }
 
     /** {@code exec 'ip', '-4', 'addr'}: runs a program with these arguments, no shell. */
@@ -195,7 +195,24 @@ public abstract class NetgroovyScript extends Script {
             session().out().println(w.exec() + text);
             return new Run(text, new netgroovy.kernel.ExecResult(0, "", "", false));
         }
-        return new Run(text, Exec.run(session().kernel().nsOrNull(w), List.of(argv), Duration.ofSeconds(60)));
+        return new Run(text, runHere(w, List.of(argv)));
+    }
+
+    /**
+     * Runs a command here. In a container's namespace it sees the container's /etc files and
+     * gets its links' environment, as a process started by Docker would.
+     */
+    private netgroovy.kernel.ExecResult runHere(Where w, List<String> argv) {
+        Map<String, String> env = Map.of();
+        List<String> full = argv;
+        if (w.kind() == Where.Kind.NAMED) {
+            var c = session().docker().containers.get(w.name());
+            if (c != null) {
+                env = dockerWords().linkEnvironment(c);
+            }
+            full = netgroovy.docker.EtcFiles.wrap(w.name(), argv);
+        }
+        return Exec.run(session().kernel().nsOrNull(w), full, env, null, Duration.ofSeconds(60));
     }
 
     /** {@code ping '172.17.42.1'} from here; {@code ping 'c2'} pings c2's first address. */
@@ -355,6 +372,56 @@ public abstract class NetgroovyScript extends Script {
     /** {@code show iptablesSave}: the rules as iptables-save lines. */
     public String getIptablesSave() {
         return firewallWords().save();
+    }
+
+    // ---- Docker ----------------------------------------------------------------------------
+
+    private DockerWords dockerWords() {
+        return new DockerWords(session(), this);
+    }
+
+    /** {@code dockerd()}, {@code dockerd bip: '10.1.0.1/24', icc: false}: the daemon's bridge and options. */
+    public void dockerd(Map<String, Object> options) {
+        dockerWords().dockerd(options);
+    }
+
+    public void dockerd() {
+        dockerd(Map.of());
+    }
+
+    /** {@code container 'web', link: 'db:db', publish: '8080:80'}: docker run, for the network part. */
+    public String container(Map<String, Object> options, String name) {
+        return dockerWords().container(options, name).name;
+    }
+
+    public String container(String name) {
+        return container(Map.of(), name);
+    }
+
+    /** {@code rm 'web'}: docker rm — the namespace, the files, the rules and the address go. */
+    public void rm(String name) {
+        dockerWords().rm(name);
+    }
+
+    /** {@code inspect 'web'}: the container's network settings as JSON, like docker inspect. */
+    public String inspect(String name) {
+        session().flush();
+        return dockerWords().inspect(name);
+    }
+
+    /** {@code ps}: the containers, with network, address, MAC and ports. */
+    public String getPs() {
+        session().flush();
+        return dockerWords().ps();
+    }
+
+    /** Starts a container's process (cmd:) with its /etc files and link environment; returns its pid. */
+    long startIn(netgroovy.docker.Container c, String command) {
+        Where w = c.namespace == null ? Where.HOST : Where.named(c.namespace);
+        List<String> argv = netgroovy.docker.EtcFiles.wrap(c.name, List.of("sh", "-c", command));
+        Process p = Exec.start(session().kernel().nsOrNull(w), argv, dockerWords().linkEnvironment(c));
+        session().servers().own(p);
+        return p.pid();
     }
 
     // ---- traffic for tutorials and labs ----------------------------------------------------

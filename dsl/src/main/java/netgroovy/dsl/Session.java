@@ -33,6 +33,9 @@ public final class Session implements AutoCloseable {
     private boolean iptables = true;
     private final java.util.Map<String, java.util.List<String>> exposed = new java.util.HashMap<>();
     private final EchoServers servers = new EchoServers();
+    private final netgroovy.docker.DockerState docker = new netgroovy.docker.DockerState();
+    private java.util.List<String> dockerDns = java.util.List.of();
+    private java.util.List<String> dockerDnsSearch = java.util.List.of();
     private int groupDepth;
     private boolean dryRunNow;
     private List<String> explaining;
@@ -244,6 +247,24 @@ public final class Session implements AutoCloseable {
             return List.of();
         }
         return executor.teardown().stream().map(Op::command).toList();
+    }
+
+    netgroovy.docker.DockerState docker() {
+        return docker;
+    }
+
+    /** The daemon's --dns and --dns-search, the defaults for containers. */
+    void dockerDefaults(java.util.List<String> dns, java.util.List<String> search) {
+        dockerDns = dns;
+        dockerDnsSearch = search;
+    }
+
+    java.util.List<String> dockerDns() {
+        return dockerDns;
+    }
+
+    java.util.List<String> dockerDnsSearch() {
+        return dockerDnsSearch;
     }
 
     EchoServers servers() {

@@ -28,10 +28,15 @@ public final class Exec {
 
     /** As {@link #run(NetNs, List, Duration)}, with {@code input} written to the command's standard input. */
     public static ExecResult run(NetNs ns, List<String> argv, String input, Duration timeout) {
+        return run(ns, argv, java.util.Map.of(), input, timeout);
+    }
+
+    /** As above, with extra environment variables for the command. */
+    public static ExecResult run(NetNs ns, List<String> argv, java.util.Map<String, String> env, String input, Duration timeout) {
         if (argv.isEmpty()) {
             throw new KernelException("no command given");
         }
-        Process p = start(ns, argv);
+        Process p = start(ns, argv, env);
         try (var stdin = p.getOutputStream()) {
             if (input != null) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));
@@ -64,7 +69,12 @@ public final class Exec {
 
     /** Starts {@code argv} in {@code ns} and returns the running process (for servers and long commands). */
     public static Process start(NetNs ns, List<String> argv) {
+        return start(ns, argv, java.util.Map.of());
+    }
+
+    public static Process start(NetNs ns, List<String> argv, java.util.Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().putAll(env);
         java.util.concurrent.Callable<Process> spawn = () -> {
             try {
                 return pb.start();

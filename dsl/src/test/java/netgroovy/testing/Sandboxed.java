@@ -48,5 +48,6 @@ public final class Sandboxed implements BeforeAllCallback, AfterEachCallback {
             }
         }
         Sh.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
+        Sh.run("rm", "-rf", "/etc/netns"); // containers' files (the sandbox's /etc is a private overlay)
     }
 }

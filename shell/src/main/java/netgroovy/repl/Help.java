@@ -63,6 +63,13 @@ final class Help {
         word("filter", "view: iptables -L -n", "show filter");
         word("iptablesSave", "view: iptables-save", "show iptablesSave");
         word("ownRules", "view: only the rules netgroovy wrote", "show ownRules");
+        word("dockerd", "Docker's daemon: docker0 (or bridge:) with bip, fixedCidr, mtu, icc, iptables, ipForward, dns",
+                "dockerd bip: '172.17.42.1/16', icc: false");
+        word("container", "docker run, the network part: namespace, veth, eth0, address, MAC, /etc files, links, modes",
+                "container 'db', expose: 6379\ncontainer 'web', link: 'db:db', publish: '8080:80'");
+        word("rm", "docker rm: the container's namespace, files, rules and address go", "rm 'web'");
+        word("inspect", "docker inspect's network settings, as JSON", "println inspect('web')");
+        word("ps", "view: the containers with network, address, MAC and ports", "show ps");
         word("serve", "a small server in a namespace that answers 'NAME saw ADDRESS'", "serve 'c1', 9000\nserve 'c1', '9001/udp'");
         word("connect", "connects to a serve server; its answer, or null", "println connect(from: 'c2', to: '10.0.0.2:9000')");
         word("routeGet", "the route the kernel takes to an address, like ip route get", "println routeGet('203.0.113.2')");

@@ -1,0 +1,32 @@
+package netgroovy.docker;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import netgroovy.value.IpAddress;
+import netgroovy.value.Mac;
+
+/**
+ * A container: a network namespace (its own, the host's, or another container's) and what
+ * Docker knows about it. {@code links} maps alias to linked container name.
+ */
+public final class Container {
+    public final String name;
+    public final String mode;          // bridge, none, host, container
+    public final String namespace;     // the namespace it lives in (another container's for container:X); null for host
+    public Network network;
+    public IpAddress ip;
+    public Mac mac;
+    public String hostVeth;
+    public String hostname;
+    public long pid;
+    public final Map<String, String> links = new LinkedHashMap<>();
+    public final List<String> exposed = new ArrayList<>();
+
+    public Container(String name, String mode, String namespace) {
+        this.name = name;
+        this.mode = mode;
+        this.namespace = namespace;
+    }
+}

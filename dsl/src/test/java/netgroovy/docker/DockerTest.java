@@ -1,0 +1,138 @@
+package netgroovy.docker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import groovy.json.JsonSlurper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import netgroovy.dsl.DslException;
+import netgroovy.dsl.Engine;
+import netgroovy.dsl.Run;
+import netgroovy.dsl.Session;
+import netgroovy.testing.Ip;
+import netgroovy.testing.Sandboxed;
+import netgroovy.testing.Sh;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Containers as Docker wires them, checked with iproute2 and with tools run inside (getent, env). */
+@ExtendWith(Sandboxed.class)
+class DockerTest {
+    private final Session session = new Session(false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "sandbox");
+    private final Engine engine = new Engine(session);
+
+    private Object run(String script) {
+        return engine.run(script, "docker.netgroovy");
+    }
+
+    @AfterEach
+    void close() {
+        session.close();
+    }
+
+    @Test
+    void theClassicDocker0AndAContainerWiredInFiveSteps() {
+        run("container 'db'");
+        assertTrue(Ip.addresses(null, "docker0").contains("172.17.0.1/16"));
+        assertEquals("02:42:ac:11:00:02", Ip.link("db", "eth0").orElseThrow().get("address"), "MAC from the address");
+        assertTrue(Ip.addresses("db", "eth0").contains("172.17.0.2/16"));
+        assertTrue(Ip.routes("db", "-4").stream().anyMatch(r -> "default".equals(r.get("dst")) && "172.17.0.1".equals(r.get("gateway"))));
+        assertTrue(((List<?>) Ip.link("db", "lo").orElseThrow().get("flags")).contains("UP"));
+        var ports = Ip.json(null, "link", "show", "master", "docker0");
+        assertEquals(1, ports.size());
+        assertTrue(((String) ports.get(0).get("ifname")).startsWith("veth"));
+        assertTrue(Sh.ok("iptables-save", "-t", "nat").contains("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0"), "masquerade");
+        assertTrue(Ip.ping("db", "172.17.0.1"));
+    }
+
+    @Test
+    void linksWriteHostsEntriesAndEnvironmentOneWay() {
+        run("""
+                container 'db', expose: 6379
+                container 'web', link: 'db:redis', hostname: 'webhost'
+                """);
+        // iproute2 binds /etc/netns/web/* over /etc on its own: an independent check of the files
+        assertEquals("172.17.0.2      redis db", Sh.in("web", "getent", "hosts", "redis").out().strip());
+        assertEquals("172.17.0.2      redis db", Sh.in("web", "getent", "hosts", "db").out().strip());
+        assertTrue(Sh.in("web", "cat", "/etc/hosts").out().contains("172.17.0.3\twebhost web"));
+        assertFalse(Sh.in("db", "getent", "hosts", "web").ok(), "a link is one-way");
+        Run env = (Run) run("netns('web') { sh 'env' }");
+        assertTrue(env.getOut().contains("REDIS_PORT_6379_TCP=tcp://172.17.0.2:6379"), env.getOut());
+        assertTrue(env.getOut().contains("REDIS_PORT_6379_TCP_ADDR=172.17.0.2"));
+        assertTrue(env.getOut().contains("REDIS_PORT=tcp://172.17.0.2:6379"));
+        assertTrue(env.getOut().contains("REDIS_NAME=/web/redis"));
+        Run getent = (Run) run("netns('web') { sh 'getent hosts redis; hostname -F /etc/hostname 2>/dev/null; cat /etc/hostname' }");
+        assertTrue(getent.getOut().contains("172.17.0.2") && getent.getOut().contains("webhost"), getent.getOut());
+    }
+
+    @Test
+    void addressManagement() {
+        run("dockerd bip: '10.7.0.1/24', fixedCidr: '10.7.0.8/30'");
+        run("container 'a'\ncontainer 'b'");
+        assertTrue(Ip.addresses("a", "eth0").contains("10.7.0.8/24"));
+        assertTrue(Ip.addresses("b", "eth0").contains("10.7.0.9/24"));
+        run("container 'c'\ncontainer 'd'");
+        var full = assertThrows(DslException.class, () -> run("container 'e'"));
+        assertEquals("docker.netgroovy:1: no free address left in 10.7.0.8/30 (4 in use)", full.located());
+        run("rm 'b'");
+        run("container 'f'");
+        assertTrue(Ip.addresses("f", "eth0").contains("10.7.0.9/24"), "b's address was released and reused");
+        var taken = assertThrows(DslException.class, () -> run("container 'g', ip: '10.7.0.8'"));
+        assertEquals("docker.netgroovy:1: 10.7.0.8 is already in use in 10.7.0.0/24", taken.located());
+        var outside = assertThrows(DslException.class, () -> run("container 'h', ip: '10.8.0.5'"));
+        assertEquals("docker.netgroovy:1: 10.8.0.5 is outside the network's subnet 10.7.0.0/24", outside.located());
+        var gateway = assertThrows(DslException.class, () -> run("container 'i', ip: '10.7.0.1'"));
+        assertTrue(gateway.getMessage().contains("reserved"), gateway.getMessage());
+    }
+
+    @Test
+    void networkModes() {
+        run("""
+                container 'db'
+                container 'nothing', net: 'none'
+                container 'side', net: 'container:db'
+                container 'onhost', net: 'host'
+                """);
+        assertEquals(List.of("lo"), Ip.linkNames("nothing"), "none: only lo");
+        assertFalse(Ip.netnsList().contains("side"), "container:db shares db's namespace");
+        assertFalse(Ip.netnsList().contains("onhost"), "host mode: the host's namespace");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> side = (Map<String, Object>) ((Map<String, Object>) new JsonSlurper().parseText((String) run("inspect 'side'"))).get("NetworkSettings");
+        assertEquals("172.17.0.2", side.get("IPAddress"), "the same address as db");
+        String ps = (String) run("ps");
+        assertTrue(ps.contains("nothing") && ps.contains("none") && ps.contains("onhost"), ps);
+    }
+
+    @Test
+    void inspectAndRmLeaveNothingBehind() {
+        String before = Sh.ok("iptables-save").replaceAll("(?m)^#.*\n", "");
+        run("dockerd()");
+        String withDaemon = Sh.ok("iptables-save").replaceAll("(?m)^#.*\n", "");
+        run("container 'web', publish: '8080:80', mac: '12:34:56:78:9a:bc'");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) new JsonSlurper().parseText((String) run("inspect 'web'"))).get("NetworkSettings");
+        assertEquals("172.17.0.2", s.get("IPAddress"));
+        assertEquals("12:34:56:78:9a:bc", s.get("MacAddress"));
+        assertEquals("172.17.0.1", s.get("Gateway"));
+        assertEquals(List.of("80/tcp -> 0.0.0.0:8080"), s.get("Ports"));
+        assertTrue(Files.exists(Path.of("/etc/netns/web/hosts")));
+        run("rm 'web'");
+        assertFalse(Ip.netnsList().contains("web"));
+        assertFalse(Files.exists(Path.of("/etc/netns/web")), "the files went");
+        assertEquals(withDaemon, Sh.ok("iptables-save").replaceAll("(?m)^#.*\n", ""), "the rules went, the daemon's stay");
+        for (int i = 0; i < 50 && !Ip.json(null, "link", "show", "master", "docker0").isEmpty(); i++) {
+            Sh.run("sleep", "0.05");
+        }
+        assertEquals(List.of(), Ip.json(null, "link", "show", "master", "docker0"), "the veth went");
+        assertFalse(before.contains("netgroovy"));
+    }
+}

@@ -22,7 +22,17 @@ public final class Container {
     public String hostname;
     public long pid;
     public final Map<String, String> links = new LinkedHashMap<>();
+    /** Every network the container is on, the first being the one it started on (eth0). */
+    public final List<Attachment> attachments = new ArrayList<>();
     public final List<String> exposed = new ArrayList<>();
+
+    /** One interface of the container on one network. */
+    public record Attachment(Network network, IpAddress ip, Mac mac, String ifname, String hostVeth) {
+    }
+
+    public Attachment on(String network) {
+        return attachments.stream().filter(a -> a.network().name().equals(network)).findFirst().orElse(null);
+    }
 
     public Container(String name, String mode, String namespace) {
         this.name = name;

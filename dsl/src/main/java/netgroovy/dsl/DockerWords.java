@@ -68,7 +68,7 @@ final class DockerWords {
             script.ipForward(Boolean.TRUE.equals(o.get("ipForward")));
         }
         session.dockerDefaults(strings(o.get("dns")), strings(o.get("dnsSearch")));
-        state().networks.put("bridge", new Network("bridge", bridge, ipam, icc));
+        state().networks.put("bridge", new Network("bridge", bridge, ipam, icc, false));
     }
 
     /** A container, as {@code docker run} wires one. */
@@ -115,6 +115,9 @@ final class DockerWords {
                     EtcFiles.resolvConf(listOr(o.get("dns"), session.dockerDns()), listOr(o.get("dnsSearch"), session.dockerDnsSearch()))));
         }
         state().containers.put(name, c);
+        if (c.network != null) {
+            refreshHosts(c.network);
+        }
         if (c.network != null && !c.network.icc()) {
             for (String target : c.links.values()) {
                 script.allowLink(name, target);
@@ -138,26 +141,218 @@ final class DockerWords {
 
     /** Docker's five steps: veth pair, host end on the bridge, eth0 inside with MAC and address, default route. */
     private void wire(Container c, Network n, Map<String, Object> o) {
-        Ipam ipam = n.ipam();
+        Container.Attachment a = attach(c, n, o.containsKey("ip") ? IpAddress.parse(o.get("ip").toString()) : null,
+                o.containsKey("mac") ? Mac.parse(o.get("mac").toString()) : null);
         c.network = n;
-        c.ip = o.containsKey("ip") ? ipam.allocate(IpAddress.parse(o.get("ip").toString())) : ipam.allocate();
-        c.mac = o.containsKey("mac") ? Mac.parse(o.get("mac").toString()) : Macs.fromIp(c.ip);
-        c.hostVeth = "veth" + Integer.toHexString((c.name + "@" + n.name()).hashCode() & 0xfffffff);
+        c.ip = a.ip();
+        c.mac = a.mac();
+        c.hostVeth = a.hostVeth();
+        session.add(new RouteOps.Add(Where.named(c.name), null, n.ipam().gateway(), null));
+    }
+
+    /**
+     * Docker's steps for one network: a veth pair whose inner end (eth0, eth1 ...) is born in
+     * the container, the host end on the network's bridge and up, MAC, address, up.
+     */
+    private Container.Attachment attach(Container c, Network n, IpAddress wanted, Mac mac) {
+        Ipam ipam = n.ipam();
+        IpAddress ip = wanted != null ? ipam.allocate(wanted) : ipam.allocate();
+        Mac m = mac != null ? mac : Macs.fromIp(ip);
+        String ifname = "eth" + c.attachments.size();
+        String hostVeth = "veth" + Integer.toHexString((c.name + "@" + n.name()).hashCode() & 0xfffffff);
         Where in = Where.named(c.name);
-        IfName eth0 = IfName.of("eth0");
-        IfName host = IfName.of(c.hostVeth);
-        session.add(new LinkOps.CreateVeth(Where.HOST, host, eth0, in));
+        IfName inner = IfName.of(ifname);
+        IfName host = IfName.of(hostVeth);
+        session.add(new LinkOps.CreateVeth(Where.HOST, host, inner, in));
         session.add(new LinkOps.SetMaster(Where.HOST, host, IfName.of(n.bridge())));
         session.add(new LinkOps.SetUp(Where.HOST, host, true));
-        session.add(new LinkOps.SetMac(in, eth0, c.mac));
-        session.add(new AddressOps.Add(in, eth0, new Cidr(c.ip, ipam.subnet().prefix()), false));
-        session.add(new LinkOps.SetUp(in, eth0, true));
-        session.add(new RouteOps.Add(in, null, ipam.gateway(), null));
+        session.add(new LinkOps.SetMac(in, inner, m));
+        session.add(new AddressOps.Add(in, inner, new Cidr(ip, ipam.subnet().prefix()), false));
+        session.add(new LinkOps.SetUp(in, inner, true));
+        Container.Attachment a = new Container.Attachment(n, ip, m, ifname, hostVeth);
+        c.attachments.add(a);
+        return a;
     }
+
+    /** {@code network 'my-net', subnet: '172.25.0.0/16'}: docker network create -d bridge. */
+    Network createNetwork(Map<String, Object> o, String name) {
+        known("network", o, "subnet", "gateway", "bridge", "driver", "icc");
+        if (!"bridge".equals(String.valueOf(o.getOrDefault("driver", "bridge")))) {
+            throw new InvalidValueException("only the bridge driver is supported, not " + o.get("driver"));
+        }
+        if (List.of("bridge", "host", "none").contains(name) || state().networks.containsKey(name)) {
+            throw new InvalidValueException("network " + name + " already exists");
+        }
+        Cidr subnet = o.containsKey("subnet") ? Cidr.parse(o.get("subnet").toString()).network() : freeSubnet();
+        for (Network other : state().networks.values()) {
+            if (other.ipam().subnet().contains(subnet.address()) || subnet.contains(other.ipam().subnet().address())) {
+                throw new InvalidValueException("subnet " + subnet + " overlaps network " + other.name() + " (" + other.ipam().subnet() + ")");
+            }
+        }
+        IpAddress gateway = o.containsKey("gateway") ? IpAddress.parse(o.get("gateway").toString()) : subnet.address().plus(1);
+        String bridge = o.containsKey("bridge") ? o.get("bridge").toString()
+                : "br-" + String.format("%012x", (name.hashCode() & 0xffffffffL) * 0x9E3779B1L & 0xffffffffffffL);
+        boolean icc = !Boolean.FALSE.equals(o.get("icc"));
+        Network n = new Network(name, bridge, new Ipam(subnet, null, gateway), icc, true);
+        script.bridge(bridge).cidr(new Cidr(gateway, subnet.prefix()).toString());
+        if (session.iptables()) {
+            script.firewall(Map.of("icc", icc), bridge);
+        }
+        state().networks.put(name, n);
+        return n;
+    }
+
+    /** 172.18.0.0/16 upward: the first /16 that no network (nor a host address) uses. */
+    private Cidr freeSubnet() {
+        for (int second = 18; second < 32; second++) {
+            Cidr candidate = Cidr.parse("172." + second + ".0.0/16");
+            boolean used = state().networks.values().stream().anyMatch(n -> n.ipam().subnet().contains(candidate.address())
+                    || candidate.contains(n.ipam().subnet().address()));
+            if (!used && session.live()) {
+                used = session.kernel().rtnl(Where.HOST).addresses().list().stream().anyMatch(a -> candidate.contains(a.cidr().address()));
+            }
+            if (!used) {
+                return candidate;
+            }
+        }
+        throw new InvalidValueException("no free subnet left in 172.18.0.0-172.31.255.255; give one: subnet: '10.20.0.0/16'");
+    }
+
+    /** docker network connect: one more interface for the container, and names for everyone. */
+    void connect(String network, String container) {
+        Network n = network(network);
+        Container c = require(container);
+        if (!c.mode.equals("bridge")) {
+            throw new InvalidValueException("container " + container + " uses network mode " + c.mode + "; it cannot join networks");
+        }
+        if (c.on(network) != null) {
+            throw new InvalidValueException(container + " is already on " + network);
+        }
+        attach(c, n, null, null);
+        refreshHosts(n);
+    }
+
+    /** docker network disconnect. */
+    void disconnect(String network, String container) {
+        Network n = network(network);
+        Container c = require(container);
+        Container.Attachment a = c.on(network);
+        if (a == null) {
+            throw new InvalidValueException(container + " is not on " + network);
+        }
+        session.add(new LinkOps.Delete(Where.HOST, IfName.of(a.hostVeth())));
+        n.ipam().release(a.ip());
+        c.attachments.remove(a);
+        if (c.network == n) {
+            c.network = null;
+            c.ip = null;
+        }
+        session.add(new WriteEtcFiles(c.name, hosts(c), c.hostname, EtcFiles.resolvConf(session.dockerDns(), session.dockerDnsSearch())));
+        refreshHosts(n);
+    }
+
+    /** docker network rm: refused while containers are attached. */
+    void removeNetwork(String name) {
+        Network n = network(name);
+        if (!n.userDefined()) {
+            throw new InvalidValueException("the predefined network " + name + " cannot be removed");
+        }
+        List<String> members = members(n);
+        if (!members.isEmpty()) {
+            throw new InvalidValueException("network " + name + " has containers attached: " + String.join(", ", members)
+                    + " (disconnect or rm them first)");
+        }
+        script.delete(new LinkSpec(session, Where.HOST, IfName.of(n.bridge())));
+        state().networks.remove(name);
+    }
+
+    /** docker network prune: every user-defined network without containers. */
+    List<String> prune() {
+        List<String> removed = new ArrayList<>();
+        for (Network n : List.copyOf(state().networks.values())) {
+            if (n.userDefined() && members(n).isEmpty()) {
+                removeNetwork(n.name());
+                removed.add(n.name());
+            }
+        }
+        return removed;
+    }
+
+    /** docker network ls. */
+    String networks() {
+        StringBuilder b = new StringBuilder(String.format("%-14s %-16s %-8s %s%n", "NAME", "BRIDGE", "DRIVER", "SUBNET"));
+        b.append(String.format("%-14s %-16s %-8s %s%n", "bridge",
+                state().networks.containsKey("bridge") ? state().networks.get("bridge").bridge() : "docker0", "bridge",
+                state().networks.containsKey("bridge") ? state().networks.get("bridge").ipam().subnet() : "-"));
+        b.append(String.format("%-14s %-16s %-8s %s%n", "host", "-", "host", "-"));
+        b.append(String.format("%-14s %-16s %-8s %s%n", "none", "-", "null", "-"));
+        for (Network n : state().networks.values()) {
+            if (n.userDefined()) {
+                b.append(String.format("%-14s %-16s %-8s %s%n", n.name(), n.bridge(), "bridge", n.ipam().subnet()));
+            }
+        }
+        return b.toString();
+    }
+
+    /** docker network inspect, as JSON. */
+    String inspectNetwork(String name) {
+        Network n = network(name);
+        Map<String, Object> members = new LinkedHashMap<>();
+        for (Container c : state().containers.values()) {
+            Container.Attachment a = c.on(n.name());
+            if (a != null) {
+                members.put(c.name, Map.of("IPv4Address", a.ip() + "/" + n.ipam().subnet().prefix(), "MacAddress", a.mac().toString()));
+            }
+        }
+        Map<String, Object> net = new LinkedHashMap<>();
+        net.put("Name", n.name());
+        net.put("Driver", "bridge");
+        net.put("Bridge", n.bridge());
+        net.put("IPAM", Map.of("Config", List.of(Map.of("Subnet", n.ipam().subnet().toString(), "Gateway", n.ipam().gateway().toString()))));
+        net.put("Containers", members);
+        return JsonOutput.prettyPrint(JsonOutput.toJson(List.of(net)));
+    }
+
+    private Network network(String name) {
+        Network n = state().networks.get(name);
+        if (n == null) {
+            throw new InvalidValueException("no network '" + name + "' (networks: " + String.join(", ", networkNames()) + ")");
+        }
+        return n;
+    }
+
+    private List<String> members(Network n) {
+        return state().containers.values().stream().filter(c -> c.on(n.name()) != null).map(c -> c.name).toList();
+    }
+
+    /** Rewrites the hosts file of every member of a user network, so all find each other by name. */
+    private void refreshHosts(Network n) {
+        if (!n.userDefined()) {
+            return;
+        }
+        for (Container m : state().containers.values()) {
+            if (m.on(n.name()) != null && m.mode.equals("bridge")) {
+                session.add(new WriteEtcFiles(m.name, hosts(m), m.hostname,
+                        EtcFiles.resolvConf(session.dockerDns(), session.dockerDnsSearch())));
+            }
+        }
+    }
+
 
     /** /etc/hosts: the container itself, then its links (alias first, then the linked container's name). */
     private String hosts(Container c) {
         Map<String, String> others = new LinkedHashMap<>();
+        for (Container.Attachment a : c.attachments) {
+            if (!a.network().userDefined()) {
+                continue;
+            }
+            for (Container m : state().containers.values()) {
+                Container.Attachment ma = m.on(a.network().name());
+                if (m != c && ma != null) {
+                    others.put(m.name, ma.ip().toString());
+                }
+            }
+        }
         c.links.forEach((alias, target) -> {
             Container t = state().containers.get(target);
             if (t.ip != null) {
@@ -228,10 +423,11 @@ final class DockerWords {
             script.delete(new NsRef(script, Where.named(name)));
             session.add(new RemoveFiles(name));
         }
-        if (c.network != null && c.ip != null && c.mode.equals("bridge")) {
-            c.network.ipam().release(c.ip);
+        if (c.mode.equals("bridge")) {
+            c.attachments.forEach(a -> a.network().ipam().release(a.ip()));
         }
         state().containers.remove(name);
+        c.attachments.forEach(a -> refreshHosts(a.network()));
     }
 
     Container require(String name) {

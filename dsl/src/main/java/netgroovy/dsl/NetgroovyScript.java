@@ -398,6 +398,46 @@ public abstract class NetgroovyScript extends Script {
         return container(Map.of(), name);
     }
 
+    /** {@code network 'my-net'}, {@code network 'my-net', subnet: '172.25.0.0/16', gateway: '172.25.0.1'}: docker network create. */
+    public String network(Map<String, Object> options, String name) {
+        return dockerWords().createNetwork(options, name).bridge();
+    }
+
+    public String network(String name) {
+        return network(Map.of(), name);
+    }
+
+    /** {@code networkConnect 'my-net', 'web'}: docker network connect. */
+    public void networkConnect(String network, String container) {
+        dockerWords().connect(network, container);
+    }
+
+    /** {@code networkDisconnect 'my-net', 'web'}: docker network disconnect. */
+    public void networkDisconnect(String network, String container) {
+        dockerWords().disconnect(network, container);
+    }
+
+    /** {@code networkRm 'my-net'}: docker network rm (refused while containers are attached). */
+    public void networkRm(String network) {
+        dockerWords().removeNetwork(network);
+    }
+
+    /** {@code networkPrune()}: removes every user-defined network without containers. */
+    public List<String> networkPrune() {
+        return dockerWords().prune();
+    }
+
+    /** {@code networkInspect 'my-net'}: docker network inspect, as JSON. */
+    public String networkInspect(String network) {
+        session().flush();
+        return dockerWords().inspectNetwork(network);
+    }
+
+    /** {@code networks}: docker network ls. */
+    public String getNetworks() {
+        return dockerWords().networks();
+    }
+
     /** {@code rm 'web'}: docker rm — the namespace, the files, the rules and the address go. */
     public void rm(String name) {
         dockerWords().rm(name);

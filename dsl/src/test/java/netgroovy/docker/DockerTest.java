@@ -135,4 +135,42 @@ class DockerTest {
         assertEquals(List.of(), Ip.json(null, "link", "show", "master", "docker0"), "the veth went");
         assertFalse(before.contains("netgroovy"));
     }
+
+    @Test
+    void userDefinedNetworksResolveNamesBothWaysAndAreIsolated() {
+        String bridge = (String) run("""
+                network 'my-net'
+                """);
+        assertTrue(bridge.startsWith("br-") && bridge.length() <= 15, bridge);
+        run("""
+                container 'c1', net: 'my-net'
+                container 'c2', net: 'my-net'
+                container 'c3'
+                """);
+        assertTrue(Ip.addresses(null, bridge).contains("172.18.0.1/16"), "the first free /16 from 172.18.0.0");
+        assertEquals("172.18.0.3      c2", Sh.in("c1", "getent", "hosts", "c2").out().strip());
+        assertEquals("172.18.0.2      c1", Sh.in("c2", "getent", "hosts", "c1").out().strip(), "both ways");
+        assertTrue(Ip.ping("c1", "172.18.0.3"));
+        assertFalse(Ip.ping("c1", "172.17.0.2"), "another network's container is out of reach");
+        assertTrue(Ip.ping("c1", "172.18.0.1") && Ip.ping("c3", "172.17.0.1"), "each reaches its gateway");
+        run("networkConnect 'my-net', 'c3'");
+        assertTrue(Ip.addresses("c3", "eth1").contains("172.18.0.4/16"), "a second interface, a second address");
+        assertEquals("172.18.0.2      c1", Sh.in("c3", "getent", "hosts", "c1").out().strip());
+        assertEquals("172.18.0.4      c3", Sh.in("c1", "getent", "hosts", "c3").out().strip(), "members learn of the newcomer");
+        assertTrue(Ip.ping("c3", "172.18.0.2"));
+        @SuppressWarnings("unchecked")
+        var net = (List<Map<String, Object>>) new JsonSlurper().parseText((String) run("networkInspect 'my-net'"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> members = (Map<String, Object>) net.get(0).get("Containers");
+        assertEquals(List.of("c1", "c2", "c3"), List.copyOf(members.keySet()));
+        String ls = (String) run("networks");
+        assertTrue(ls.contains("bridge") && ls.contains("host") && ls.contains("none") && ls.contains("my-net"), ls);
+        var busy = assertThrows(DslException.class, () -> run("networkRm 'my-net'"));
+        assertEquals("docker.netgroovy:1: network my-net has containers attached: c1, c2, c3 (disconnect or rm them first)", busy.located());
+        run("networkDisconnect 'my-net', 'c3'\nrm 'c1'\nrm 'c2'");
+        assertFalse(Sh.in("c3", "getent", "hosts", "c1").ok(), "c3 left: no more names from my-net");
+        assertEquals(List.of("my-net"), run("networkPrune()"));
+        assertTrue(Ip.link(null, bridge).isEmpty(), "the bridge went");
+        assertFalse(Sh.ok("iptables-save").contains(bridge), "and its rules");
+    }
 }

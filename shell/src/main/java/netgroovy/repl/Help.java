@@ -67,6 +67,14 @@ final class Help {
                 "dockerd bip: '172.17.42.1/16', icc: false");
         word("container", "docker run, the network part: namespace, veth, eth0, address, MAC, /etc files, links, modes",
                 "container 'db', expose: 6379\ncontainer 'web', link: 'db:db', publish: '8080:80'");
+        word("network", "docker network create: a bridge network (subnet chosen when not given)",
+                "network 'my-net', subnet: '172.25.0.0/16'");
+        word("networkConnect", "docker network connect: one more interface for a container", "networkConnect 'my-net', 'web'");
+        word("networkDisconnect", "docker network disconnect", "networkDisconnect 'my-net', 'web'");
+        word("networkRm", "docker network rm (refused while containers are attached)", "networkRm 'my-net'");
+        word("networkPrune", "docker network prune: removes user networks without containers", "println networkPrune()");
+        word("networkInspect", "docker network inspect, as JSON", "println networkInspect('my-net')");
+        word("networks", "view: docker network ls", "show networks");
         word("rm", "docker rm: the container's namespace, files, rules and address go", "rm 'web'");
         word("inspect", "docker inspect's network settings, as JSON", "println inspect('web')");
         word("ps", "view: the containers with network, address, MAC and ports", "show ps");

@@ -42,7 +42,8 @@ final class DockerWords {
 
     /** The daemon: docker0 (or -b BRIDGE) with bip, fixedCidr, mtu, icc, ipForward, iptables, dns. */
     void dockerd(Map<String, Object> o) {
-        known("dockerd", o, "bridge", "bip", "fixedCidr", "mtu", "icc", "ipForward", "iptables", "ip", "dns", "dnsSearch");
+        known("dockerd", o, "bridge", "bip", "fixedCidr", "mtu", "icc", "ipForward", "iptables", "ip", "dns", "dnsSearch",
+                "ipv6", "fixedCidrV6");
         if (state().networks.containsKey("bridge")) {
             throw new InvalidValueException("dockerd has already run in this session (the bridge network exists)");
         }
@@ -68,7 +69,37 @@ final class DockerWords {
             script.ipForward(Boolean.TRUE.equals(o.get("ipForward")));
         }
         session.dockerDefaults(strings(o.get("dns")), strings(o.get("dnsSearch")));
-        state().networks.put("bridge", new Network("bridge", bridge, ipam, icc, false));
+        Cidr v6 = Boolean.TRUE.equals(o.get("ipv6")) ? ipv6(bridge, o.get("fixedCidrV6")) : null;
+        if (v6 == null && o.containsKey("fixedCidrV6")) {
+            throw new InvalidValueException("fixedCidrV6 needs ipv6: true");
+        }
+        state().networks.put("bridge", new Network("bridge", bridge, ipam, icc, false, v6));
+    }
+
+    /**
+     * Docker's --ipv6: the bridge gets fe80::1 and the subnet's first address, the host
+     * forwards IPv6, and (the seed's advice) keeps accepting router advertisements with
+     * forwarding on (accept_ra = 2).
+     */
+    private Cidr ipv6(String bridge, Object subnet) {
+        if (subnet == null) {
+            throw new InvalidValueException("ipv6: true needs fixedCidrV6, like fixedCidrV6: '2001:db8:1::/64'");
+        }
+        Cidr v6 = Cidr.parse(subnet.toString()).network();
+        if (v6.isV4()) {
+            throw new InvalidValueException("fixedCidrV6 " + subnet + " is not an IPv6 subnet");
+        }
+        if (v6.prefix() > 80) {
+            throw new InvalidValueException("fixedCidrV6 " + v6 + " is too small: Docker needs at least a /80, "
+                    + "as a container's host part is its 48-bit MAC");
+        }
+        IfName br = IfName.of(bridge);
+        session.add(new AddressOps.Add(Where.HOST, br, Cidr.parse("fe80::1/64"), false));
+        session.add(new AddressOps.Add(Where.HOST, br, new Cidr(v6.address().plus(1), v6.prefix()), false));
+        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.all.forwarding", "1"));
+        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.all.accept_ra", "2"));
+        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.default.accept_ra", "2"));
+        return v6;
     }
 
     /** A container, as {@code docker run} wires one. */
@@ -148,6 +179,9 @@ final class DockerWords {
         c.mac = a.mac();
         c.hostVeth = a.hostVeth();
         session.add(new RouteOps.Add(Where.named(c.name), null, n.ipam().gateway(), null));
+        if (n.v6() != null) {
+            session.add(new RouteOps.Add(Where.named(c.name), null, Network.V6_GATEWAY, IfName.of(a.ifname())));
+        }
     }
 
     /**
@@ -168,6 +202,9 @@ final class DockerWords {
         session.add(new LinkOps.SetUp(Where.HOST, host, true));
         session.add(new LinkOps.SetMac(in, inner, m));
         session.add(new AddressOps.Add(in, inner, new Cidr(ip, ipam.subnet().prefix()), false));
+        if (n.v6() != null) {
+            session.add(new AddressOps.Add(in, inner, new Cidr(n.v6Address(m), n.v6().prefix()), false));
+        }
         session.add(new LinkOps.SetUp(in, inner, true));
         Container.Attachment a = new Container.Attachment(n, ip, m, ifname, hostVeth);
         c.attachments.add(a);
@@ -193,7 +230,7 @@ final class DockerWords {
         String bridge = o.containsKey("bridge") ? o.get("bridge").toString()
                 : "br-" + String.format("%012x", (name.hashCode() & 0xffffffffL) * 0x9E3779B1L & 0xffffffffffffL);
         boolean icc = !Boolean.FALSE.equals(o.get("icc"));
-        Network n = new Network(name, bridge, new Ipam(subnet, null, gateway), icc, true);
+        Network n = new Network(name, bridge, new Ipam(subnet, null, gateway), icc, true, null);
         script.bridge(bridge).cidr(new Cidr(gateway, subnet.prefix()).toString());
         if (session.iptables()) {
             script.firewall(Map.of("icc", icc), bridge);
@@ -397,6 +434,10 @@ final class DockerWords {
         settings.put("IPPrefixLen", c.network == null ? 0 : c.network.ipam().subnet().prefix());
         settings.put("Gateway", c.network == null ? "" : c.network.ipam().gateway().toString());
         settings.put("MacAddress", c.mac == null ? "" : c.mac.toString());
+        boolean v6 = c.network != null && c.network.v6() != null && c.mac != null;
+        settings.put("GlobalIPv6Address", v6 ? c.network.v6Address(c.mac).toString() : "");
+        settings.put("GlobalIPv6PrefixLen", v6 ? c.network.v6().prefix() : 0);
+        settings.put("IPv6Gateway", v6 ? Network.V6_GATEWAY.toString() : "");
         settings.put("Bridge", c.network == null ? "" : c.network.bridge());
         settings.put("HostVeth", c.hostVeth == null ? "" : c.hostVeth);
         settings.put("Ports", script.port(name));

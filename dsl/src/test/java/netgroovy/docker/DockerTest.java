@@ -173,4 +173,25 @@ class DockerTest {
         assertTrue(Ip.link(null, bridge).isEmpty(), "the bridge went");
         assertFalse(Sh.ok("iptables-save").contains(bridge), "and its rules");
     }
+
+    @Test
+    void ipv6ContainersGetAddressesFromTheirMacAndTalk() {
+        run("dockerd ipv6: true, fixedCidrV6: '2001:db8:1::/64'\ncontainer 'a'\ncontainer 'b'");
+        assertTrue(Ip.addresses(null, "docker0").containsAll(List.of("fe80::1/64", "2001:db8:1::1/64")), Ip.addresses(null, "docker0").toString());
+        assertTrue(Ip.addresses("a", "eth0").contains("2001:db8:1::242:ac11:2/64"), Ip.addresses("a", "eth0").toString());
+        assertTrue(Ip.routes("a", "-6").stream().anyMatch(r -> "default".equals(r.get("dst")) && "fe80::1".equals(r.get("gateway"))));
+        assertEquals("1\n", Sh.ok("sysctl", "-n", "net.ipv6.conf.all.forwarding"));
+        assertEquals("2\n", Sh.ok("sysctl", "-n", "net.ipv6.conf.all.accept_ra"));
+        assertTrue(Ip.ping("a", "2001:db8:1::242:ac11:3"), "ping6 between containers");
+        assertTrue(Ip.ping("a", "2001:db8:1::1"), "ping6 to the bridge");
+        assertTrue(((String) run("inspect 'b'")).contains("\"GlobalIPv6Address\": \"2001:db8:1::242:ac11:3\""));
+    }
+
+    @Test
+    void anIpv6SubnetSmallerThanDockerAllowsIsRefused() {
+        var e = assertThrows(DslException.class, () -> run("dockerd ipv6: true, fixedCidrV6: '2001:db8:1::/96'"));
+        assertEquals("docker.netgroovy:1: fixedCidrV6 2001:db8:1::/96 is too small: Docker needs at least a /80, "
+                + "as a container's host part is its 48-bit MAC", e.located());
+        assertEquals(List.of("lo"), Ip.linkNames(null), "nothing was built");
+    }
 }

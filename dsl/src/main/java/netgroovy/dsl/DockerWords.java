@@ -44,6 +44,9 @@ final class DockerWords {
     void dockerd(Map<String, Object> o) {
         known("dockerd", o, "bridge", "bip", "fixedCidr", "mtu", "icc", "ipForward", "iptables", "ip", "dns", "dnsSearch",
                 "ipv6", "fixedCidrV6");
+        if (Boolean.TRUE.equals(o.get("ipv6"))) {
+            v6Subnet(o.get("fixedCidrV6")); // options are checked before anything else
+        }
         if (state().networks.containsKey("bridge")) {
             throw new InvalidValueException("dockerd has already run in this session (the bridge network exists)");
         }
@@ -82,6 +85,18 @@ final class DockerWords {
      * forwarding on (accept_ra = 2).
      */
     private Cidr ipv6(String bridge, Object subnet) {
+        Cidr v6 = v6Subnet(subnet);
+        IfName br = IfName.of(bridge);
+        session.add(new AddressOps.Add(Where.HOST, br, Cidr.parse("fe80::1/64"), false));
+        session.add(new AddressOps.Add(Where.HOST, br, new Cidr(v6.address().plus(1), v6.prefix()), false));
+        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.all.forwarding", "1"));
+        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.all.accept_ra", "2"));
+        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.default.accept_ra", "2"));
+        return v6;
+    }
+
+    /** fixedCidrV6, checked: an IPv6 subnet of at least /80. */
+    private static Cidr v6Subnet(Object subnet) {
         if (subnet == null) {
             throw new InvalidValueException("ipv6: true needs fixedCidrV6, like fixedCidrV6: '2001:db8:1::/64'");
         }
@@ -93,12 +108,6 @@ final class DockerWords {
             throw new InvalidValueException("fixedCidrV6 " + v6 + " is too small: Docker needs at least a /80, "
                     + "as a container's host part is its 48-bit MAC");
         }
-        IfName br = IfName.of(bridge);
-        session.add(new AddressOps.Add(Where.HOST, br, Cidr.parse("fe80::1/64"), false));
-        session.add(new AddressOps.Add(Where.HOST, br, new Cidr(v6.address().plus(1), v6.prefix()), false));
-        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.all.forwarding", "1"));
-        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.all.accept_ra", "2"));
-        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.default.accept_ra", "2"));
         return v6;
     }
 

@@ -56,6 +56,13 @@ final class DockerWords {
         Cidr bip = Cidr.parse(String.valueOf(o.getOrDefault("bip", "172.17.0.1/16")));
         Cidr pool = o.containsKey("fixedCidr") ? Cidr.parse(o.get("fixedCidr").toString()) : null;
         Ipam ipam = new Ipam(bip, pool, bip.address());
+        if (o.containsKey("bridge")) {
+            session.flush();
+            if (session.live() && session.kernel().rtnl(Where.HOST).links().get(IfName.of(bridge)).isEmpty()) {
+                throw new InvalidValueException("bridge " + bridge + " does not exist; make it first (bridge '" + bridge
+                        + "' cidr '...'), as Docker's -b expects");
+            }
+        }
         if (!o.containsKey("bridge")) {
             BridgeSpec b = script.bridge(bridge).cidr(bip.toString());
             if (o.containsKey("mtu")) {
@@ -72,6 +79,10 @@ final class DockerWords {
             script.ipForward(Boolean.TRUE.equals(o.get("ipForward")));
         }
         session.dockerDefaults(strings(o.get("dns")), strings(o.get("dnsSearch")));
+        if (o.containsKey("ip")) {
+            session.setDefaultHostIp(IpAddress.parse(o.get("ip").toString()));
+        }
+
         Cidr v6 = Boolean.TRUE.equals(o.get("ipv6")) ? ipv6(bridge, o.get("fixedCidrV6")) : null;
         if (v6 == null && o.containsKey("fixedCidrV6")) {
             throw new InvalidValueException("fixedCidrV6 needs ipv6: true");
@@ -158,6 +169,13 @@ final class DockerWords {
         if (c.network != null) {
             refreshHosts(c.network);
         }
+        // Containers that link to this name (it was removed and made again): their alias follows the new address.
+        for (Container m : state().containers.values()) {
+            if (m != c && m.links.containsValue(name) && !m.mode.equals("host") && !m.mode.equals("container")) {
+                session.add(new WriteEtcFiles(m.name, hosts(m), m.hostname,
+                        EtcFiles.resolvConf(session.dockerDns(), session.dockerDnsSearch())));
+            }
+        }
         if (c.network != null && !c.network.icc()) {
             for (String target : c.links.values()) {
                 script.allowLink(name, target);
@@ -202,7 +220,11 @@ final class DockerWords {
         IpAddress ip = wanted != null ? ipam.allocate(wanted) : ipam.allocate();
         Mac m = mac != null ? mac : Macs.fromIp(ip);
         String ifname = "eth" + c.attachments.size();
-        String hostVeth = "veth" + Integer.toHexString((c.name + "@" + n.name()).hashCode() & 0xfffffff);
+        // Docker's names are random; ours are stable (a re-run finds them) but new for each
+        // incarnation, since an old namespace's veth can outlive its deletion for a moment.
+        int incarnation = session.incarnation(c.name + "@" + n.name());
+        String hostVeth = "veth" + Integer.toHexString((c.name + "@" + n.name() + (incarnation == 0 ? "" : "#" + incarnation))
+                .hashCode() & 0xfffffff);
         Where in = Where.named(c.name);
         IfName inner = IfName.of(ifname);
         IfName host = IfName.of(hostVeth);

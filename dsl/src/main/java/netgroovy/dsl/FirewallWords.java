@@ -78,7 +78,9 @@ final class FirewallWords {
             throw new InvalidValueException("publish needs at least one port, like publish 'c1', '8080:80'");
         }
         List<PortMapping> wanted = new ArrayList<>();
-        specs.forEach(s -> wanted.addAll(PortMapping.parse(s)));
+        IpAddress defaultIp = session.defaultHostIp();
+        specs.forEach(s -> PortMapping.parse(s).forEach(m -> wanted.add(m.hostIp() == null && defaultIp != null
+                ? new PortMapping(defaultIp, m.hostPort(), m.containerPort(), m.protocol()) : m)));
         if (!session.iptables()) {
             return wanted;
         }

@@ -64,6 +64,7 @@ public abstract class NetgroovyScript extends Script {
         if (what instanceof NsRef ns && ns.where().kind() == Where.Kind.NAMED) {
             firewallWords().forgetContainer(ns.where().name());
             session().add(new NamespaceOps.Delete(ns.where().name()));
+            session().forgetMention(ns.where());
         } else if (what instanceof LinkSpec l) {
             if (session().here().isHost()) {
                 firewallWords().forgetBridge(l.name().name());

@@ -36,6 +36,8 @@ public final class Session implements AutoCloseable {
     private final netgroovy.docker.DockerState docker = new netgroovy.docker.DockerState();
     private java.util.List<String> dockerDns = java.util.List.of();
     private java.util.List<String> dockerDnsSearch = java.util.List.of();
+    private netgroovy.value.IpAddress defaultHostIp;
+    private final java.util.Map<String, Integer> incarnations = new java.util.HashMap<>();
     private int groupDepth;
     private boolean dryRunNow;
     private List<String> explaining;
@@ -152,6 +154,16 @@ public final class Session implements AutoCloseable {
         return mentioned.add(w);
     }
 
+    /** 0 the first time a key is asked for in this session, then 1, 2 ... */
+    int incarnation(String key) {
+        return incarnations.merge(key, 1, Integer::sum) - 1;
+    }
+
+    /** After a namespace is deleted, making it again is a new creation. */
+    void forgetMention(Where w) {
+        mentioned.remove(w);
+    }
+
     /** {@code iptables false}: like Docker's --iptables=false, netgroovy then writes no rules at all. */
     public void setIptables(boolean on) {
         iptables = on;
@@ -257,6 +269,15 @@ public final class Session implements AutoCloseable {
     void dockerDefaults(java.util.List<String> dns, java.util.List<String> search) {
         dockerDns = dns;
         dockerDnsSearch = search;
+    }
+
+    /** dockerd's --ip: the host address published ports bind to when a mapping names none. */
+    void setDefaultHostIp(netgroovy.value.IpAddress ip) {
+        defaultHostIp = ip;
+    }
+
+    netgroovy.value.IpAddress defaultHostIp() {
+        return defaultHostIp;
     }
 
     java.util.List<String> dockerDns() {

@@ -194,4 +194,44 @@ class DockerTest {
                 + "as a container's host part is its 48-bit MAC", e.located());
         assertEquals(List.of("lo"), Ip.linkNames(null), "nothing was built");
     }
+
+    @Test
+    void daemonOptionsAndPublishedPortsCarryTraffic() {
+        run("""
+                bridge 'mybr' cidr '10.30.0.1/24'
+                dockerd bridge: 'mybr', bip: '10.30.0.1/24', ip: '10.30.0.1'
+                container 'web', publish: '8080:80'
+                serve 'web', 80
+                """);
+        assertTrue(Ip.link(null, "docker0").isEmpty(), "-b: the given bridge is used, no docker0");
+        assertEquals("mybr", Ip.link(null, ((String) Ip.json(null, "link", "show", "master", "mybr").get(0).get("ifname"))).orElseThrow().get("master"));
+        assertEquals(List.of("80/tcp -> 10.30.0.1:8080"), run("port 'web'"), "--ip: the default host address of bindings");
+        assertEquals("web saw 10.30.0.1", run("connect to: '10.30.0.1:8080'"), "a TCP connection through the published port");
+        var missing = assertThrows(DslException.class, () -> new Engine(new Session(false, new PrintStream(new ByteArrayOutputStream()), "sandbox"))
+                .run("dockerd bridge: 'nosuchbr'", "d"));
+        assertTrue(missing.getMessage().startsWith("bridge nosuchbr does not exist"), missing.getMessage());
+    }
+
+    @Test
+    void iptablesFalseMtuAndACommandInside() throws Exception {
+        String before = Sh.ok("iptables-save").replaceAll("(?m)^#.*\n", "");
+        run("dockerd iptables: false, mtu: 1400\ncontainer 'job', cmd: 'sleep 30'");
+        assertEquals(before, Sh.ok("iptables-save").replaceAll("(?m)^#.*\n", ""), "iptables false: no rules");
+        assertEquals(1400, Ip.link(null, "docker0").orElseThrow().get("mtu"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) new JsonSlurper().parseText((String) run("inspect 'job'"))).get("NetworkSettings");
+        long pid = ((Number) s.get("Pid")).longValue();
+        assertTrue(pid > 0, "the process's pid is reported");
+        String ns = Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/net")).toString();
+        assertEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString().equals(ns), false, "it runs in the container's namespace");
+        assertEquals(Sh.in("job", "readlink", "/proc/self/ns/net").out().strip(), ns);
+    }
+
+    @Test
+    void aLinkAliasFollowsARecreatedContainer() {
+        run("container 'db'\ncontainer 'web', link: 'db:db'");
+        assertEquals("172.17.0.2      db", Sh.in("web", "getent", "hosts", "db").out().strip());
+        run("rm 'db'\ncontainer 'x'\ncontainer 'db'");
+        assertEquals("172.17.0.4      db", Sh.in("web", "getent", "hosts", "db").out().strip(), "the new address");
+    }
 }

@@ -234,4 +234,21 @@ class DockerTest {
         run("rm 'db'\ncontainer 'x'\ncontainer 'db'");
         assertEquals("172.17.0.4      db", Sh.in("web", "getent", "hosts", "db").out().strip(), "the new address");
     }
+
+    @Test
+    void withIccFalseALinkOpensExactlyTheExposedPorts() {
+        run("""
+                dockerd icc: false
+                container 'db', expose: 6379
+                container 'web', link: 'db:db'
+                container 'other'
+                serve 'db', 6379
+                serve 'db', 22
+                """);
+        assertEquals("db saw 172.17.0.3", run("connect from: 'web', to: '172.17.0.2:6379'"));
+        assertEquals(null, run("connect from: 'web', to: '172.17.0.2:22'"), "not exposed");
+        assertEquals(null, run("connect from: 'other', to: '172.17.0.2:6379'"), "no link");
+        assertFalse(Ip.ping("web", "172.17.0.2"), "icc false");
+        assertTrue(Sh.ok("iptables-save", "-t", "filter").contains("-A DOCKER -s 172.17.0.3/32 -d 172.17.0.2/32 -i docker0 -o docker0 -p tcp -m tcp --dport 6379"));
+    }
 }

@@ -1,13 +1,18 @@
 package netgroovy.repl;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import netgroovy.dsl.DslException;
 import netgroovy.dsl.Engine;
 
-/** The REPL's own commands, which start with ':'. */
+/**
+ * The REPL's own commands, which start with ':'. Those that run DSL text (:load, :show) go
+ * through the {@link Evaluator} like typed statements: Ctrl-C stops them, errors are one line.
+ */
 final class Commands {
     static final List<String> NAMES = List.of(":help", ":load", ":dry-run", ":show", ":quit");
     static final String SUMMARY = """
@@ -21,10 +26,12 @@ final class Commands {
     enum Outcome { CONTINUE, QUIT }
 
     private final Engine engine;
+    private final Evaluator evaluator;
     private final PrintWriter out;
 
-    Commands(Engine engine, PrintWriter out) {
+    Commands(Engine engine, Evaluator evaluator, PrintWriter out) {
         this.engine = engine;
+        this.evaluator = evaluator;
         this.out = out;
     }
 
@@ -37,12 +44,19 @@ final class Commands {
             }
             case ":help", ":h" -> out.println(arg.isEmpty() ? Help.index() : Help.of(arg));
             case ":dry-run" -> dryRun(arg);
-            case ":show" -> out.print(engine.session().live() ? engine.run("topology", "repl")
-                    : "(dry run: nothing live to show)\n");
+            case ":show" -> show();
             case ":load" -> load(arg);
             default -> out.println("unknown command " + parts[0] + "; commands: " + String.join(" ", NAMES));
         }
         return Outcome.CONTINUE;
+    }
+
+    private void show() {
+        if (engine.session().live()) {
+            evaluator.evaluate("topology", "repl");
+        } else {
+            out.println("(dry run: nothing live to show)");
+        }
     }
 
     private void dryRun(String arg) {
@@ -64,20 +78,19 @@ final class Commands {
             out.println(":load needs a file, like :load tutorials/01-bridge-and-two-containers.netgroovy");
             return;
         }
-        Path file = Path.of(arg);
+        String text;
+        Path file;
         try {
-            String text = Files.readString(file);
-            if (text.startsWith("#!")) {
-                text = text.replaceFirst("^#![^\n]*", "");
-            }
-            Object result = engine.run(text, file.getFileName().toString());
-            if (netgroovy.dsl.Results.worthPrinting(result)) {
-                out.println(result);
-            }
-        } catch (java.io.IOException e) {
-            out.println("error: cannot read " + file + ": " + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
-        } catch (DslException e) {
-            Repl.printError(out, e);
+            file = Path.of(arg.startsWith("~/") ? System.getProperty("user.home") + arg.substring(1) : arg);
+            text = Files.readString(file);
+        } catch (InvalidPathException e) {
+            out.println("error: not a file name: " + arg);
+            return;
+        } catch (IOException e) {
+            out.println("error: cannot read " + arg + ": " + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+            return;
         }
+        // The shebang line is blanked, not removed, so that error line numbers match the file.
+        evaluator.evaluate(text.startsWith("#!") ? text.replaceFirst("^#![^\n]*", "") : text, file.getFileName().toString());
     }
 }

@@ -12,8 +12,12 @@ import org.jline.utils.AttributedStyle;
 /** Colours the line as it is typed: DSL words, strings, numbers, comments and :commands. */
 final class DslHighlighter extends DefaultHighlighter {
     private static final Set<String> WORDS = Set.copyOf(Words.all());
+    // Longest forms first: a triple-quoted string before a one-quote one, a comment before '/'.
+    // Unclosed strings and comments run to the end, as they do while still being typed.
     private static final Pattern TOKEN = Pattern.compile(
-            "//.*|'(?:[^'\\\\]|\\\\.)*'?|\"(?:[^\"\\\\]|\\\\.)*\"?|[A-Za-z_][A-Za-z0-9_]*|\\d+|:[a-z-]+|\\s+|.");
+            "(?s)/\\*.*?(?:\\*/|\\z)|//[^\n]*|'''.*?(?:'''|\\z)|\"\"\".*?(?:\"\"\"|\\z)"
+            + "|'(?:[^'\\\\\n]|\\\\.)*'?|\"(?:[^\"\\\\\n]|\\\\.)*\"?"
+            + "|[A-Za-z_][A-Za-z0-9_]*|\\d+|:[a-z-]+|\\s+|.");
     static final AttributedStyle WORD = AttributedStyle.BOLD.foreground(AttributedStyle.BLUE);
     static final AttributedStyle STRING = AttributedStyle.DEFAULT.foreground(AttributedStyle.GREEN);
     static final AttributedStyle NUMBER = AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN);
@@ -28,7 +32,7 @@ final class DslHighlighter extends DefaultHighlighter {
         while (m.find()) {
             String t = m.group();
             AttributedStyle style = AttributedStyle.DEFAULT;
-            if (t.startsWith("//")) {
+            if (t.startsWith("//") || t.startsWith("/*")) {
                 style = COMMENT;
             } else if (t.startsWith("'") || t.startsWith("\"")) {
                 style = STRING;

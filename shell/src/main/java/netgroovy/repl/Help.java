@@ -50,12 +50,12 @@ final class Help {
         word("show", "prints a view", "show topology");
         word("ipForward", "turns IPv4 forwarding on or off on the host", "ipForward true");
         word("iptables", "iptables false: write no firewall rules (Docker's --iptables=false)", "iptables false");
-        word("firewall", "Docker's rules for a bridge: forwarding, isolation, MASQUERADE; icc", "firewall 'docker0', icc: false");
-        word("masquerade", "outbound NAT for a bridge's subnet", "masquerade 'docker0'");
+        word("firewall", "Docker's rules for a bridge: forwarding, isolation, MASQUERADE; icc", "bridge 'docker0' cidr '172.17.42.1/16'\nfirewall 'docker0', icc: false");
+        word("masquerade", "outbound NAT for a bridge's subnet", "bridge 'docker0' cidr '172.17.42.1/16'\nmasquerade 'docker0'");
         word("publish", "docker run -p, every form", "publish 'c1', '8080:80', '127.0.0.1::53/udp'");
         word("publishAll", "docker run -P: exposed ports to free host ports", "expose 'c1', 80\npublishAll 'c1'");
         word("expose", "ports a container offers, for links and publishAll", "expose 'db', 6379");
-        word("allowLink", "with icc false: one container may reach another's exposed ports", "allowLink 'web', 'db'");
+        word("allowLink", "with icc false: one container may reach another's exposed ports", "dockerd icc: false\ncontainer 'db', expose: 6379\ncontainer 'web'\nallowLink 'web', 'db'");
         word("unpublish", "removes a container's published ports", "unpublish 'c1'");
         word("port", "docker port: a container's bindings", "println port('c1')");
         word("restrict", "only one source may reach published ports from an interface", "restrict on: 'ext0', allow: '203.0.113.7'");
@@ -69,14 +69,14 @@ final class Help {
                 "container 'db', expose: 6379\ncontainer 'web', link: 'db:db', publish: '8080:80'");
         word("network", "docker network create: a bridge network (subnet chosen when not given)",
                 "network 'my-net', subnet: '172.25.0.0/16'");
-        word("networkConnect", "docker network connect: one more interface for a container", "networkConnect 'my-net', 'web'");
-        word("networkDisconnect", "docker network disconnect", "networkDisconnect 'my-net', 'web'");
-        word("networkRm", "docker network rm (refused while containers are attached)", "networkRm 'my-net'");
+        word("networkConnect", "docker network connect: one more interface for a container", "network 'my-net'\ncontainer 'web'\nnetworkConnect 'my-net', 'web'");
+        word("networkDisconnect", "docker network disconnect", "network 'my-net'\ncontainer 'web', net: 'my-net'\nnetworkDisconnect 'my-net', 'web'");
+        word("networkRm", "docker network rm (refused while containers are attached)", "network 'my-net'\nnetworkRm 'my-net'");
         word("networkPrune", "docker network prune: removes user networks without containers", "println networkPrune()");
-        word("networkInspect", "docker network inspect, as JSON", "println networkInspect('my-net')");
+        word("networkInspect", "docker network inspect, as JSON", "network 'my-net'\nprintln networkInspect('my-net')");
         word("networks", "view: docker network ls", "show networks");
-        word("rm", "docker rm: the container's namespace, files, rules and address go", "rm 'web'");
-        word("inspect", "docker inspect's network settings, as JSON", "println inspect('web')");
+        word("rm", "docker rm: the container's namespace, files, rules and address go", "container 'web'\nrm 'web'");
+        word("inspect", "docker inspect's network settings, as JSON", "container 'web'\nprintln inspect('web')");
         word("ps", "view: the containers with network, address, MAC and ports", "show ps");
         word("serve", "a small server in a namespace that answers 'NAME saw ADDRESS'", "serve 'c1', 9000\nserve 'c1', '9001/udp'");
         word("connect", "connects to a serve server; its answer, or null", "println connect(from: 'c2', to: '10.0.0.2:9000')");

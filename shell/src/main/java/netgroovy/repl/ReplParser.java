@@ -30,13 +30,27 @@ final class ReplParser extends DefaultParser {
         return super.parse(line, cursor, context);
     }
 
+    /**
+     * Words for completion end at Groovy's punctuation too, so that in {@code netns('c} or
+     * {@code veth('A', 'B} the word being completed is the name in quotes.
+     */
+    @Override
+    public boolean isDelimiterChar(CharSequence buffer, int pos) {
+        char c = buffer.charAt(pos);
+        return Character.isWhitespace(c) || "(){}[],;=".indexOf(c) >= 0;
+    }
+
     /** What the input still lacks ("}", "'" ...), or null when it is complete. */
     static String unfinished(String text) {
         java.util.ArrayDeque<Character> open = new java.util.ArrayDeque<>();
         int i = 0;
         int n = text.length();
+        char last = ' '; // the last character of code (not of a comment): a backslash there continues the line
         while (i < n) {
             char c = text.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                last = c;
+            }
             if (c == '/' && i + 1 < n && text.charAt(i + 1) == '/') {
                 int end = text.indexOf('\n', i);
                 i = end < 0 ? n : end;
@@ -53,25 +67,25 @@ final class ReplParser extends DefaultParser {
             if (c == '\'' || c == '"') {
                 String quote = text.startsWith(String.valueOf(c).repeat(3), i) ? String.valueOf(c).repeat(3) : String.valueOf(c);
                 int j = i + quote.length();
-                boolean closed = false;
-                while (j < n) {
+                int end = -1;
+                while (j < n && end < 0) {
                     if (text.charAt(j) == '\\') {
                         j += 2;
-                        continue;
+                    } else if (text.startsWith(quote, j)) {
+                        end = j + quote.length();
+                    } else if (quote.length() == 1 && text.charAt(j) == '\n') {
+                        // A one-line string cannot go on past a newline: more input would not
+                        // close it, so leave the error to the compiler instead of waiting forever.
+                        end = j;
+                    } else {
+                        j++;
                     }
-                    if (text.startsWith(quote, j)) {
-                        closed = true;
-                        break;
-                    }
-                    if (quote.length() == 1 && text.charAt(j) == '\n') {
-                        break;
-                    }
-                    j++;
                 }
-                if (!closed) {
+                if (end < 0) {
                     return quote;
                 }
-                i = j + quote.length();
+                i = end;
+                last = c;
                 continue;
             }
             switch (c) {
@@ -91,7 +105,7 @@ final class ReplParser extends DefaultParser {
         if (!open.isEmpty()) {
             return String.valueOf(open.peek());
         }
-        if (text.stripTrailing().endsWith("\\")) {
+        if (last == '\\') {
             return "\\";
         }
         return null;

@@ -2,44 +2,38 @@ package netgroovy.repl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import netgroovy.dsl.Engine;
 import netgroovy.dsl.Session;
-import netgroovy.dsl.Words;
 import netgroovy.testing.Ip;
 import netgroovy.testing.Sandboxed;
-import org.jline.reader.Candidate;
-import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
-import org.jline.reader.Parser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.DumbTerminal;
-import org.jline.terminal.impl.ExternalTerminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The REPL driven through real JLine terminals: typed input in, the screen's text out. */
+/** The REPL fed whole lines through a dumb JLine terminal, as when input is piped in. */
 @ExtendWith(Sandboxed.class)
 class ReplTest {
+    private static final String BANNER = "netgroovy — sandbox. :help for words and commands, :quit to leave.\n";
+    private static final String PROMPT = "netgroovy(sandbox)> ";
     private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
     private Session session;
     private Engine engine;
 
     private Engine engine(boolean dry) {
-        session = new Session(dry, new PrintStream(screen, true, StandardCharsets.UTF_8), "sandbox");
+        session = new Session(dry, new PrintStream(screen, true, StandardCharsets.UTF_8), dry ? "dry-run" : "sandbox");
         engine = new Engine(session);
         return engine;
     }
@@ -51,163 +45,143 @@ class ReplTest {
         }
     }
 
-    /** Types {@code input} into a dumb terminal and returns what the screen showed. */
-    private String type(String input) throws Exception {
+    /** Types {@code input} into a dumb terminal and returns what the screen showed; the REPL must end with 0. */
+    private String type(String input) {
         if (engine == null) {
             engine(false);
         }
-        Terminal t = new DumbTerminal("test", "dumb", new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
-                screen, StandardCharsets.UTF_8);
-        int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> new Repl(engine, t).run());
-        assertEquals(0, code);
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            Terminal t = new DumbTerminal("test", "dumb", new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                    screen, StandardCharsets.UTF_8);
+            return new Repl(engine, t).run();
+        });
+        assertEquals(0, code, "exit code");
         return screen.toString(StandardCharsets.UTF_8);
     }
 
     @Test
-    void statementsRunAndChangeTheKernel() throws Exception {
+    void statementsRunAndChangeTheKernel() {
         String out = type("bridge 'br0' cidr '10.0.0.1/24'\nbridges\n:quit\n");
         assertTrue(Ip.addresses(null, "br0").contains("10.0.0.1/24"));
-        assertTrue(out.contains("netgroovy(sandbox)> "), out);
+        assertTrue(out.contains(PROMPT), out);
         assertTrue(out.contains("10.0.0.1/24"), "the bridges view was printed: " + out);
-        assertFalse(out.contains("BridgeSpec"), "chain objects are not printed");
     }
 
     @Test
-    void multiLineBlocksContinueUntilClosed() throws Exception {
-        type("""
+    void chainObjectsAreNotPrintedButValuesAre() {
+        String out = type("veth('v1', 'v2')\nnetns 'c7'\nlink 'v1' up\n1 + 2\nprintln 'said'\n:quit\n");
+        assertTrue(Ip.link(null, "v1").isPresent());
+        // veth, netns and link give chain objects: three prompts in a row with nothing between them
+        assertEquals(BANNER + PROMPT.repeat(4) + "3\n" + PROMPT + "said\n" + PROMPT, out);
+    }
+
+    @Test
+    void outputIsPrintedOnceWithoutExtraBlankLines() {
+        String out = type("sh 'echo hi'\nexplain { bridge 'ex0' }\nsh 'true'\n:quit\n");
+        assertTrue(out.contains(PROMPT + "hi\n" + PROMPT), "sh output as it is: " + out);
+        assertEquals(1, XtermRepl.count(out, "ip link add ex0 type bridge"), "explain's commands once: " + out);
+        assertTrue(out.endsWith(PROMPT + PROMPT), "sh 'true' printed nothing: " + out);
+        assertTrue(Ip.link(null, "ex0").isEmpty(), "explain made nothing");
+    }
+
+    @Test
+    void multiLineInputContinuesUntilComplete() {
+        String out = type("""
                 netns('c1') {
                     veth('a', 'b')
                     addr '10.9.0.1/24' dev 'a'
                 }
+                bridge 'bs0' \\
+                    cidr '10.7.0.1/24'
+                println '''two
+                lines'''
                 :quit
                 """);
-        assertTrue(Ip.addresses("c1", "a").contains("10.9.0.1/24"));
-        assertEquals("}", ReplParser.unfinished("netns('c1') {"));
-        assertEquals("'", ReplParser.unfinished("bridge 'b0"));
-        assertEquals("'''", ReplParser.unfinished("sh '''ip"));
-        assertEquals(")", ReplParser.unfinished("ping(from: 'c1',"));
-        assertEquals(null, ReplParser.unfinished("route 'default' via '10.0.0.1' // a {"));
-        assertEquals(null, ReplParser.unfinished("println '}'"));
+        assertTrue(Ip.addresses("c1", "a").contains("10.9.0.1/24"), "the block ran in c1");
+        assertTrue(Ip.addresses(null, "bs0").contains("10.7.0.1/24"), "a trailing backslash continued the line");
+        assertTrue(out.contains("two\nlines\n"), out);
     }
 
     @Test
-    void errorsAreOneLineWithAHintAndTheSessionGoesOn() throws Exception {
-        String out = type("brige 'b0'\nlink 'nope' up\nbridge 'ok0'\n:quit\n");
-        assertTrue(out.contains("error: unknown word 'brige'\n  hint: did you mean 'bridge'?"), out);
-        assertTrue(out.contains("error: cannot set nope up: link nope does not exist"), out);
+    void anUnfinishedLineShowsTheContinuationPrompt() {
+        engine(false);
+        XtermRepl[] repl = new XtermRepl[1];
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            repl[0] = new XtermRepl(engine);
+            repl[0].type("netns('c5') {\r");
+            repl[0].waitFor("....> ");
+            repl[0].type("addr '10.5.0.1/24' dev 'lo'\r}\r:quit\r");
+            return repl[0].exitCode();
+        });
+        assertEquals(0, code);
+        assertTrue(Ip.addresses("c5", "lo").contains("10.5.0.1/24"), "the block ran once complete:\n" + repl[0].screen());
+    }
+
+    @Test
+    void errorsAreOneLineWithAHintAndTheSessionGoesOn() {
+        String out = type("brige 'b0'\nlink 'nope' up\nbridge 'x' cidr '10.0.0.1/24' )\nbridge 'ok0'\n:quit\n");
+        assertTrue(out.contains(PROMPT + "error: unknown word 'brige'\n  hint: did you mean 'bridge'?\n" + PROMPT), out);
+        assertTrue(out.contains(PROMPT + "error: cannot set nope up: link nope does not exist\n"), out);
+        assertTrue(out.contains(PROMPT + "error: syntax error: "), out);
         assertFalse(out.contains("\tat "), "no stack trace");
         assertTrue(Ip.link(null, "ok0").isPresent(), "the next line still ran");
     }
 
     @Test
-    void dryRunModePrintsCommandsAndCreatesNothing() throws Exception {
-        String out = type(":dry-run on\nbridge 'b9' cidr '10.9.0.1/24'\n:dry-run off\n:quit\n");
+    void dryRunModePrintsCommandsAndCreatesNothing() {
+        String out = type(":dry-run on\nbridge 'b9' cidr '10.9.0.1/24'\n:show\n:dry-run off\nbridge 'b10'\n:dry-run maybe\n:quit\n");
+        assertTrue(out.contains("dry run is on: plans are printed, nothing is applied"), out);
         assertTrue(out.contains("ip link add b9 type bridge\nip link set dev b9 up\nip addr add 10.9.0.1/24 dev b9"), out);
         assertTrue(out.contains("netgroovy(dry-run)> "), "the prompt says so: " + out);
-        assertTrue(Ip.link(null, "b9").isEmpty());
+        assertTrue(out.contains("(dry run: nothing live to show)"), out);
+        assertTrue(out.contains("dry run is off"), out);
+        assertTrue(out.contains(":dry-run takes on or off"), out);
+        assertTrue(Ip.link(null, "b9").isEmpty(), "nothing was made in the dry run");
+        assertTrue(Ip.link(null, "b10").isPresent(), "after :dry-run off statements apply again");
     }
 
     @Test
-    void helpLoadShowAndUnknownCommands() throws Exception {
-        java.nio.file.Path script = java.nio.file.Files.createTempFile("repl", ".netgroovy");
-        java.nio.file.Files.writeString(script, "bridge 'lb0' cidr '10.8.0.1/24'\n");
-        String out = type(":help\n:help bridge\n:help brige\n:load " + script + "\n:show\n:frobnicate\n:quit\n");
-        assertTrue(out.contains("Words (:help WORD for an example):"), out);
-        assertTrue(out.contains("bridge — a bridge, up"), out);
-        assertTrue(out.contains("bridge 'bridge0' cidr '192.168.5.1/24' mtu 1400 stp off"), out);
-        assertTrue(out.contains("no word 'brige'; did you mean 'bridge'?"), out);
+    void aDryRunSessionStaysDry() {
+        engine(true);
+        String out = type(":dry-run off\nbridge 'd0'\n:quit\n");
+        assertTrue(out.contains("netgroovy(dry-run)> "), out);
+        assertTrue(out.contains("ip link add d0 type bridge"), out);
+        assertTrue(Ip.link(null, "d0").isEmpty());
+    }
+
+    @Test
+    void loadShowAndUnknownCommands(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("lab.netgroovy");
+        Files.writeString(script, "#!/usr/bin/env netgroovy\nbridge 'lb0' cidr '10.8.0.1/24'\n");
+        Path broken = dir.resolve("broken.netgroovy");
+        Files.writeString(broken, "\n\nlink 'missing0' up\n");
+        String out = type(":load " + script + "\n:show\n:load " + broken + "\n:load " + dir.resolve("none.netgroovy")
+                + "\n:load " + dir + "\n:frobnicate\n:q\n");
         assertTrue(Ip.link(null, "lb0").isPresent(), ":load ran the file");
         assertTrue(out.contains("lb0 (bridge) 10.8.0.1/24"), ":show printed the topology: " + out);
-        assertTrue(out.contains("unknown command :frobnicate; commands: :help :load :dry-run :show :quit"), out);
+        assertTrue(out.contains("error: cannot set missing0 up: link missing0 does not exist"), out);
+        assertTrue(out.contains("error: cannot read " + dir.resolve("none.netgroovy") + ": no such file"), out);
+        assertTrue(out.contains("error: cannot read " + dir + ": "), "a folder is one error line too: " + out);
+        assertTrue(out.contains(PROMPT + "unknown command :frobnicate; commands: :help :load :dry-run :show :quit\n" + PROMPT), out);
     }
 
     @Test
-    void everyWordHasHelpWithAnExampleThatParses() {
-        Engine e = engine(true);
-        List<String> missing = new ArrayList<>(Words.all());
-        missing.removeAll(Help.WORDS.keySet());
-        assertEquals(List.of(), missing, "words without :help");
-        Help.WORDS.forEach((word, entry) -> assertTrue(e.compiles(entry.example()), word + "'s example: " + entry.example()));
-    }
-
-    @Test
-    void completionOffersWordsCommandsAndLiveNames() throws Exception {
-        engine(false);
-        engine.run("netns 'web1'\nbridge 'brx'", "setup");
-        LineReader reader = LineReaderBuilder.builder()
-                .terminal(new DumbTerminal("t", "dumb", new ByteArrayInputStream(new byte[0]), screen, StandardCharsets.UTF_8))
-                .parser(new ReplParser()).completer(new NameCompleter(engine)).build();
-        assertTrue(complete(reader, "brid").contains("bridge"));
-        assertTrue(complete(reader, "netns 'we").contains("web1"), "a namespace that exists now");
-        assertTrue(complete(reader, "link 'br").contains("brx"), "a link that exists now");
-        assertTrue(complete(reader, ":he").contains(":help"));
-        assertTrue(complete(reader, ":help pub").contains("publish"));
-    }
-
-    private static List<String> complete(LineReader reader, String line) {
-        List<Candidate> candidates = new ArrayList<>();
-        ((org.jline.reader.impl.LineReaderImpl) reader).getCompleter()
-                .complete(reader, reader.getParser().parse(line, line.length(), Parser.ParseContext.COMPLETE), candidates);
-        return candidates.stream().map(Candidate::value).toList();
-    }
-
-    @Test
-    void tabCompletesOnARealTerminal() throws Exception {
-        engine(false);
-        PipedOutputStream keys = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(keys);
-        Terminal t = new ExternalTerminal("t", "xterm-256color", in, screen, StandardCharsets.UTF_8);
-        Thread repl = new Thread(() -> new Repl(engine, t).run());
-        repl.start();
-        keys.write("namespac\t".getBytes(StandardCharsets.UTF_8));
-        keys.flush();
-        Thread.sleep(500);
-        keys.write("\r:quit\r".getBytes(StandardCharsets.UTF_8));
-        keys.flush();
-        repl.join(20_000);
-        assertFalse(repl.isAlive());
-        assertTrue(screen.toString(StandardCharsets.UTF_8).contains("namespaces"), "Tab completed the word");
-    }
-
-    @Test
-    void ctrlCInterruptsARunningStatementAndTheShellGoesOn() throws Exception {
-        engine(false);
-        PipedOutputStream keys = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(keys);
-        Terminal t = new ExternalTerminal("t", "xterm-256color", in, screen, StandardCharsets.UTF_8);
-        Thread repl = new Thread(() -> new Repl(engine, t).run());
-        long start = System.nanoTime();
-        repl.start();
-        keys.write("sh 'sleep 30'\r".getBytes(StandardCharsets.UTF_8));
-        keys.flush();
-        Thread.sleep(1500);
-        keys.write(3); // Ctrl-C
-        keys.flush();
-        Thread.sleep(500);
-        keys.write("bridge 'after0'\r:quit\r".getBytes(StandardCharsets.UTF_8));
-        keys.flush();
-        repl.join(20_000);
-        assertFalse(repl.isAlive(), "the REPL ended on :quit");
-        assertTrue((System.nanoTime() - start) / 1e9 < 20, "sleep 30 did not run to its end");
-        assertTrue(screen.toString(StandardCharsets.UTF_8).contains("interrupted"), screen.toString(StandardCharsets.UTF_8));
-        assertNotNull(Ip.link(null, "after0").orElse(null), "the shell went on after Ctrl-C");
-    }
-
-    @Test
-    void endOfInputLeavesLikeCtrlDAndHistoryIsKept() throws Exception {
-        String out = type("bridge 'hist0'\n"); // no :quit: the input simply ends
-        assertTrue(out.contains("netgroovy(sandbox)> "), out);
-        String history = java.nio.file.Files.readString(Repl.historyFile());
+    void quitAndEndOfInputLeaveWithZeroAndHistoryIsKept() throws Exception {
+        String out = type("bridge 'hist0'\n"); // no :quit: the input simply ends, like Ctrl-D
+        assertTrue(out.endsWith(PROMPT), out);
+        assertTrue(Ip.link(null, "hist0").isPresent());
+        assertEquals(Path.of(System.getenv("NETGROOVY_HISTORY")), Repl.historyFile(), "NETGROOVY_HISTORY is respected");
+        String history = Files.readString(Repl.historyFile());
         assertTrue(history.contains("bridge 'hist0'"), "persistent history: " + history);
+        screen.reset();
+        String after = type(":quit\nbridge 'never0'\n");
+        assertTrue(Ip.link(null, "never0").isEmpty(), "nothing after :quit ran");
+        assertTrue(after.endsWith(PROMPT), after);
     }
 
     @Test
-    void highlightingColoursWordsStringsAndComments() {
-        var h = new DslHighlighter().highlight(null, "bridge 'b0' mtu 1400 // note");
-        assertEquals("bridge 'b0' mtu 1400 // note", h.toString());
-        assertEquals(DslHighlighter.WORD, h.styleAt(0), "a DSL word");
-        assertEquals(DslHighlighter.STRING, h.styleAt(8), "a string");
-        assertEquals(DslHighlighter.NUMBER, h.styleAt(17), "a number");
-        assertEquals(DslHighlighter.COMMENT, h.styleAt(23), "a comment");
+    void exclamationMarksAreGroovyNotHistoryExpansion() {
+        String out = type("println 'first'\nprintln(!!true)\nprintln !false\n:quit\n");
+        assertTrue(out.contains(PROMPT + "true\n" + PROMPT + "true\n"), "!! and ! reached Groovy as typed: " + out);
     }
 }

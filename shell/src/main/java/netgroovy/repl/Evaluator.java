@@ -1,0 +1,132 @@
+package netgroovy.repl;
+
+import java.io.PrintWriter;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import netgroovy.dsl.DslException;
+import netgroovy.dsl.Engine;
+import netgroovy.dsl.Results;
+import org.jline.terminal.Terminal;
+
+/**
+ * Runs DSL text for the REPL and prints what came of it. The text runs on a worker thread
+ * so that Ctrl-C reaches the statement and not the shell: the first Ctrl-C interrupts the
+ * worker (a running {@code sh} or {@code ping} kills its process) and the REPL waits for the
+ * statement to wind down, so the next one never overlaps it. A statement that ignores the
+ * interrupt (a busy Groovy loop) is left behind at the second Ctrl-C, on a fresh worker.
+ */
+final class Evaluator implements AutoCloseable {
+    /** {@code explain} prints its commands itself; printing its value too would show them twice. */
+    private static final Pattern PRINTS_ITSELF = Pattern.compile("^\\s*explain\\b.*", Pattern.DOTALL);
+
+    private final Engine engine;
+    private final Terminal terminal;
+    private final PrintWriter out;
+    private ExecutorService worker = newWorker();
+
+    Evaluator(Engine engine, Terminal terminal, PrintWriter out) {
+        this.engine = engine;
+        this.terminal = terminal;
+        this.out = out;
+    }
+
+    private static ExecutorService newWorker() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "netgroovy-statement");
+            t.setDaemon(true); // a statement left behind must not keep the JVM alive after :quit
+            return t;
+        });
+    }
+
+    /** Runs {@code text} (named {@code name} in error messages) and prints its value or its error. */
+    void evaluate(String text, String name) {
+        AtomicReference<Thread> runner = new AtomicReference<>();
+        Future<Object> running = worker.submit(() -> {
+            runner.set(Thread.currentThread());
+            try {
+                return engine.run(text, name);
+            } finally {
+                runner.set(null);
+                Thread.interrupted(); // a late Ctrl-C must not hit the next statement
+            }
+        });
+        AtomicInteger presses = new AtomicInteger();
+        Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, s -> {
+            presses.incrementAndGet();
+            Thread t = runner.get();
+            if (t != null) {
+                t.interrupt();
+            } else {
+                running.cancel(false); // not started yet
+            }
+        });
+        try {
+            Object result = await(running, presses);
+            if (presses.get() > 0) {
+                out.println("interrupted");
+            } else if (Results.worthPrinting(result) && !PRINTS_ITSELF.matcher(text).matches()) {
+                print(result);
+            }
+        } catch (CancellationException | InterruptedException e) {
+            out.println("interrupted");
+        } catch (ExecutionException e) {
+            if (presses.get() > 0) {
+                out.println("interrupted");
+            } else if (e.getCause() instanceof DslException d) {
+                printError(out, d);
+            } else {
+                out.println("error: " + e.getCause());
+            }
+        } finally {
+            terminal.handle(Terminal.Signal.INT, previous);
+            out.flush();
+        }
+    }
+
+    /** Waits for the statement; after a second Ctrl-C gives up on it and starts a fresh worker. */
+    private Object await(Future<Object> running, AtomicInteger presses) throws InterruptedException, ExecutionException {
+        while (true) {
+            try {
+                return running.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (presses.get() >= 2) {
+                    out.println("the statement does not stop; it is left running in the background");
+                    worker.shutdownNow();
+                    worker = newWorker();
+                    throw new CancellationException();
+                }
+            }
+        }
+    }
+
+    private void print(Object result) {
+        String text = String.valueOf(result);
+        if (text.isEmpty()) {
+            return; // sh 'true': no output, no blank line
+        }
+        out.print(text);
+        if (!text.endsWith("\n")) { // views and sh output end with a newline already
+            out.println();
+        }
+    }
+
+    static void printError(PrintWriter out, DslException e) {
+        out.println("error: " + e.getMessage());
+        if (e.hint() != null) {
+            out.println("  hint: " + e.hint());
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}

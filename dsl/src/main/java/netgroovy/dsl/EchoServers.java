@@ -25,7 +25,7 @@ final class EchoServers implements AutoCloseable {
     private final List<AutoCloseable> open = new ArrayList<>();
 
     void tcp(NetNs ns, String name, int port) {
-        ServerSocket server = inside(ns, () -> {
+        ServerSocket server = Namespaces.inside(ns, () -> {
             ServerSocket s = new ServerSocket();
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(port));
@@ -45,7 +45,7 @@ final class EchoServers implements AutoCloseable {
     }
 
     void udp(NetNs ns, String name, int port) {
-        DatagramSocket server = inside(ns, () -> new DatagramSocket(port));
+        DatagramSocket server = Namespaces.inside(ns, () -> new DatagramSocket(port));
         open.add(server);
         daemon(() -> {
             byte[] buf = new byte[512];
@@ -65,7 +65,7 @@ final class EchoServers implements AutoCloseable {
     /** Connects from {@code ns} (null: the host); the server's answer, or null when nothing answered. */
     static String connectTcp(NetNs ns, String address, int port) {
         // Java makes a TCP socket's descriptor only at connect time, so the whole exchange runs inside.
-        return inside(ns, () -> {
+        return Namespaces.inside(ns, () -> {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(address, port), 2000);
                 s.setSoTimeout(3000);
@@ -77,7 +77,7 @@ final class EchoServers implements AutoCloseable {
     }
 
     static String connectUdp(NetNs ns, String address, int port) {
-        return inside(ns, () -> {
+        return Namespaces.inside(ns, () -> {
             try (DatagramSocket s = new DatagramSocket()) {
                 s.setSoTimeout(2000);
                 byte[] msg = "hello".getBytes(StandardCharsets.UTF_8);
@@ -91,18 +91,6 @@ final class EchoServers implements AutoCloseable {
         });
     }
 
-    private static <T> T inside(NetNs ns, Callable<T> work) {
-        if (ns == null) {
-            try {
-                return work.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        }
-        return Namespaces.inside(ns, work);
-    }
 
     private static void daemon(Runnable r) {
         Thread t = new Thread(r, "netgroovy-echo");

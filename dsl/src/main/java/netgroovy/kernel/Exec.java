@@ -83,15 +83,6 @@ public final class Exec {
                         + ": " + e.getMessage());
             }
         };
-        if (ns == null) {
-            try {
-                return spawn.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new KernelException(e.getMessage());
-            }
-        }
         return Namespaces.inside(ns, spawn);
     }
 

@@ -138,9 +138,21 @@ public final class Namespaces {
         }
     }
 
-    /** Runs {@code work} on a thread that has entered {@code ns}, and returns its result. */
+    /**
+     * Runs {@code work} on a thread that has entered {@code ns}, and returns its result. A null
+     * namespace means "here": the work runs on the calling thread, without any switch.
+     */
     public static <T> T inside(NetNs ns, Callable<T> work) {
-        return NsWorker.run(ns, work);
+        if (ns != null) {
+            return NsWorker.run(ns, work);
+        }
+        try {
+            return work.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new KernelException(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
     }
 
     /** Makes /run/netns exist and be a shared mount point, as {@code ip netns add} does. */

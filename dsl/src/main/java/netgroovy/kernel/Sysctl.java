@@ -17,7 +17,7 @@ public final class Sysctl {
     /** Equivalent to: {@code sysctl -n KEY} (in {@code ns}; null means the host). */
     public static String read(NetNs ns, String key) {
         Path p = path(key);
-        return in(ns, () -> {
+        return Namespaces.inside(ns, () -> {
             try {
                 return Files.readString(p).trim();
             } catch (NoSuchFileException e) {
@@ -31,7 +31,7 @@ public final class Sysctl {
     /** Equivalent to: {@code sysctl -w KEY=VALUE}. */
     public static void write(NetNs ns, String key, String value) {
         Path p = path(key);
-        in(ns, () -> {
+        Namespaces.inside(ns, () -> {
             try {
                 Files.writeString(p, value);
                 return null;
@@ -59,16 +59,4 @@ public final class Sysctl {
         return ns == null ? "" : " in " + ns.label();
     }
 
-    private static <T> T in(NetNs ns, java.util.concurrent.Callable<T> work) {
-        if (ns == null) {
-            try {
-                return work.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new KernelException(e.getMessage());
-            }
-        }
-        return Namespaces.inside(ns, work);
-    }
 }

@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import netgroovy.kernel.Namespaces;
 import netgroovy.kernel.NetNs;
 

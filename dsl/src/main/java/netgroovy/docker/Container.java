@@ -12,7 +12,10 @@ import netgroovy.value.Mac;
  * Docker knows about it. {@code links} maps alias to linked container name.
  */
 public final class Container {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     public final String name;
+    /** 64 hex digits, random as Docker's; the first 12 are the short ID and the default hostname. */
+    public final String id;
     public final String mode;          // bridge, none, host, container
     public final String namespace;     // the namespace it lives in (another container's for container:X); null for host
     public Network network;
@@ -38,5 +41,13 @@ public final class Container {
         this.name = name;
         this.mode = mode;
         this.namespace = namespace;
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        this.id = java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    /** The ID as {@code docker ps} shows it. */
+    public String shortId() {
+        return id.substring(0, 12);
     }
 }

@@ -89,11 +89,24 @@ public final class EtcFiles {
      * /etc/netns/NAME bound over its namesake in /etc — what {@code ip netns exec} does.
      */
     public static List<String> wrap(String container, List<String> argv) {
+        return wrap(container, argv, "");
+    }
+
+    /**
+     * As {@link #wrap(String, List)}, for a process Docker starts: in the container's working
+     * directory, /, and without the PWD the wrapping shell would add to its environment.
+     */
+    public static List<String> wrapForContainer(String container, List<String> argv) {
+        return wrap(container, argv, "cd / && unset PWD OLDPWD; ");
+    }
+
+    private static List<String> wrap(String container, List<String> argv, String before) {
         if (!exist(container)) {
             return argv;
         }
         List<String> out = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
-                "for f in /etc/netns/\"$0\"/*; do [ -e \"$f\" ] && mount --bind \"$f\" \"/etc/${f##*/}\"; done; exec \"$@\"",
+                "for f in /etc/netns/\"$0\"/*; do [ -e \"$f\" ] && mount --bind \"$f\" \"/etc/${f##*/}\"; done; "
+                        + before + "exec \"$@\"",
                 container));
         out.addAll(argv);
         return out;

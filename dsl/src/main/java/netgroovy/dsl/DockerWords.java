@@ -11,6 +11,7 @@ import netgroovy.docker.EtcFiles;
 import netgroovy.docker.Ipam;
 import netgroovy.docker.Macs;
 import netgroovy.docker.Network;
+import netgroovy.docker.UtsOps;
 import netgroovy.docker.WriteEtcFiles;
 import netgroovy.plan.AddressOps;
 import netgroovy.plan.LinkOps;
@@ -132,17 +133,24 @@ final class DockerWords {
         Container c;
         if (net.equals("host")) {
             c = new Container(name, "host", null);
+            c.hostname = hostHostname();
         } else if (net.startsWith("container:")) {
             Container other = require(net.substring("container:".length()));
             c = new Container(name, "container", other.namespace);
             c.ip = other.ip;
             c.mac = other.mac;
             c.network = other.network;
+            c.hostname = other.hostname; // it lives in the other's network and UTS namespaces
         } else {
             c = new Container(name, net.equals("none") ? "none" : "bridge", name);
+            c.hostname = String.valueOf(o.getOrDefault("hostname", c.shortId()));
             script.netns(name);
+            session.add(new UtsOps.Create(name, c.hostname));
         }
-        c.hostname = String.valueOf(o.getOrDefault("hostname", name));
+        if (o.containsKey("hostname") && !c.hostname.equals(String.valueOf(o.get("hostname")))) {
+            throw new InvalidValueException("container " + name + " uses network mode " + c.mode
+                    + ", which shares the hostname of another; hostname: cannot be given (as in Docker)");
+        }
         if (c.mode.equals("bridge")) {
             if (!state().networks.containsKey(net)) {
                 if (!net.equals("bridge")) {
@@ -430,6 +438,39 @@ final class DockerWords {
         return EtcFiles.hosts(c.ip == null ? null : c.ip.toString(), c.hostname, c.name, others);
     }
 
+    /**
+     * How a process starts in {@code c}, as Docker starts one: in the container's network and
+     * UTS namespaces, with its /etc files bound over /etc, and with only Docker's environment.
+     */
+    netgroovy.kernel.Launch launch(Container c, List<String> argv) {
+        if (c.namespace == null) {
+            return netgroovy.kernel.Launch.of(null, argv).withOnlyEnv(environment(c));
+        }
+        netgroovy.kernel.Launch l = netgroovy.kernel.Launch.of(session.kernel().ns(Where.named(c.namespace)),
+                EtcFiles.wrapForContainer(c.namespace, argv));
+        String uts = netgroovy.kernel.Namespaces.utsOf(c.namespace);
+        return (uts == null ? l : l.inUts(uts)).withOnlyEnv(environment(c));
+    }
+
+    /** Docker's environment for a container's processes: PATH, HOSTNAME, HOME, then its links' variables. */
+    Map<String, String> environment(Container c) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("HOSTNAME", c.hostname);
+        env.put("HOME", "/");
+        env.putAll(linkEnvironment(c));
+        return env;
+    }
+
+    /** The hostname a net: 'host' container sees: the (sandbox's or machine's) own. */
+    private static String hostHostname() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
     /** The environment a process in {@code c} gets from its links (seed 000's DB_PORT_6379_TCP...). */
     Map<String, String> linkEnvironment(Container c) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -474,7 +515,12 @@ final class DockerWords {
         settings.put("Ports", script.port(name));
         settings.put("Links", c.links.entrySet().stream().map(e -> "/" + e.getValue() + ":/" + c.name + "/" + e.getKey()).toList());
         settings.put("Pid", c.pid);
-        return JsonOutput.prettyPrint(JsonOutput.toJson(Map.of("NetworkSettings", settings)));
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("Id", c.id);
+        all.put("Name", "/" + c.name);
+        all.put("Config", Map.of("Hostname", c.hostname));
+        all.put("NetworkSettings", settings);
+        return JsonOutput.prettyPrint(JsonOutput.toJson(all));
     }
 
     /** {@code ps}: one line per container. */
@@ -494,6 +540,7 @@ final class DockerWords {
         if (c.mode.equals("bridge") || c.mode.equals("none")) {
             script.delete(new NsRef(script, Where.named(name)));
             session.add(new RemoveFiles(name));
+            session.add(new UtsOps.Delete(name, c.hostname));
         }
         if (c.mode.equals("bridge")) {
             c.attachments.forEach(a -> a.network().ipam().release(a.ip()));

@@ -106,6 +106,7 @@ public final class Engine {
         } finally {
             // A statement that failed part-way leaves nothing planned for the next one.
             session.discardPending();
+            session.release();
         }
     }
 

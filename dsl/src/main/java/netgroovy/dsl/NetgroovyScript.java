@@ -39,6 +39,17 @@ public abstract class NetgroovyScript extends Script {
         session().statement(line);
     }
 
+    /** Guards every {@code assert} (see {@link StatementMarker}): false, and said so, in a dry run. */
+    public boolean __checking(int line) {
+        if (session().live()) {
+            return true;
+        }
+        if (session().dryRun()) {
+            session().out().println("# dry run: the assertion on line " + line + " is not checked");
+        }
+        return false;
+    }
+
     // ---- namespaces -------------------------------------------------------------------
 
     /** {@code netns 'c1'}: a named namespace (made if missing, with lo up). {@code netns(pid)}: a process's. */
@@ -53,10 +64,51 @@ public abstract class NetgroovyScript extends Script {
         return new NsRef(this, w);
     }
 
-    /** {@code netns('c1') { ... }}: the statements of the block work inside the namespace. */
+    /**
+     * {@code netns('c1') { ... }}: the statements of the block work inside the namespace, or
+     * inside the container of that name (in its namespace, whichever that is, with its
+     * hostname, files and environment).
+     */
     public Object netns(Object nameOrPid, @DelegatesTo(value = NetgroovyScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
-        NsRef ns = netns(nameOrPid);
-        return inside(ns.where(), body::call);
+        Place p = place(nameOrPid);
+        return session().inside(p.where(), p.container(), body::call);
+    }
+
+    /** Where a name leads, and the Docker container it names, if it names one. */
+    record Place(Where where, String container) {
+    }
+
+    /**
+     * A container's name leads to its namespace (another container's for {@code container:X},
+     * the host for {@code host}); any other name must be a namespace that exists or that this
+     * session makes. A typo is an error, never a new empty namespace.
+     */
+    Place place(Object nameOrPid) {
+        if (nameOrPid instanceof NsRef ref) {
+            return new Place(ref.where(), null);
+        }
+        if (!(nameOrPid instanceof CharSequence text) || text.toString().equals("host")) {
+            Where w = Names.where(nameOrPid);
+            if (w.kind() == Where.Kind.PID && session().live()) {
+                session().kernel().ns(w); // fails now, with a clear message, if there is no such process
+            }
+            return new Place(w, null);
+        }
+        String name = text.toString();
+        var c = session().docker().containers.get(name);
+        if (c != null) {
+            return new Place(c.namespace == null ? Where.HOST : Where.named(c.namespace), name);
+        }
+        Where w = Names.where(name);
+        if (session().mentions(w) || netgroovy.kernel.Namespaces.exists(name)) {
+            return new Place(w, null);
+        }
+        java.util.Set<String> known = new java.util.TreeSet<>(netgroovy.kernel.Namespaces.list());
+        known.addAll(session().docker().containers.keySet());
+        String close = Words.closest(name, known);
+        throw new InvalidValueException("no namespace or container '" + name + "'"
+                + (close != null ? "; did you mean '" + close + "'?" : known.isEmpty() ? "" : " (there are: " + String.join(", ", known) + ")")
+                + " Make a namespace first with netns '" + name + "'");
     }
 
     /** {@code delete netns('c1')}, {@code delete link('A')}. */
@@ -137,6 +189,10 @@ public abstract class NetgroovyScript extends Script {
 
     /** {@code sysctl 'net.ipv4.ip_forward', 1}. */
     public void sysctl(String key, Object value) {
+        if (session().target().equals("sandbox") && !(key.startsWith("net.") || key.startsWith("net/"))) {
+            throw new InvalidValueException("sysctl " + key + " belongs to the whole machine, not to a network namespace; "
+                    + "in the sandbox only net.* keys can be set (use --host to change the machine itself)");
+        }
         session().add(new SysctlOp(session().here(), key, String.valueOf(value instanceof Boolean b ? (b ? 1 : 0) : value)));
     }
 
@@ -204,16 +260,26 @@ public abstract class NetgroovyScript extends Script {
      * gets its links' environment, as a process started by Docker would.
      */
     private netgroovy.kernel.ExecResult runHere(Where w, List<String> argv) {
-        Map<String, String> env = Map.of();
-        List<String> full = argv;
-        if (w.kind() == Where.Kind.NAMED) {
-            var c = session().docker().containers.get(w.name());
-            if (c != null) {
-                env = dockerWords().linkEnvironment(c);
-            }
-            full = netgroovy.docker.EtcFiles.wrap(w.name(), argv);
+        return Exec.run(launchHere(w, argv), null, Duration.ofSeconds(60));
+    }
+
+    /**
+     * How a process starts here: in a Docker container as Docker starts one (its namespaces,
+     * files and only its environment); in a plain namespace as {@code ip netns exec} does
+     * (its /etc/netns files, if any, and netgroovy's environment).
+     */
+    private netgroovy.kernel.Launch launchHere(Where w, List<String> argv) {
+        String container = session().hereContainer();
+        if (container == null && w.kind() == Where.Kind.NAMED && session().docker().containers.containsKey(w.name())) {
+            container = w.name();
         }
-        return Exec.run(session().kernel().nsOrNull(w), full, env, null, Duration.ofSeconds(60));
+        if (container != null) {
+            return dockerWords().launch(dockerWords().require(container), argv);
+        }
+        if (w.kind() == Where.Kind.NAMED) {
+            return netgroovy.kernel.Launch.of(session().kernel().nsOrNull(w), netgroovy.docker.EtcFiles.wrap(w.name(), argv));
+        }
+        return netgroovy.kernel.Launch.of(session().kernel().nsOrNull(w), argv);
     }
 
     /** {@code ping '172.17.42.1'} from here; {@code ping 'c2'} pings c2's first address. */
@@ -230,12 +296,16 @@ public abstract class NetgroovyScript extends Script {
         }
         int count = args.containsKey("count") ? ((Number) args.get("count")).intValue() : 1;
         if (from != null) {
-            return inside(Names.where(from), () -> ping(Map.of("to", to, "count", count)));
+            Place p = place(from);
+            return session().inside(p.where(), p.container(), () -> ping(Map.of("to", to, "count", count)));
         }
         session().flush();
         String address = addressOf(to);
         String v6 = address.contains(":") ? "-6 " : "";
         Run run = sh("ping " + v6 + "-c " + count + " -i 0.2 -W 1 " + address);
+        if (!session().live()) {
+            return PingResult.notSent(session().here().label(), address, count);
+        }
         return PingResult.parse(session().here().label(), address, count, run);
     }
 
@@ -458,9 +528,7 @@ public abstract class NetgroovyScript extends Script {
 
     /** Starts a container's process (cmd:) with its /etc files and link environment; returns its pid. */
     long startIn(netgroovy.docker.Container c, String command) {
-        Where w = c.namespace == null ? Where.HOST : Where.named(c.namespace);
-        List<String> argv = netgroovy.docker.EtcFiles.wrap(c.name, List.of("sh", "-c", command));
-        Process p = Exec.start(session().kernel().nsOrNull(w), argv, dockerWords().linkEnvironment(c));
+        Process p = Exec.start(dockerWords().launch(c, List.of("sh", "-c", command)));
         session().servers().own(p);
         return p.pid();
     }
@@ -480,7 +548,7 @@ public abstract class NetgroovyScript extends Script {
             session().out().println("# serve " + namespace + " " + spec);
             return;
         }
-        Where w = Names.where(namespace);
+        Where w = place(namespace).where();
         if (udp) {
             session().servers().udp(session().kernel().nsOrNull(w), w.label(), p);
         } else {
@@ -505,9 +573,12 @@ public abstract class NetgroovyScript extends Script {
         String address = netgroovy.value.IpAddress.parse(t.substring(0, colon)).toString();
         int port = netgroovy.firewall.PortMapping.parse(t.substring(colon + 1)).get(0).containerPort();
         if (!session().live()) {
+            if (session().dryRun()) {
+                session().out().println("# dry run: no connection made to " + to + (args.get("from") == null ? "" : " from " + args.get("from")));
+            }
             return null;
         }
-        Where w = args.get("from") == null ? session().here() : Names.where(args.get("from"));
+        Where w = args.get("from") == null ? session().here() : place(args.get("from")).where();
         var ns = session().kernel().nsOrNull(w);
         return udp ? EchoServers.connectUdp(ns, address, port) : EchoServers.connectTcp(ns, address, port);
     }
@@ -563,7 +634,11 @@ public abstract class NetgroovyScript extends Script {
         if (!session().live()) {
             return "";
         }
-        return render.apply(new Views(session().kernel()));
+        try {
+            return render.apply(new Views(session().kernel()));
+        } finally {
+            session().release(); // a view holds nothing once it has answered
+        }
     }
 
     /** {@code links}: like {@code ip -br link}, here. */

@@ -16,6 +16,11 @@ public final class PingResult {
         this.output = output;
     }
 
+    /** A ping a dry run (or an explain block) printed and did not send. */
+    static PingResult notSent(String from, String to, int count) {
+        return new PingResult(from, to, 0, 0, "(dry run: not sent)");
+    }
+
     static PingResult parse(String from, String to, int count, Run run) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) packets transmitted, (\\d+) (packets )?received")
                 .matcher(run.getOut());
@@ -48,6 +53,9 @@ public final class PingResult {
 
     @Override
     public String toString() {
+        if (sent == 0) {
+            return "ping " + to + " from " + from + ": not sent (dry run)";
+        }
         return "ping " + to + " from " + from + ": " + received + "/" + sent + " replies" + (isOk() ? "" : " (unreachable)");
     }
 }

@@ -28,6 +28,8 @@ public final class Session implements AutoCloseable {
     private Executor executor;
     private final Plan pending = new Plan();
     private final Deque<Where> where = new ArrayDeque<>();
+    /** For each entered place, the Docker container entered there ("" for a plain namespace). */
+    private final Deque<String> containers = new ArrayDeque<>();
     private final java.util.Set<Where> mentioned = new java.util.HashSet<>();
     private final java.util.Map<String, String> bridgeCidrs = new java.util.HashMap<>();
     private boolean iptables = true;
@@ -106,7 +108,19 @@ public final class Session implements AutoCloseable {
     /** Called before each statement (see {@link StatementMarker}). */
     public void statement(int newLine) {
         flush();
+        release();
         line = newLine;
+    }
+
+    /**
+     * Closes the handles held on namespaces other than the host's. An open handle keeps its
+     * namespace alive, so one kept between statements would keep a namespace that was
+     * deleted meanwhile (by a script, or by {@code ip netns del} elsewhere) and its veths.
+     */
+    public void release() {
+        if (kernel != null) {
+            kernel.releaseNamespaces();
+        }
     }
 
     /** Adds an operation to the current statement's plan. */
@@ -201,15 +215,35 @@ public final class Session implements AutoCloseable {
 
     /** Runs {@code body} inside namespace {@code w}: words in it work there. */
     public <T> T inside(Where w, Supplier<T> body) {
+        return inside(w, null, body);
+    }
+
+    /**
+     * Runs {@code body} inside namespace {@code w}, as Docker container {@code container} when
+     * not null: processes started there get that container's hostname, files and environment.
+     */
+    public <T> T inside(Where w, String container, Supplier<T> body) {
         flush();
         where.push(w);
+        containers.push(container == null ? "" : container);
         try {
             T result = body.get();
             flush();
             return result;
         } finally {
             where.pop();
+            containers.pop();
         }
+    }
+
+    /** The Docker container the innermost block entered, or null. */
+    public String hereContainer() {
+        return containers.isEmpty() || containers.peek().isEmpty() ? null : containers.peek();
+    }
+
+    /** Whether this session made (or plans to make) the named namespace. */
+    boolean mentions(Where w) {
+        return mentioned.contains(w);
     }
 
     /** Runs {@code body} as one plan: all of it happens, or none of it. */

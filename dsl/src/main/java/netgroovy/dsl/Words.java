@@ -35,9 +35,14 @@ public final class Words {
 
     /** The word closest to a misspelt one, if any is close enough to be a likely meaning. */
     public static String closest(String typed) {
+        return closest(typed, ALL);
+    }
+
+    /** The name among {@code names} closest to a misspelt one, if any is close enough. */
+    public static String closest(String typed, java.util.Collection<String> names) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String w : ALL) {
+        for (String w : names) {
             int d = distance(typed.toLowerCase(), w.toLowerCase());
             if (d < bestDistance) {
                 bestDistance = d;

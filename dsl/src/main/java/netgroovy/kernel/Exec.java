@@ -5,13 +5,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a process inside a network namespace: the process is spawned by a thread that has
- * entered the namespace, and a child inherits its parent thread's namespace. Equivalent to:
- * {@code ip netns exec NS COMMAND...}.
+ * Starts processes inside namespaces. The child enters its namespaces itself (see
+ * {@link Launch#command()}); the JVM thread that spawns it stays on the host, so no JVM thread
+ * is ever born inside a namespace that a script may delete later.
+ * Equivalent to: {@code ip netns exec NS COMMAND...}.
  */
 public final class Exec {
     private Exec() {
@@ -23,20 +25,17 @@ public final class Exec {
      * Interrupting the calling thread kills the command too (Ctrl-C in the shell).
      */
     public static ExecResult run(NetNs ns, List<String> argv, Duration timeout) {
-        return run(ns, argv, null, timeout);
+        return run(Launch.of(ns, argv), null, timeout);
     }
 
     /** As {@link #run(NetNs, List, Duration)}, with {@code input} written to the command's standard input. */
     public static ExecResult run(NetNs ns, List<String> argv, String input, Duration timeout) {
-        return run(ns, argv, java.util.Map.of(), input, timeout);
+        return run(Launch.of(ns, argv), input, timeout);
     }
 
-    /** As above, with extra environment variables for the command. */
-    public static ExecResult run(NetNs ns, List<String> argv, java.util.Map<String, String> env, String input, Duration timeout) {
-        if (argv.isEmpty()) {
-            throw new KernelException("no command given");
-        }
-        Process p = start(ns, argv, env);
+    /** Runs a launch to its end (or the timeout), feeding it {@code input} (may be null). */
+    public static ExecResult run(Launch launch, String input, Duration timeout) {
+        Process p = start(launch);
         try (var stdin = p.getOutputStream()) {
             if (input != null) {
                 stdin.write(input.getBytes(StandardCharsets.UTF_8));
@@ -50,14 +49,12 @@ public final class Exec {
         try {
             finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            kill(p);
             Thread.currentThread().interrupt();
-            throw new KernelException("'" + String.join(" ", argv) + "' was interrupted");
+            throw new KernelException("'" + String.join(" ", launch.argv()) + "' was interrupted");
         }
         if (!finished) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            kill(p);
             try {
                 p.waitFor();
             } catch (InterruptedException e) {
@@ -69,21 +66,62 @@ public final class Exec {
 
     /** Starts {@code argv} in {@code ns} and returns the running process (for servers and long commands). */
     public static Process start(NetNs ns, List<String> argv) {
-        return start(ns, argv, java.util.Map.of());
+        return start(Launch.of(ns, argv));
     }
 
-    public static Process start(NetNs ns, List<String> argv, java.util.Map<String, String> env) {
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        pb.environment().putAll(env);
-        java.util.concurrent.Callable<Process> spawn = () -> {
-            try {
-                return pb.start();
-            } catch (IOException e) {
-                throw new KernelException("cannot run '" + argv.get(0) + "'" + (ns == null ? "" : " in " + ns.label())
-                        + ": " + e.getMessage());
+    public static Process start(Launch launch) {
+        if (NsWorker.isWorker()) {
+            // Its thread may be inside a namespace right now: see Launch#command.
+            throw new IllegalStateException("processes are not started from the namespace thread");
+        }
+        ProcessBuilder pb = new ProcessBuilder(launch.command());
+        Map<String, String> env = pb.environment();
+        if (launch.ownEnvOnly()) {
+            env.clear();
+        }
+        env.putAll(launch.env());
+        try {
+            Process p = pb.start();
+            if (launch.net() != null) {
+                awaitEntered(p, launch.net());
             }
-        };
-        return Namespaces.inside(ns, spawn);
+            return p;
+        } catch (IOException e) {
+            String program = pb.command().get(0);
+            throw new KernelException("cannot run '" + program + "'" + (launch.net() == null ? "" : " in " + launch.net().label())
+                    + ": " + e.getMessage() + (program.equals("nsenter") ? " (nsenter is in Debian's util-linux)" : ""));
+        }
+    }
+
+    /**
+     * Returns once the child is inside {@code ns} (nsenter has called setns), or has ended: a
+     * caller that looks at the process's namespace right away (netns(pid)) must find it there.
+     */
+    private static void awaitEntered(Process p, NetNs ns) {
+        java.nio.file.Path target = java.nio.file.Path.of("/proc/self/fd/" + ns.fd());
+        java.nio.file.Path child = java.nio.file.Path.of("/proc/" + p.pid() + "/ns/net");
+        try {
+            String wanted = java.nio.file.Files.readSymbolicLink(target).toString();
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    if (wanted.equals(java.nio.file.Files.readSymbolicLink(child).toString())) {
+                        return;
+                    }
+                } catch (IOException exited) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        } catch (IOException e) {
+            // Our own descriptor is unreadable: nothing to compare with, so nothing to wait for.
+        }
+    }
+
+    /** Kills a process and everything it started. */
+    static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     private static CompletableFuture<String> drain(InputStream in) {

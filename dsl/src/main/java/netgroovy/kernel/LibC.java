@@ -17,6 +17,7 @@ public interface LibC {
     int NETLINK_EXT_ACK = 11;
     int NETLINK_GET_STRICT_CHK = 12;
     int CLONE_NEWNET = 0x40000000;
+    int CLONE_NEWUTS = 0x04000000;
     int O_RDONLY = 0;
     int O_CREAT = 0100;
     int O_EXCL = 0200;
@@ -49,6 +50,8 @@ public interface LibC {
     int umount2(String target, int flags);
 
     int unlink(String path);
+
+    int sethostname(@In byte[] name, long len);
 
     /** Loaded once, on first use. */
     final class Holder {

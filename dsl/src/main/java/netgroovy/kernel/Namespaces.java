@@ -155,6 +155,91 @@ public final class Namespaces {
         }
     }
 
+    /** Where containers' UTS namespaces are kept, one bind-mounted nsfs file each. */
+    public static final Path UTS_DIR = Path.of("/run/netgroovy/uts");
+
+    /**
+     * A UTS namespace of its own for {@code name} (a container), with {@code hostname}, kept
+     * alive by a bind mount on {@link #UTS_DIR}/NAME so processes can enter it later
+     * ({@code nsenter --uts=...}). What a script does to the hostname in there stays there.
+     * Equivalent to: {@code unshare --uts=/run/netgroovy/uts/NAME hostname HOSTNAME}.
+     */
+    public static String createUts(String name, String hostname) {
+        checkName(name);
+        byte[] host = hostname.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (host.length == 0 || host.length > 64) {
+            throw new KernelException("hostname '" + hostname + "' must be 1 to 64 characters");
+        }
+        Path file = UTS_DIR.resolve(name);
+        try {
+            Files.createDirectories(UTS_DIR);
+        } catch (IOException e) {
+            throw new KernelException("cannot create " + UTS_DIR + ": " + e.getMessage());
+        }
+        LibC libc = LibC.get();
+        String path = file.toString();
+        int fd = libc.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
+        if (fd < 0) {
+            int errno = LibC.errno();
+            throw errno == EEXIST
+                    ? new KernelException("a UTS namespace for '" + name + "' exists already (" + path + ")", errno)
+                    : KernelException.of("cannot create " + path, errno);
+        }
+        libc.close(fd);
+        try {
+            NsWorker.run(null, () -> {
+                int home = libc.open("/proc/thread-self/ns/uts", LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+                if (home < 0) {
+                    throw KernelException.of("cannot open this thread's UTS namespace", LibC.errno());
+                }
+                try {
+                    if (libc.unshare(LibC.CLONE_NEWUTS) < 0) {
+                        throw KernelException.of("cannot create a UTS namespace for '" + name + "'", LibC.errno());
+                    }
+                    if (libc.sethostname(host, host.length) < 0) {
+                        throw KernelException.of("cannot set hostname '" + hostname + "'", LibC.errno());
+                    }
+                    if (libc.mount("/proc/thread-self/ns/uts", path, "none", LibC.MS_BIND, null) < 0) {
+                        throw KernelException.of("cannot bind the UTS namespace of '" + name + "' to " + path, LibC.errno());
+                    }
+                    return null;
+                } finally {
+                    if (libc.setns(home, LibC.CLONE_NEWUTS) < 0) {
+                        throw new IllegalStateException("cannot return to the home UTS namespace: errno " + LibC.errno());
+                    }
+                    libc.close(home);
+                }
+            });
+        } catch (RuntimeException e) {
+            libc.umount2(path, LibC.MNT_DETACH);
+            libc.unlink(path);
+            throw e;
+        }
+        return path;
+    }
+
+    /** Removes a UTS namespace made by {@link #createUts}; nothing happens when there is none. */
+    public static void deleteUts(String name) {
+        checkName(name);
+        String path = UTS_DIR.resolve(name).toString();
+        if (!Files.exists(Path.of(path))) {
+            return;
+        }
+        LibC libc = LibC.get();
+        if (libc.umount2(path, LibC.MNT_DETACH) < 0 && LibC.errno() != EINVAL) {
+            throw KernelException.of("cannot unmount " + path, LibC.errno());
+        }
+        if (libc.unlink(path) < 0) {
+            throw KernelException.of("cannot remove " + path, LibC.errno());
+        }
+    }
+
+    /** The file of {@code name}'s UTS namespace, or null when it has none. */
+    public static String utsOf(String name) {
+        Path file = UTS_DIR.resolve(name);
+        return Files.exists(file) ? file.toString() : null;
+    }
+
     /** Makes /run/netns exist and be a shared mount point, as {@code ip netns add} does. */
     private static void prepareRunNetns() {
         String dir = NetNs.RUN_NETNS.toString();

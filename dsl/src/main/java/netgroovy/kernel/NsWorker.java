@@ -24,6 +24,11 @@ final class NsWorker {
     private NsWorker() {
     }
 
+    /** True on the namespace thread itself, which may be inside any namespace at the moment. */
+    static boolean isWorker() {
+        return Thread.currentThread() == thread;
+    }
+
     /** Runs {@code work} inside {@code ns} (null: wherever the worker is, the host). */
     static <T> T run(NetNs ns, Callable<T> work) {
         if (Thread.currentThread() == thread) {

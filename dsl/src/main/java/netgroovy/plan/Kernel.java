@@ -8,8 +8,9 @@ import netgroovy.kernel.Rtnl;
 
 /**
  * The live system as operations see it: one rtnetlink handle per namespace, opened on first
- * use and kept. A handle holds its namespace alive, so {@link #forget} must be called before a
- * namespace is deleted, or the kernel would keep it (and its veths) around.
+ * use and kept until the statement ends ({@link #releaseNamespaces}). A handle holds its
+ * namespace alive, so {@link #forget} must also be called before a namespace is deleted, or the
+ * kernel would keep it (and its veths) around.
  */
 public final class Kernel implements AutoCloseable {
     private final NetNs hostNs;
@@ -75,6 +76,18 @@ public final class Kernel implements AutoCloseable {
         NetNs ns = namespaces.remove(where);
         if (ns != null) {
             ns.close();
+        }
+    }
+
+    /** Closes every handle on a namespace but the host's; they are opened again when needed. */
+    public void releaseNamespaces() {
+        for (Where w : new java.util.ArrayList<>(handles.keySet())) {
+            if (!w.isHost()) {
+                forget(w);
+            }
+        }
+        for (Where w : new java.util.ArrayList<>(namespaces.keySet())) {
+            forget(w);
         }
     }
 

@@ -28,7 +28,7 @@ public final class EndpointBench {
     }
 
     public static void main(String[] args) throws Exception {
-        if (!"1".equals(System.getenv("NETGROOVY_SANDBOX"))) {
+        if (!netgroovy.kernel.Sandbox.inside()) {
             System.err.println("EndpointBench creates thousands of interfaces and namespaces: it runs only inside "
                     + "the sandbox (bench/endpoints, or sandbox/run-in-sandbox java ...). Refusing.");
             System.exit(2);

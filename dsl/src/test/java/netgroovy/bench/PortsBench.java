@@ -23,7 +23,7 @@ public final class PortsBench {
     }
 
     public static void main(String[] args) {
-        if (!"1".equals(System.getenv("NETGROOVY_SANDBOX"))) {
+        if (!netgroovy.kernel.Sandbox.inside()) {
             System.err.println("PortsBench must run inside the sandbox: use bench/ports");
             System.exit(2);
         }

@@ -116,4 +116,68 @@ class NamespacesTest {
             assertEquals("sysctl net.ipv4.no_such_key does not exist in c1", bad.getMessage());
         }
     }
+
+    /** The identities ("net:[4026532251]") of the network namespaces this JVM's threads are in. */
+    private static java.util.Set<String> threadNamespaces() throws Exception {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (var task : tasks.toList()) {
+                try {
+                    seen.add(java.nio.file.Files.readSymbolicLink(task.resolve("ns/net")).toString());
+                } catch (java.io.IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void noThreadIsLeftInsideANamespaceAfterRunningAProcessThere() throws Exception {
+        Namespaces.create("c1");
+        String c1;
+        try (NetNs ns = NetNs.named("c1")) {
+            c1 = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + ns.fd())).toString();
+            // Several at once, so the JDK has to start new process-reaper threads for them.
+            List<Process> started = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                started.add(Exec.start(ns, List.of("sleep", "0.2")));
+            }
+            for (Process p : started) {
+                p.waitFor();
+            }
+            assertEquals(0, Exec.run(ns, List.of("true"), Duration.ofSeconds(10)).exitCode());
+        }
+        assertFalse(threadNamespaces().contains(c1), "a JVM thread stayed in c1 and would keep it alive");
+    }
+
+    @Test
+    void aDeletedNamespaceReallyGoesWithItsVeths() {
+        Namespaces.create("c1");
+        try (Rtnl host = Rtnl.host(); NetNs ns = NetNs.named("c1")) {
+            host.links().addVeth(netgroovy.value.IfName.of("A"), netgroovy.value.IfName.of("B"), ns);
+            assertEquals(0, Exec.run(ns, List.of("ip", "link"), Duration.ofSeconds(10)).exitCode());
+        }
+        Namespaces.delete("c1");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (Ip.link(null, "A").isPresent() && System.currentTimeMillis() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(Ip.link(null, "A").isEmpty(), "A's peer lived in c1: both go when c1 is freed");
+    }
+
+    @Test
+    void aUtsNamespaceKeepsItsHostnameInside() {
+        String mine = Sh.ok("hostname").strip();
+        String path = Namespaces.createUts("web", "webhost");
+        assertEquals("webhost", Sh.ok("nsenter", "--uts=" + path, "hostname").strip());
+        Sh.ok("nsenter", "--uts=" + path, "hostname", "renamed");
+        assertEquals("renamed", Sh.ok("nsenter", "--uts=" + path, "hostname").strip());
+        assertEquals(mine, Sh.ok("hostname").strip(), "the hostname outside did not change");
+        assertEquals(path, Namespaces.utsOf("web"));
+        Namespaces.deleteUts("web");
+        assertEquals(null, Namespaces.utsOf("web"));
+        assertThrows(KernelException.class, () -> Namespaces.createUts("x", "a".repeat(65)));
+        assertEquals(null, Namespaces.utsOf("x"), "a refused hostname leaves nothing");
+    }
 }

@@ -18,7 +18,7 @@ public final class Sandboxed implements BeforeAllCallback, AfterEachCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        if (!"1".equals(System.getenv("NETGROOVY_SANDBOX"))) {
+        if (!netgroovy.kernel.Sandbox.inside()) {
             throw new IllegalStateException("kernel tests must run inside the sandbox (sandbox/bin/java); "
                     + "refusing to touch this machine's own network");
         }
@@ -49,5 +49,9 @@ public final class Sandboxed implements BeforeAllCallback, AfterEachCallback {
         }
         Sh.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
         Sh.run("rm", "-rf", "/etc/netns"); // containers' files (the sandbox's /etc is a private overlay)
+        java.io.File[] uts = Namespaces.UTS_DIR.toFile().listFiles();
+        for (java.io.File f : uts == null ? new java.io.File[0] : uts) {
+            Namespaces.deleteUts(f.getName()); // containers' hostnames
+        }
     }
 }

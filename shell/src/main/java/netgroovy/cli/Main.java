@@ -73,8 +73,11 @@ public final class Main implements Callable<Integer> {
                     : "no CAP_NET_ADMIN here: start netgroovy through ./netgroovy, which enters the sandbox, or use --dry-run"));
             return 2;
         }
-        if (!host && !dryRun && !sandbox && !"1".equals(System.getenv("NETGROOVY_SANDBOX"))) {
-            err.println("netgroovy: refusing to change this machine's network without --host; start through ./netgroovy for the sandbox");
+        if (!host && !dryRun && !netgroovy.kernel.Sandbox.inside()) {
+            err.println("netgroovy: " + (sandbox
+                    ? "--sandbox was given, but this is not the sandbox's network namespace; refusing to run"
+                    : "refusing to change this machine's network without --host")
+                    + "; start through ./netgroovy for the sandbox");
             return 2;
         }
         try (Session session = new Session(dryRun, out, target)) {

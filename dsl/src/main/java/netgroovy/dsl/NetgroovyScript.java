@@ -107,8 +107,8 @@ public abstract class NetgroovyScript extends Script {
         known.addAll(session().docker().containers.keySet());
         String close = Words.closest(name, known);
         throw new InvalidValueException("no namespace or container '" + name + "'"
-                + (close != null ? "; did you mean '" + close + "'?" : known.isEmpty() ? "" : " (there are: " + String.join(", ", known) + ")")
-                + " Make a namespace first with netns '" + name + "'");
+                + (close != null ? "; did you mean '" + close + "'? (" : known.isEmpty() ? " (" : " (there are: " + String.join(", ", known) + "; ")
+                + "netns '" + name + "' makes a new namespace)");
     }
 
     /** {@code delete netns('c1')}, {@code delete link('A')}. */

@@ -134,10 +134,10 @@ class ContainerWorldTest {
     void aMisspeltNamespaceIsAnErrorNotANewNamespace() {
         run("container 'web'\nnetns 'lab1'");
         var typo = assertThrows(DslException.class, () -> run("\nnetns('wbe') { sh 'true' }"));
-        assertEquals("world.netgroovy:2: no namespace or container 'wbe'; did you mean 'web'? Make a namespace first with netns 'wbe'",
+        assertEquals("world.netgroovy:2: no namespace or container 'wbe'; did you mean 'web'? (netns 'wbe' makes a new namespace)",
                 typo.located());
         var other = assertThrows(DslException.class, () -> run("netns('zzzzzz') { }"));
-        assertTrue(other.getMessage().contains("there are: lab1, web"), other.getMessage());
+        assertTrue(other.getMessage().contains("(there are: lab1, web; netns 'zzzzzz' makes a new namespace)"), other.getMessage());
         assertEquals(List.of("lab1", "web"), Ip.netnsList(), "nothing was made");
         // Made earlier in the same statement, or by iproute2: both fine.
         run("apply { netns 'c9'; netns('c9') { link 'lo' up } }");

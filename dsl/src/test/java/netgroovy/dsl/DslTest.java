@@ -237,7 +237,7 @@ class DslTest {
                 "bridge 'abcdefghijklmnopq'", "test.netgroovy:1: interface name 'abcdefghijklmnopq' is 17 bytes long; the kernel allows at most 15",
                 "bridge 'b0' cidr '10.0.0.300/24'", "test.netgroovy:1: '10.0.0.300/24' is not a CIDR: '10.0.0.300' is not an IPv4 address (300 is larger than 255)",
                 "link 'nope' up", "test.netgroovy:1: cannot set nope up: link nope does not exist",
-                "netns('ghost') { }\nlink 'x' into 'nowhere'", "test.netgroovy:2: network namespace 'nowhere' does not exist (see: ip netns list)",
+                "netns 'ghost'\nlink 'x' into 'nowhere'", "test.netgroovy:2: network namespace 'nowhere' does not exist (see: ip netns list)",
                 "bridge 42", "test.netgroovy:1: wrong arguments for 'bridge': (Integer)",
                 "link 'A' mac 'zz'", "test.netgroovy:1: 'zz' is not a MAC address (expected six hex pairs like 12:34:56:78:9a:bc)");
         for (var c : cases.entrySet()) {
@@ -246,6 +246,9 @@ class DslTest {
         }
         var typo = assertThrows(DslException.class, () -> run("brige 'b0'"));
         assertEquals("did you mean 'bridge'?", typo.hint());
+        var ns = assertThrows(DslException.class, () -> run("netns('ghots') { }"));
+        assertEquals("test.netgroovy:1: no namespace or container 'ghots'; did you mean 'ghost'? (netns 'ghots' makes a new namespace)",
+                ns.located());
         assertEquals(List.of("ghost"), Ip.netnsList());
         assertEquals(List.of("lo"), Ip.linkNames(null));
     }
@@ -304,5 +307,39 @@ class DslTest {
         assertEquals(4, bad.getExitCode());
         assertFalse(bad.isOk());
         assertEquals("no\n", bad.getErr());
+    }
+
+    /** How many network namespaces this JVM holds open through file descriptors. */
+    private static long namespaceDescriptors() throws Exception {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(fd).toString().startsWith("net:[");
+                } catch (java.io.IOException closed) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    @Test
+    void viewsAndStatementsHoldNoNamespaceOnceTheyAreDone() throws Exception {
+        run("bridge 'br0'");
+        long before = namespaceDescriptors(); // the host's own handle
+        StringBuilder script = new StringBuilder("bridge 'br0'\n");
+        for (int i = 0; i < 20; i++) {
+            script.append("netns 'n").append(i).append("'\nveth 'h").append(i).append("', 'e").append(i)
+                    .append("', peerIn: 'n").append(i).append("'\nnetns('n").append(i).append("') { link 'e").append(i).append("' up }\n");
+        }
+        run(script + "show topology\nshow links");
+        assertEquals(before, namespaceDescriptors(), "no descriptor per namespace is kept after the script");
+        run("show topology");
+        // Deleted behind netgroovy's back: it really goes, and takes its veth's host end along.
+        Sh.ok("ip", "netns", "del", "n3");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (Ip.link(null, "h3").isPresent() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(Ip.link(null, "h3").isEmpty(), "nothing of ours kept n3 alive");
     }
 }

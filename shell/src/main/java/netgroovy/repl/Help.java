@@ -31,7 +31,7 @@ final class Help {
         word("unroute", "removes a route", "unroute '10.1.1.2/32' dev 'A'");
         word("sysctl", "sets (two arguments) or reads (one) a kernel parameter, here",
                 "sysctl 'net.ipv4.ip_forward', 1\nprintln sysctl('net.ipv4.ip_forward')");
-        word("sh", "runs a shell command here; .out .err .exitCode .ok", "netns('c1') { println sh('ip route').out }");
+        word("sh", "runs a shell command here; .out .err .exitCode .ok", "netns 'c1'\nnetns('c1') { println sh('ip route').out }");
         word("exec", "runs a program with arguments, no shell", "println exec('ip', '-br', 'link').out");
         word("ping", "pings an address or a namespace; truthy when an answer came", "ping from: 'c1', to: '172.17.42.1'");
         word("delete", "deletes a namespace or a link (and their firewall rules)", "delete netns('c1')\ndelete link('A')");
@@ -41,8 +41,8 @@ final class Help {
         word("use", "loads a recipe from stdlib-scripts (custom-bridge, p2p, attach)", "use 'p2p'\np2p 'c1', 'c2', '10.1.1.1', '10.1.1.2'");
         word("cidrOf", "the IPv4 address of a link here, with its prefix", "println cidrOf('docker0')");
         word("links", "view: links here, like ip -br link", "show links");
-        word("addrs", "view: addresses here, like ip -br addr", "netns('c1') { show addrs }");
-        word("routes", "view: routes here, like ip route", "netns('c1') { show routes }");
+        word("addrs", "view: addresses here, like ip -br addr", "netns 'c1'\nnetns('c1') { show addrs }");
+        word("routes", "view: routes here, like ip route", "netns 'c1'\nnetns('c1') { show routes }");
         word("bridges", "view: bridges and their ports, like brctl show", "show bridges");
         word("namespaces", "view: named namespaces, like ip netns list", "show namespaces");
         word("namespaceNames", "the names of the namespaces, as a list", "namespaceNames.each { println it }");

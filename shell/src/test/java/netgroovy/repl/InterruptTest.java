@@ -75,15 +75,21 @@ class InterruptTest {
     @Test
     void aStatementThatIgnoresCtrlCIsLeftBehindAtTheSecond() {
         Engine engine = engine();
+        // The statement says when it runs and when it swallowed the first Ctrl-C, so each key
+        // is pressed at the right moment however loaded the machine is (no guessed sleeps).
+        var started = new java.util.concurrent.CountDownLatch(1);
+        var ignored = new java.util.concurrent.CountDownLatch(1);
+        engine.binding().setVariable("started", started);
+        engine.binding().setVariable("ignored", ignored);
         XtermRepl[] repl = new XtermRepl[1];
         int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             repl[0] = new XtermRepl(engine);
             // swallows interrupts for 15 s, sleeping, so a left-behind loop costs no CPU and ends by itself
-            repl[0].type("def t0 = System.currentTimeMillis(); while (System.currentTimeMillis() - t0 < 15000) "
-                    + "{ try { Thread.sleep(50) } catch (InterruptedException e) { println 'ignored' } }\r");
-            Thread.sleep(500);
+            repl[0].type("started.countDown(); def t0 = System.currentTimeMillis(); while (System.currentTimeMillis() - t0 < 15000) "
+                    + "{ try { Thread.sleep(50) } catch (InterruptedException e) { ignored.countDown() } }\r");
+            assertTrue(started.await(20, java.util.concurrent.TimeUnit.SECONDS), "the statement started");
             repl[0].ctrlC();
-            Thread.sleep(500);
+            assertTrue(ignored.await(20, java.util.concurrent.TimeUnit.SECONDS), "the first Ctrl-C reached it");
             repl[0].ctrlC();
             repl[0].waitFor("left running in the background");
             repl[0].type("bridge 'after1'\r:quit\r");

@@ -87,6 +87,7 @@ class ReplTest {
     @Test
     void multiLineInputContinuesUntilComplete() {
         String out = type("""
+                netns 'c1'
                 netns('c1') {
                     veth('a', 'b')
                     addr '10.9.0.1/24' dev 'a'
@@ -108,6 +109,7 @@ class ReplTest {
         XtermRepl[] repl = new XtermRepl[1];
         int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             repl[0] = new XtermRepl(engine);
+            repl[0].type("netns 'c5'\r");
             repl[0].type("netns('c5') {\r");
             repl[0].waitFor("....> ");
             repl[0].type("addr '10.5.0.1/24' dev 'lo'\r}\r:quit\r");

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import netgroovy.testing.Ip;
 import netgroovy.testing.Sandboxed;
 import org.junit.jupiter.api.Test;
@@ -19,37 +18,21 @@ import org.junit.jupiter.api.io.TempDir;
 /** The script runner as a user meets it: a java process with arguments, its output and exit code. */
 @ExtendWith(Sandboxed.class)
 class CliTest {
-    record Result(int code, String out, String err) {
-    }
-
-    static Result netgroovy(List<String> prefix, String... args) throws Exception {
+    static Subprocess netgroovy(List<String> prefix, String... args) throws Exception {
         List<String> argv = new ArrayList<>(prefix);
         argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         argv.addAll(List.of(args));
-        Process p = new ProcessBuilder(argv).start();
-        p.getOutputStream().close();
-        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "netgroovy did not finish");
-        return new Result(p.exitValue(), out.join(), err.join());
+        return Subprocess.run(new ProcessBuilder(argv), Duration.ofSeconds(60));
     }
 
-    static Result netgroovy(String... args) throws Exception {
+    static Subprocess netgroovy(String... args) throws Exception {
         return netgroovy(List.of(), args);
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            return "";
-        }
     }
 
     @Test
     void dryRunPrintsThePlanAndTouchesNothing() throws Exception {
-        Result r = netgroovy("--dry-run", "-e", "bridge 'b0' cidr '10.0.0.1/24'");
+        Subprocess r = netgroovy("--dry-run", "-e", "bridge 'b0' cidr '10.0.0.1/24'");
         assertEquals(0, r.code(), r.err());
         assertEquals("ip link add b0 type bridge\nip link set dev b0 up\nip addr add 10.0.0.1/24 dev b0\n", r.out());
         assertTrue(Ip.link(null, "b0").isEmpty());
@@ -63,7 +46,7 @@ class CliTest {
                 bridge args[0] cidr args[1]
                 println "made ${args[0]}"
                 """);
-        Result r = netgroovy("--sandbox", script.toString(), "br7", "10.7.0.1/24");
+        Subprocess r = netgroovy("--sandbox", script.toString(), "br7", "10.7.0.1/24");
         assertEquals(0, r.code(), r.err());
         assertEquals("made br7\n", r.out());
         assertTrue(Ip.addresses(null, "br7").contains("10.7.0.1/24"));
@@ -73,16 +56,16 @@ class CliTest {
     void errorsAreOneLineWithFileAndLineAndNoStackTrace(@TempDir Path dir) throws Exception {
         Path script = dir.resolve("bad.netgroovy");
         Files.writeString(script, "bridge 'b1' cidr '10.1.0.1/24'\nlink 'nope' master 'b1'\n");
-        Result r = netgroovy("--sandbox", script.toString());
+        Subprocess r = netgroovy("--sandbox", script.toString());
         assertEquals(1, r.code());
         assertEquals("netgroovy: bad.netgroovy:2: cannot attach nope to b1: link nope does not exist\n"
                 + "  hint: nothing of this statement was left behind; `explain { ... }` shows what it would do\n", r.err());
         assertFalse(r.err().contains("\tat "));
-        Result debug = netgroovy("--sandbox", "--debug", script.toString());
+        Subprocess debug = netgroovy("--sandbox", "--debug", script.toString());
         assertTrue(debug.err().contains("\tat "), "--debug shows the stack trace");
-        Result typo = netgroovy("--sandbox", "-e", "\nveht('A', 'B')");
+        Subprocess typo = netgroovy("--sandbox", "-e", "\nveht('A', 'B')");
         assertEquals("netgroovy: -e:2: unknown word 'veht'\n  hint: did you mean 'veth'?\n", typo.err());
-        Result missing = netgroovy("--sandbox", dir.resolve("nope.netgroovy").toString());
+        Subprocess missing = netgroovy("--sandbox", dir.resolve("nope.netgroovy").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().startsWith("netgroovy: no such script: "), missing.err());
     }
@@ -90,12 +73,12 @@ class CliTest {
     @Test
     void hostModeWithoutNetAdminStopsWithAClearMessage() throws Exception {
         // setpriv drops CAP_NET_ADMIN from everything the java process could have.
-        Result r = netgroovy(List.of("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"),
+        Subprocess r = netgroovy(List.of("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"),
                 "--host", "-e", "bridge 'b0'");
         assertEquals(2, r.code());
         assertEquals("netgroovy: --host needs CAP_NET_ADMIN on this machine: run it as root (sudo), "
                 + "or leave out --host to use the sandbox\n", r.err());
-        Result dry = netgroovy(List.of("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"),
+        Subprocess dry = netgroovy(List.of("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"),
                 "--host", "--dry-run", "-e", "bridge 'b0'");
         assertEquals(0, dry.code(), "a dry run needs no privileges: " + dry.err());
     }
@@ -111,12 +94,8 @@ class CliTest {
         ProcessBuilder pb = new ProcessBuilder(script.toString(), "--unused-arg");
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         pb.environment().put("NETGROOVY_CLASSPATH", System.getProperty("java.class.path")); // classes built: no build here
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), err);
-        assertTrue(out.contains("ip link add sb0 type bridge"), out + err);
+        Subprocess r = Subprocess.run(pb, Duration.ofSeconds(120));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("ip link add sb0 type bridge"), r.transcript());
     }
 }

@@ -65,9 +65,64 @@ class CliTest {
         assertTrue(debug.err().contains("\tat "), "--debug shows the stack trace");
         Subprocess typo = netgroovy("--sandbox", "-e", "\nveht('A', 'B')");
         assertEquals("netgroovy: -e:2: unknown word 'veht'\n  hint: did you mean 'veth'?\n", typo.err());
-        Subprocess missing = netgroovy("--sandbox", dir.resolve("nope.netgroovy").toString());
-        assertEquals(2, missing.code());
-        assertTrue(missing.err().startsWith("netgroovy: no such script: "), missing.err());
+    }
+
+    /**
+     * Whatever went wrong, stderr holds exactly one "netgroovy: PLACE: message" line (PLACE is
+     * FILE:LINE, or the file alone) and a hint, and no stack trace; returns the message line.
+     */
+    static String assertOneLineError(Subprocess r, String place, int code) {
+        assertEquals(code, r.code(), r.transcript());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("netgroovy:")).count(), r.transcript());
+        assertTrue(lines.get(0).startsWith("netgroovy: " + place + ": "), "the place is " + place + "\n" + r.transcript());
+        assertTrue(lines.size() == 2 && lines.get(1).startsWith("  hint: "), "one line and a hint\n" + r.transcript());
+        assertFalse(lines.stream().anyMatch(l -> l.startsWith("\tat ")), "no stack trace\n" + r.transcript());
+        return lines.get(0);
+    }
+
+    @Test
+    void aMissingScriptIsOneLineNamingIt(@TempDir Path dir) throws Exception {
+        Path nope = dir.resolve("nope.netgroovy");
+        String line = assertOneLineError(netgroovy("--sandbox", nope.toString()), nope.toString(), 2);
+        assertEquals("netgroovy: " + nope + ": no such script", line);
+    }
+
+    @Test
+    void aStackOverflowIsOneLineAtTheRecursingLine(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("deep.netgroovy");
+        Files.writeString(script, "bridge 'b0'\ndef f(n) {\n    f(n + 1)\n}\nf(0)\n");
+        String line = assertOneLineError(netgroovy("--sandbox", script.toString()), "deep.netgroovy:3", 1);
+        assertTrue(line.contains("stack overflow"), line);
+        assertOneLineError(netgroovy("--sandbox", "-e", "def f() { f() }; f()"), "-e:1", 1);
+        Subprocess debug = netgroovy("--sandbox", "--debug", "-e", "def f() { f() }; f()");
+        assertTrue(debug.err().contains("\tat ") && debug.err().contains("StackOverflowError"), "--debug shows the trace");
+    }
+
+    @Test
+    void aCompileErrorIsOneLineAtItsLine(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("typo.netgroovy");
+        Files.writeString(script, "bridge 'b0'\nbridge 'b1' cidr ('10.0.0.1/24'\nbridge 'b2'\n");
+        String line = assertOneLineError(netgroovy("--sandbox", script.toString()), "typo.netgroovy:2", 1);
+        assertTrue(line.contains("syntax error"), line);
+        assertTrue(Ip.link(null, "b0").isEmpty(), "a script that does not compile runs no line of it");
+    }
+
+    @Test
+    void classesThatCannotBeFoundOrLoadedAreOneLine(@TempDir Path dir) throws Exception {
+        String notFound = assertOneLineError(netgroovy("--sandbox", "-e", "\nClass.forName('no.such.Thing')"), "-e:2", 1);
+        assertEquals("netgroovy: -e:2: no class no.such.Thing", notFound);
+        // A NoClassDefFoundError, provoked for real: a class whose static initializer failed once.
+        Path script = dir.resolve("broken.netgroovy");
+        Files.writeString(script, "class Broken { static x = 1 / 0 }\ntry { Broken.x } catch (Throwable first) { }\nBroken.x\n");
+        String unusable = assertOneLineError(netgroovy("--sandbox", script.toString()), "broken.netgroovy:3", 1);
+        assertTrue(unusable.contains("Could not initialize class Broken"), unusable);
+    }
+
+    @Test
+    void aMethodThatDoesNotExistIsOneLine() throws Exception {
+        String line = assertOneLineError(netgroovy("--sandbox", "-e", "bridge 'b0'\n'abc'.shout()"), "-e:2", 1);
+        assertEquals("netgroovy: -e:2: String has no method shout()", line);
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
  */
 public final class Engine {
     private static final String ENGINE = "__netgroovy_engine";
+    private static final String COMPILER_REPORT = "run with --debug for the compiler's full report";
     private final Session session;
     private final Binding binding;
     private final GroovyShell shell;
@@ -90,6 +91,10 @@ public final class Engine {
         } catch (DslException e) {
             throw e;
         } catch (MissingMethodException e) {
+            if (!aWord(e)) {
+                throw new DslException(name, lineOf(e, name), e.getType().getSimpleName() + " has no method "
+                        + e.getMethod() + "(" + types(e.getArguments()) + ")", "check the name and the arguments; " + Unforeseen.DEBUG, e);
+            }
             throw unknownWord(e.getMethod(), e.getArguments(), name, lineOf(e, name), e);
         } catch (MissingPropertyException e) {
             String word = e.getProperty();
@@ -99,10 +104,14 @@ public final class Engine {
         } catch (netgroovy.value.InvalidValueException | KernelException | PlanException e) {
             throw new DslException(name, lineOf(e, name), e.getMessage(), null, e);
         } catch (AssertionError e) {
-            throw new DslException(name, lineOf(e, name), "assertion failed: " + e.getMessage().strip(), null, e);
-        } catch (RuntimeException e) {
-            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new DslException(name, lineOf(e, name), m, null, e);
+            String what = e.getMessage() == null ? "" : ": " + e.getMessage().strip();
+            throw new DslException(name, lineOf(e, name), "assertion failed" + what, null, e);
+        } catch (IllegalArgumentException e) {
+            // What recipes throw for a wrong option: the message says it all.
+            throw new DslException(name, lineOf(e, name), String.valueOf(e.getMessage()), null, e);
+        } catch (Throwable e) {
+            // Anything else, Errors and checked exceptions (Groovy throws those undeclared) included.
+            throw new Unforeseen(name, lineOf(e, name), e);
         } finally {
             // A statement that failed part-way leaves nothing planned for the next one.
             session.discardPending();
@@ -110,11 +119,25 @@ public final class Engine {
         }
     }
 
+    /**
+     * Whether a missing method was meant as a DSL word: called on the script, in one of its blocks,
+     * or on netgroovy's own objects (a chain like {@code link 'A' mster 'br0'}); else it was a
+     * method of some other object ({@code 'abc'.foo()}).
+     */
+    private static boolean aWord(MissingMethodException e) {
+        Class<?> type = e.getType();
+        return type == null || Script.class.isAssignableFrom(type) || groovy.lang.Closure.class.isAssignableFrom(type)
+                || type.getName().startsWith("netgroovy.");
+    }
+
+    private static String types(Object[] args) {
+        return Arrays.stream(args == null ? new Object[0] : args)
+                .map(a -> a == null ? "null" : a.getClass().getSimpleName()).collect(Collectors.joining(", "));
+    }
+
     private DslException unknownWord(String method, Object[] args, String name, int line, Throwable cause) {
         if (Words.all().contains(method)) {
-            String types = Arrays.stream(args == null ? new Object[0] : args)
-                    .map(a -> a == null ? "null" : a.getClass().getSimpleName()).collect(Collectors.joining(", "));
-            return new DslException(name, line, "wrong arguments for '" + method + "': (" + types + ")",
+            return new DslException(name, line, "wrong arguments for '" + method + "': (" + types(args) + ")",
                     ":help " + method + " shows how it is used", cause);
         }
         String close = Words.closest(method);
@@ -140,9 +163,11 @@ public final class Engine {
         if (!errors.isEmpty() && errors.get(0) instanceof SyntaxErrorMessage s) {
             var cause = s.getCause();
             String msg = cause.getOriginalMessage();
-            return new DslException(name, cause.getLine(), "syntax error: " + msg.lines().findFirst().orElse(msg).strip(), null, e);
+            return new DslException(name, cause.getLine(), "syntax error: " + msg.lines().findFirst().orElse(msg).strip(),
+                    "check the quotes, brackets and braces there; " + COMPILER_REPORT, e);
         }
-        return new DslException(name, 0, e.getMessage().lines().skip(1).findFirst().orElse(e.getMessage()).strip(), null, e);
+        return new DslException(name, 0, e.getMessage().lines().skip(1).findFirst().orElse(e.getMessage()).strip(),
+                COMPILER_REPORT, e);
     }
 
     /** Groovy names the script class after the file; keep it a valid class name. */

@@ -11,6 +11,7 @@ import netgroovy.dsl.DslException;
 import netgroovy.dsl.Engine;
 import netgroovy.dsl.Results;
 import netgroovy.dsl.Session;
+import netgroovy.dsl.Unforeseen;
 import netgroovy.repl.Repl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,41 +81,44 @@ public final class Main implements Callable<Integer> {
                     + "; start through ./netgroovy for the sandbox");
             return 2;
         }
+        String script = eval != null ? "-e" : file != null ? file.getFileName().toString() : null;
         try (Session session = new Session(dryRun, out, target)) {
             Engine engine = new Engine(session);
-            if (eval == null && file == null) {
-                return new Repl(engine).run();
+            if (script == null) {
+                return new Repl(engine, debug).run();
             }
             engine.binding().setVariable("args", args.toArray(new String[0]));
-            try {
-                if (eval != null) {
-                    Object result = engine.run(eval, "-e");
-                    if (Results.worthPrinting(result)) {
-                        out.println(result);
-                    }
-                } else {
-                    engine.run(read(file), file.getFileName().toString());
+            if (eval != null) {
+                Object result = engine.run(eval, script);
+                if (Results.worthPrinting(result)) {
+                    out.println(result);
                 }
-                return 0;
-            } catch (DslException e) {
-                err.println("netgroovy: " + e.located());
-                if (e.hint() != null) {
-                    err.println("  hint: " + e.hint());
-                }
-                if (debug) {
-                    e.printStackTrace(err);
-                }
-                return 1;
+            } else {
+                engine.run(read(file), script);
             }
+            return 0;
         } catch (ScriptFileException e) {
-            err.println("netgroovy: " + e.getMessage());
+            report(err, e);
             return 2;
-        } catch (RuntimeException e) {
-            err.println("netgroovy: " + e.getMessage());
-            if (debug) {
-                e.printStackTrace(err);
-            }
+        } catch (DslException e) {
+            report(err, e);
             return 1;
+        } catch (Throwable e) {
+            // Outside the script's run (the session's start or teardown, the REPL's terminal):
+            // the same one line and hint; no Error reaches the user as a bare stack trace.
+            report(err, new Unforeseen(script, 0, e));
+            return 1;
+        }
+    }
+
+    /** One line "netgroovy: FILE:LINE: message" and a hint; the stack trace only with --debug. */
+    private void report(PrintStream err, DslException e) {
+        err.println("netgroovy: " + e.located());
+        if (e.hint() != null) {
+            err.println("  hint: " + e.hint());
+        }
+        if (debug) {
+            e.printStackTrace(err);
         }
     }
 
@@ -124,15 +128,18 @@ public final class Main implements Callable<Integer> {
             String text = Files.readString(file);
             return text.startsWith("#!") ? text.replaceFirst("^#![^\n]*", "") : text;
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new ScriptFileException("no such script: " + file);
+            throw new ScriptFileException(file, "no such script",
+                    "check the name and the folder it is in (here is " + Path.of("").toAbsolutePath() + "); "
+                            + "netgroovy without a file starts the REPL", e);
         } catch (java.io.IOException e) {
-            throw new ScriptFileException("cannot read " + file + ": " + e.getMessage());
+            throw new ScriptFileException(file, "cannot read it: " + e.getMessage(), "check that it is a readable file", e);
         }
     }
 
-    static final class ScriptFileException extends RuntimeException {
-        ScriptFileException(String message) {
-            super(message);
+    /** The script file itself is the trouble (exit code 2, like a usage error): it names the file as the place. */
+    static final class ScriptFileException extends DslException {
+        ScriptFileException(Path file, String message, String hint, Throwable cause) {
+            super(file.toString(), 0, message, hint, cause);
         }
     }
 }

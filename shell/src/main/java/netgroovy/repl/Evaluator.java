@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import netgroovy.dsl.DslException;
 import netgroovy.dsl.Engine;
 import netgroovy.dsl.Results;
+import netgroovy.dsl.Unforeseen;
 import org.jline.terminal.Terminal;
 
 /**
@@ -30,12 +31,14 @@ final class Evaluator implements AutoCloseable {
     private final Engine engine;
     private final Terminal terminal;
     private final PrintWriter out;
+    private final boolean debug;
     private ExecutorService worker = newWorker();
 
-    Evaluator(Engine engine, Terminal terminal, PrintWriter out) {
+    Evaluator(Engine engine, Terminal terminal, PrintWriter out, boolean debug) {
         this.engine = engine;
         this.terminal = terminal;
         this.out = out;
+        this.debug = debug;
     }
 
     private static ExecutorService newWorker() {
@@ -81,9 +84,9 @@ final class Evaluator implements AutoCloseable {
             if (presses.get() > 0) {
                 out.println("interrupted");
             } else if (e.getCause() instanceof DslException d) {
-                printError(out, d);
+                printError(d);
             } else {
-                out.println("error: " + e.getCause());
+                printError(new Unforeseen(name, 0, e.getCause()));
             }
         } finally {
             terminal.handle(Terminal.Signal.INT, previous);
@@ -118,10 +121,14 @@ final class Evaluator implements AutoCloseable {
         }
     }
 
-    static void printError(PrintWriter out, DslException e) {
+    /** "error: message" and its hint (the REPL's line needs no file:line); the trace only with --debug. */
+    void printError(DslException e) {
         out.println("error: " + e.getMessage());
         if (e.hint() != null) {
             out.println("  hint: " + e.hint());
+        }
+        if (debug) {
+            e.printStackTrace(out);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import netgroovy.dsl.Engine;
+import netgroovy.dsl.Unforeseen;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -21,14 +22,21 @@ import org.jline.terminal.TerminalBuilder;
 public final class Repl {
     private final Engine engine;
     private final Terminal terminal;
+    private final boolean debug;
 
-    public Repl(Engine engine) {
-        this(engine, defaultTerminal());
+    /** {@code debug}: errors show their stack trace too (netgroovy --debug). */
+    public Repl(Engine engine, boolean debug) {
+        this(engine, defaultTerminal(), debug);
     }
 
     public Repl(Engine engine, Terminal terminal) {
+        this(engine, terminal, false);
+    }
+
+    public Repl(Engine engine, Terminal terminal, boolean debug) {
         this.engine = engine;
         this.terminal = terminal;
+        this.debug = debug;
     }
 
     private static Terminal defaultTerminal() {
@@ -57,7 +65,7 @@ public final class Repl {
                 .build();
         PrintWriter out = terminal.writer();
         out.println("netgroovy — " + engine.session().target() + ". :help for words and commands, :quit to leave.");
-        try (Evaluator evaluator = new Evaluator(engine, terminal, out)) {
+        try (Evaluator evaluator = new Evaluator(engine, terminal, out, debug)) {
             Commands commands = new Commands(engine, evaluator, out);
             while (true) {
                 String line;
@@ -72,7 +80,7 @@ public final class Repl {
                     continue;
                 }
                 if (line.trim().startsWith(":")) {
-                    if (command(commands, line, out) == Commands.Outcome.QUIT) {
+                    if (command(commands, line, evaluator) == Commands.Outcome.QUIT) {
                         break;
                     }
                 } else {
@@ -91,12 +99,12 @@ public final class Repl {
         return 0;
     }
 
-    /** A broken :command says so in one line; it never ends the session. */
-    private static Commands.Outcome command(Commands commands, String line, PrintWriter out) {
+    /** A broken :command says so in one line and a hint; it never ends the session. */
+    private static Commands.Outcome command(Commands commands, String line, Evaluator evaluator) {
         try {
             return commands.run(line);
-        } catch (RuntimeException e) {
-            out.println("error: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+        } catch (RuntimeException | Error e) {
+            evaluator.printError(new Unforeseen(null, 0, e));
             return Commands.Outcome.CONTINUE;
         }
     }

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import netgroovy.testing.Ip;
 import netgroovy.testing.Sandboxed;
 import org.junit.jupiter.api.Test;
@@ -19,37 +18,21 @@ import org.junit.jupiter.api.io.TempDir;
 /** The script runner as a user meets it: a java process with arguments, its output and exit code. */
 @ExtendWith(Sandboxed.class)
 class CliTest {
-    record Result(int code, String out, String err) {
-    }
-
-    static Result netgroovy(List<String> prefix, String... args) throws Exception {
+    static Subprocess netgroovy(List<String> prefix, String... args) throws Exception {
         List<String> argv = new ArrayList<>(prefix);
         argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         argv.addAll(List.of(args));
-        Process p = new ProcessBuilder(argv).start();
-        p.getOutputStream().close();
-        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "netgroovy did not finish");
-        return new Result(p.exitValue(), out.join(), err.join());
+        return Subprocess.run(new ProcessBuilder(argv), Duration.ofSeconds(60));
     }
 
-    static Result netgroovy(String... args) throws Exception {
+    static Subprocess netgroovy(String... args) throws Exception {
         return netgroovy(List.of(), args);
-    }
-
-    private static String read(java.io.InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            return "";
-        }
     }
 
     @Test
     void dryRunPrintsThePlanAndTouchesNothing() throws Exception {
-        Result r = netgroovy("--dry-run", "-e", "bridge 'b0' cidr '10.0.0.1/24'");
+        Subprocess r = netgroovy("--dry-run", "-e", "bridge 'b0' cidr '10.0.0.1/24'");
         assertEquals(0, r.code(), r.err());
         assertEquals("ip link add b0 type bridge\nip link set dev b0 up\nip addr add 10.0.0.1/24 dev b0\n", r.out());
         assertTrue(Ip.link(null, "b0").isEmpty());
@@ -63,7 +46,7 @@ class CliTest {
                 bridge args[0] cidr args[1]
                 println "made ${args[0]}"
                 """);
-        Result r = netgroovy("--sandbox", script.toString(), "br7", "10.7.0.1/24");
+        Subprocess r = netgroovy("--sandbox", script.toString(), "br7", "10.7.0.1/24");
         assertEquals(0, r.code(), r.err());
         assertEquals("made br7\n", r.out());
         assertTrue(Ip.addresses(null, "br7").contains("10.7.0.1/24"));
@@ -73,29 +56,84 @@ class CliTest {
     void errorsAreOneLineWithFileAndLineAndNoStackTrace(@TempDir Path dir) throws Exception {
         Path script = dir.resolve("bad.netgroovy");
         Files.writeString(script, "bridge 'b1' cidr '10.1.0.1/24'\nlink 'nope' master 'b1'\n");
-        Result r = netgroovy("--sandbox", script.toString());
+        Subprocess r = netgroovy("--sandbox", script.toString());
         assertEquals(1, r.code());
         assertEquals("netgroovy: bad.netgroovy:2: cannot attach nope to b1: link nope does not exist\n"
                 + "  hint: nothing of this statement was left behind; `explain { ... }` shows what it would do\n", r.err());
         assertFalse(r.err().contains("\tat "));
-        Result debug = netgroovy("--sandbox", "--debug", script.toString());
+        Subprocess debug = netgroovy("--sandbox", "--debug", script.toString());
         assertTrue(debug.err().contains("\tat "), "--debug shows the stack trace");
-        Result typo = netgroovy("--sandbox", "-e", "\nveht('A', 'B')");
+        Subprocess typo = netgroovy("--sandbox", "-e", "\nveht('A', 'B')");
         assertEquals("netgroovy: -e:2: unknown word 'veht'\n  hint: did you mean 'veth'?\n", typo.err());
-        Result missing = netgroovy("--sandbox", dir.resolve("nope.netgroovy").toString());
-        assertEquals(2, missing.code());
-        assertTrue(missing.err().startsWith("netgroovy: no such script: "), missing.err());
+    }
+
+    /**
+     * Whatever went wrong, stderr holds exactly one "netgroovy: PLACE: message" line (PLACE is
+     * FILE:LINE, or the file alone) and a hint, and no stack trace; returns the message line.
+     */
+    static String assertOneLineError(Subprocess r, String place, int code) {
+        assertEquals(code, r.code(), r.transcript());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("netgroovy:")).count(), r.transcript());
+        assertTrue(lines.get(0).startsWith("netgroovy: " + place + ": "), "the place is " + place + "\n" + r.transcript());
+        assertTrue(lines.size() == 2 && lines.get(1).startsWith("  hint: "), "one line and a hint\n" + r.transcript());
+        assertFalse(lines.stream().anyMatch(l -> l.startsWith("\tat ")), "no stack trace\n" + r.transcript());
+        return lines.get(0);
+    }
+
+    @Test
+    void aMissingScriptIsOneLineNamingIt(@TempDir Path dir) throws Exception {
+        Path nope = dir.resolve("nope.netgroovy");
+        String line = assertOneLineError(netgroovy("--sandbox", nope.toString()), nope.toString(), 2);
+        assertEquals("netgroovy: " + nope + ": no such script", line);
+    }
+
+    @Test
+    void aStackOverflowIsOneLineAtTheRecursingLine(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("deep.netgroovy");
+        Files.writeString(script, "bridge 'b0'\ndef f(n) {\n    f(n + 1)\n}\nf(0)\n");
+        String line = assertOneLineError(netgroovy("--sandbox", script.toString()), "deep.netgroovy:3", 1);
+        assertTrue(line.contains("stack overflow"), line);
+        assertOneLineError(netgroovy("--sandbox", "-e", "def f() { f() }; f()"), "-e:1", 1);
+        Subprocess debug = netgroovy("--sandbox", "--debug", "-e", "def f() { f() }; f()");
+        assertTrue(debug.err().contains("\tat ") && debug.err().contains("StackOverflowError"), "--debug shows the trace");
+    }
+
+    @Test
+    void aCompileErrorIsOneLineAtItsLine(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("typo.netgroovy");
+        Files.writeString(script, "bridge 'b0'\nbridge 'b1' cidr ('10.0.0.1/24'\nbridge 'b2'\n");
+        String line = assertOneLineError(netgroovy("--sandbox", script.toString()), "typo.netgroovy:2", 1);
+        assertTrue(line.contains("syntax error"), line);
+        assertTrue(Ip.link(null, "b0").isEmpty(), "a script that does not compile runs no line of it");
+    }
+
+    @Test
+    void classesThatCannotBeFoundOrLoadedAreOneLine(@TempDir Path dir) throws Exception {
+        String notFound = assertOneLineError(netgroovy("--sandbox", "-e", "\nClass.forName('no.such.Thing')"), "-e:2", 1);
+        assertEquals("netgroovy: -e:2: no class no.such.Thing", notFound);
+        // A NoClassDefFoundError, provoked for real: a class whose static initializer failed once.
+        Path script = dir.resolve("broken.netgroovy");
+        Files.writeString(script, "class Broken { static x = 1 / 0 }\ntry { Broken.x } catch (Throwable first) { }\nBroken.x\n");
+        String unusable = assertOneLineError(netgroovy("--sandbox", script.toString()), "broken.netgroovy:3", 1);
+        assertTrue(unusable.contains("Could not initialize class Broken"), unusable);
+    }
+
+    @Test
+    void aMethodThatDoesNotExistIsOneLine() throws Exception {
+        String line = assertOneLineError(netgroovy("--sandbox", "-e", "bridge 'b0'\n'abc'.shout()"), "-e:2", 1);
+        assertEquals("netgroovy: -e:2: String has no method shout()", line);
     }
 
     @Test
     void hostModeWithoutNetAdminStopsWithAClearMessage() throws Exception {
         // setpriv drops CAP_NET_ADMIN from everything the java process could have.
-        Result r = netgroovy(List.of("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"),
+        Subprocess r = netgroovy(List.of("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"),
                 "--host", "-e", "bridge 'b0'");
         assertEquals(2, r.code());
         assertEquals("netgroovy: --host needs CAP_NET_ADMIN on this machine: run it as root (sudo), "
                 + "or leave out --host to use the sandbox\n", r.err());
-        Result dry = netgroovy(List.of("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"),
+        Subprocess dry = netgroovy(List.of("setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"),
                 "--host", "--dry-run", "-e", "bridge 'b0'");
         assertEquals(0, dry.code(), "a dry run needs no privileges: " + dry.err());
     }
@@ -111,12 +149,8 @@ class CliTest {
         ProcessBuilder pb = new ProcessBuilder(script.toString(), "--unused-arg");
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         pb.environment().put("NETGROOVY_CLASSPATH", System.getProperty("java.class.path")); // classes built: no build here
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), err);
-        assertTrue(out.contains("ip link add sb0 type bridge"), out + err);
+        Subprocess r = Subprocess.run(pb, Duration.ofSeconds(120));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("ip link add sb0 type bridge"), r.transcript());
     }
 }

@@ -130,6 +130,16 @@ class ReplTest {
     }
 
     @Test
+    void errorsTheDslDidNotForeseeAreOneLineWithAHintToo() {
+        String out = type("def f() { f() }; f()\nClass.forName('no.such.Thing')\n'abc'.shout()\nbridge 'ok1'\n:quit\n");
+        assertTrue(out.contains(PROMPT + "error: stack overflow: calls nested too deep\n  hint: "), out);
+        assertTrue(out.contains(PROMPT + "error: no class no.such.Thing\n  hint: "), out);
+        assertTrue(out.contains(PROMPT + "error: String has no method shout()\n  hint: "), out);
+        assertFalse(out.contains("\tat "), "no stack trace: " + out);
+        assertTrue(Ip.link(null, "ok1").isPresent(), "the session went on");
+    }
+
+    @Test
     void dryRunModePrintsCommandsAndCreatesNothing() {
         String out = type(":dry-run on\nbridge 'b9' cidr '10.9.0.1/24'\n:show\n:dry-run off\nbridge 'b10'\n:dry-run maybe\n:quit\n");
         assertTrue(out.contains("dry run is on: plans are printed, nothing is applied"), out);

@@ -1,0 +1,95 @@
+package netgroovy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import netgroovy.dsl.Recipes;
+import netgroovy.testing.Sandboxed;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What users run is what the tests prove: every tutorial, and an example of every recipe, run
+ * through {@code ./netgroovy} exactly as the README says — the packaged jar and target/lib, the
+ * launcher's own sandbox (nested in the test JVM's), no class path handed in from the build.
+ * The unit tests run the same scripts on the test class path; this tier catches what only the
+ * package can get wrong (a dependency missing from target/lib, a launcher bug).
+ */
+@ExtendWith(Sandboxed.class) // only as the guard: the scripts' worlds live in the launcher's sandbox
+class LauncherIT {
+    static final Path HOME = Path.of(System.getenv("NETGROOVY_HOME"));
+    static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /** The last line a tutorial prints when all its assertions held: {@code println 'ok: ...'}. */
+    private static final Pattern OK_LINE = Pattern.compile("^println\\s+(['\"])(ok: .*)\\1\\s*$", Pattern.MULTILINE);
+
+    @BeforeAll
+    static void thePackageIsBuilt() {
+        // Without the stamp the launcher would start a nested `mvn package` inside the test.
+        for (String built : List.of("shell/target/netgroovy-shell.jar", "shell/target/lib", "shell/target/.built")) {
+            assertTrue(Files.exists(HOME.resolve(built)), built + " is missing: run this through `mvn verify`");
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyTutorialRunsThroughTheLauncher() throws IOException {
+        List<Path> tutorials = scripts(HOME.resolve("tutorials"));
+        assertTrue(tutorials.size() >= 10, "tutorials found: " + tutorials);
+        return tutorials.stream().map(t -> DynamicTest.dynamicTest(t.getFileName().toString(), () -> runs(t)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> anExampleOfEveryRecipeRunsThroughTheLauncher() {
+        List<String> recipes = Recipes.names();
+        assertFalse(recipes.isEmpty(), "no recipes under " + Recipes.folder());
+        return recipes.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            Path example = Recipes.folder().resolve("examples").resolve(name + ".netgroovy");
+            assertTrue(Files.isRegularFile(example), "recipe '" + name + "' has no example: write " + HOME.relativize(example));
+            runs(example);
+        }));
+    }
+
+    /** {@code ./netgroovy SCRIPT} from the project folder, as a user types it. */
+    private static void runs(Path script) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("./netgroovy", HOME.relativize(script).toString()).directory(HOME.toFile());
+        // The test JVM is already in a sandbox (NETGROOVY_SANDBOX=1) and may have been told where
+        // the classes are; a user's shell has neither, so the launcher picks the jar and makes its own sandbox.
+        pb.environment().remove("NETGROOVY_SANDBOX");
+        pb.environment().remove("NETGROOVY_CLASSPATH");
+        pb.environment().remove("NETGROOVY_HOME");
+        Subprocess r = Subprocess.run(pb, TIMEOUT);
+        assertEquals(0, r.code(), script.getFileName() + " failed\n" + r.transcript());
+        assertFalse(r.err().contains("netgroovy: building"), "the launcher rebuilt: the stamp was stale\n" + r.transcript());
+        assertFalse(r.err().lines().anyMatch(l -> l.startsWith("\tat ")), "a stack trace reached the user\n" + r.transcript());
+        Optional<String> ok = okLine(Files.readString(script));
+        ok.ifPresent(line -> assertTrue(r.out().lines().anyMatch(line::equals),
+                "the script did not reach its end ('" + line + "')\n" + r.transcript()));
+    }
+
+    /** The script's final {@code ok: } line, if it prints one. */
+    static Optional<String> okLine(String script) {
+        Matcher m = OK_LINE.matcher(script);
+        String last = null;
+        while (m.find()) {
+            last = m.group(2);
+        }
+        return Optional.ofNullable(last);
+    }
+
+    private static List<Path> scripts(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.toString().endsWith(".netgroovy")).sorted().toList();
+        }
+    }
+}

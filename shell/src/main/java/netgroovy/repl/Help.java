@@ -33,7 +33,7 @@ final class Help {
                 "sysctl 'net.ipv4.ip_forward', 1\nprintln sysctl('net.ipv4.ip_forward')");
         word("sh", "runs a shell command here; .out .err .exitCode .ok", "netns 'c1'\nnetns('c1') { println sh('ip route').out }");
         word("exec", "runs a program with arguments, no shell", "println exec('ip', '-br', 'link').out");
-        word("ping", "pings an address or a namespace; truthy when an answer came", "ping from: 'c1', to: '172.17.42.1'");
+        word("ping", "pings an address or a namespace; truthy when an answer came", "netns 'c1'\nping from: 'c1', to: '172.17.42.1'");
         word("delete", "deletes a namespace or a link (and their firewall rules)", "delete netns('c1')\ndelete link('A')");
         word("apply", "runs a block as one plan: all of it or none of it", "apply {\n    bridge 'b1' cidr '10.1.0.1/24'\n    veth('x1', 'y1')\n}");
         word("explain", "prints the commands a block would run, runs none", "explain { bridge 'b0' cidr '10.0.0.1/24' }");
@@ -79,7 +79,7 @@ final class Help {
         word("inspect", "docker inspect's network settings, as JSON", "container 'web'\nprintln inspect('web')");
         word("ps", "view: the containers with network, address, MAC and ports", "show ps");
         word("serve", "a small server in a namespace that answers 'NAME saw ADDRESS'", "serve 'c1', 9000\nserve 'c1', '9001/udp'");
-        word("connect", "connects to a serve server; its answer, or null", "println connect(from: 'c2', to: '10.0.0.2:9000')");
+        word("connect", "connects to a serve server; its answer, or null", "netns 'c2'\nprintln connect(from: 'c2', to: '10.0.0.2:9000')");
         word("routeGet", "the route the kernel takes to an address, like ip route get", "println routeGet('203.0.113.2')");
     }
 

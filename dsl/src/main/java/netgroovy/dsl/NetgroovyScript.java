@@ -39,6 +39,18 @@ public abstract class NetgroovyScript extends Script {
         session().statement(line);
     }
 
+    /** The end of a statement (see {@link StatementMarker}): its plan is applied now. */
+    public Object __ended(Object value) {
+        session().flush();
+        return value;
+    }
+
+    /** A statement failed part-way (see {@link StatementMarker}): what it planned is dropped. */
+    public Throwable __failed(Throwable thrown) {
+        session().failed(thrown);
+        return thrown;
+    }
+
     /** Guards every {@code assert} (see {@link StatementMarker}): false, and said so, in a dry run. */
     public boolean __checking(int line) {
         if (session().live()) {

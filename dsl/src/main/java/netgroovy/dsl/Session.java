@@ -41,6 +41,8 @@ public final class Session implements AutoCloseable {
     private netgroovy.value.IpAddress defaultHostIp;
     private final java.util.Map<String, Integer> incarnations = new java.util.HashMap<>();
     private int groupDepth;
+    private String spoilt;
+    private int spoiltLine;
     private boolean dryRunNow;
     private List<String> explaining;
     private String scriptName = "<input>";
@@ -246,20 +248,44 @@ public final class Session implements AutoCloseable {
         return mentioned.contains(w);
     }
 
+    /**
+     * A statement failed part-way: what it planned is dropped. Inside an {@code apply} block
+     * the whole block is spoilt, even if the script catches the failure and goes on: the block
+     * then applies nothing (all or none).
+     */
+    void failed(Throwable thrown) {
+        if (groupDepth > 0 && spoilt == null) {
+            spoilt = thrown.getMessage() == null ? thrown.toString() : thrown.getMessage();
+            spoiltLine = line;
+        }
+        pending.clear();
+    }
+
     /** Runs {@code body} as one plan: all of it happens, or none of it. */
     public <T> T group(Supplier<T> body) {
         flush();
         groupDepth++;
+        T result;
         try {
-            T result = body.get();
+            result = body.get();
+        } catch (RuntimeException | Error e) {
             groupDepth--;
-            flush();
-            return result;
-        } catch (RuntimeException e) {
-            groupDepth--;
+            if (groupDepth == 0) {
+                spoilt = null;
+            }
             pending.clear();
             throw e;
         }
+        groupDepth--;
+        if (groupDepth == 0 && spoilt != null) {
+            String why = spoilt;
+            spoilt = null;
+            pending.clear();
+            throw new DslException(scriptName, spoiltLine, "nothing of this apply block was applied: a statement in it failed ("
+                    + why + ")", "the block happens whole or not at all; fix that statement or move it out of the block", null);
+        }
+        flush();
+        return result;
     }
 
     /** Runs {@code body} without touching anything and returns the commands it would run. */

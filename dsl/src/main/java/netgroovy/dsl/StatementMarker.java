@@ -9,7 +9,19 @@ import org.codehaus.groovy.ast.expr.ArgumentListExpression;
 import org.codehaus.groovy.ast.expr.ConstantExpression;
 import org.codehaus.groovy.ast.expr.MethodCallExpression;
 import org.codehaus.groovy.ast.expr.VariableExpression;
+import java.lang.reflect.Modifier;
+import org.codehaus.groovy.ast.ClassHelper;
+import org.codehaus.groovy.ast.Parameter;
+import org.codehaus.groovy.ast.VariableScope;
+import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.BooleanExpression;
+import org.codehaus.groovy.ast.expr.DeclarationExpression;
+import org.codehaus.groovy.ast.expr.EmptyExpression;
+import org.codehaus.groovy.ast.expr.Expression;
+import org.codehaus.groovy.ast.stmt.CatchStatement;
+import org.codehaus.groovy.ast.stmt.ReturnStatement;
+import org.codehaus.groovy.ast.stmt.ThrowStatement;
+import org.codehaus.groovy.ast.stmt.TryCatchStatement;
 import org.codehaus.groovy.ast.stmt.AssertStatement;
 import org.codehaus.groovy.ast.stmt.BlockStatement;
 import org.codehaus.groovy.ast.stmt.EmptyStatement;
@@ -22,13 +34,16 @@ import org.codehaus.groovy.control.customizers.CompilationCustomizer;
 
 /**
  * Puts a call {@code __statement(LINE)} before every statement of a script (and of the
- * closures in it). That is how the session knows where one statement ends and the next
- * begins — each statement's plan is applied as one unit — and which line an error belongs to.
+ * closures in it), and gives each statement an end (see {@link #bounded}). That is how the
+ * session knows where one statement begins and ends — each statement's plan is applied as
+ * one unit, at its end — and which line an error belongs to.
  */
 final class StatementMarker extends CompilationCustomizer {
     static final String HOOK = "__statement";
 
     static final String CHECKING = "__checking";
+    static final String ENDED = "__ended";
+    static final String FAILED = "__failed";
 
     StatementMarker() {
         super(CompilePhase.CONVERSION);
@@ -57,7 +72,7 @@ final class StatementMarker extends CompilationCustomizer {
                         mark.setSourcePosition(s);
                         marked.add(mark);
                     }
-                    marked.add(s instanceof AssertStatement a ? checkedOnlyWhenLive(a) : s);
+                    marked.addAll(bounded(s));
                 }
                 // Visit the original statements (closures inside them get marked too).
                 super.visitBlockStatement(block);
@@ -70,6 +85,67 @@ final class StatementMarker extends CompilationCustomizer {
                 m.getCode().visit(visitor);
             }
         }
+    }
+
+    /**
+     * Gives a statement its end. An expression statement {@code expr} becomes
+     * {@code try { __ended(expr) } catch (Throwable t) { throw __failed(t) }}: at its end the
+     * statement's plan is applied (so an error in applying it is thrown by that statement, where
+     * a script's own try/catch can catch it), and a statement that fails part-way throws away
+     * what it had planned (so nothing of it is applied later). {@code def x = expr} becomes
+     * {@code def x; try { x = __ended(expr) } catch ...}; the value of the statement, and so a
+     * block's or script's result, stays that of {@code expr}.
+     */
+    private static List<Statement> bounded(Statement s) {
+        if (s instanceof AssertStatement a) {
+            return List.of(checkedOnlyWhenLive(a));
+        }
+        if (s instanceof ReturnStatement r && !r.isReturningNullOrVoid()) {
+            r.setExpression(call(ENDED, r.getExpression()));
+            return List.of(r);
+        }
+        if (!(s instanceof ExpressionStatement es) || (s.getStatementLabels() != null && !s.getStatementLabels().isEmpty())) {
+            return List.of(s);
+        }
+        Expression e = es.getExpression();
+        if (e instanceof DeclarationExpression d) {
+            if (d.isMultipleAssignmentDeclaration() || !d.getAnnotations().isEmpty()
+                    || (d.getVariableExpression().getModifiers() & Modifier.FINAL) != 0
+                    || d.getRightExpression() instanceof EmptyExpression) {
+                return List.of(s);
+            }
+            VariableExpression v = d.getVariableExpression();
+            DeclarationExpression declare = new DeclarationExpression(v, d.getOperation(), EmptyExpression.INSTANCE);
+            declare.setSourcePosition(d);
+            ExpressionStatement declared = new ExpressionStatement(declare);
+            declared.setSourcePosition(s);
+            BinaryExpression assign = new BinaryExpression(new VariableExpression(v.getName()), d.getOperation(),
+                    call(ENDED, d.getRightExpression()));
+            assign.setSourcePosition(d);
+            return List.of(declared, guarded(assign, s));
+        }
+        return List.of(guarded(call(ENDED, e), s));
+    }
+
+    private static Statement guarded(Expression e, Statement at) {
+        ExpressionStatement body = new ExpressionStatement(e);
+        body.setSourcePosition(at);
+        BlockStatement tryBlock = new BlockStatement(new ArrayList<>(List.of(body)), new VariableScope());
+        tryBlock.setSourcePosition(at);
+        Parameter caught = new Parameter(ClassHelper.make(Throwable.class), "__thrown");
+        ThrowStatement rethrow = new ThrowStatement(call(FAILED, new VariableExpression(caught)));
+        rethrow.setSourcePosition(at);
+        TryCatchStatement t = new TryCatchStatement(tryBlock, EmptyStatement.INSTANCE);
+        t.addCatch(new CatchStatement(caught, rethrow));
+        t.setSourcePosition(at);
+        return t;
+    }
+
+    private static MethodCallExpression call(String hook, Expression argument) {
+        MethodCallExpression call = new MethodCallExpression(VariableExpression.THIS_EXPRESSION, hook, new ArgumentListExpression(argument));
+        call.setImplicitThis(true);
+        call.setSourcePosition(argument);
+        return call;
     }
 
     /**

@@ -342,4 +342,44 @@ class DslTest {
         }
         assertTrue(Ip.link(null, "h3").isEmpty(), "nothing of ours kept n3 alive");
     }
+
+    @Test
+    void aFailedStatementCaughtByTheScriptIsNeverAppliedLater() {
+        run("""
+                try { bridge 'half0' cidr '10.0.0.300/24' } catch (e) { println 'caught: ' + e.message }
+                bridge 'whole0'
+                """);
+        assertTrue(out().contains("caught: '10.0.0.300/24' is not a CIDR"), out());
+        assertTrue(Ip.link(null, "half0").isEmpty(), "the failed statement planned half0, and that plan was dropped");
+        assertTrue(Ip.link(null, "whole0").isPresent());
+    }
+
+    @Test
+    void anErrorInApplyingIsThrownByTheStatementThatCausedIt() {
+        run("""
+                def caught = null
+                try { link 'nope' up } catch (e) { caught = e.message }
+                assert caught.contains('link nope does not exist')
+                def made = bridge 'kept0'
+                assert made.toString().contains('kept0')
+                """);
+        assertTrue(Ip.link(null, "kept0").isPresent());
+    }
+
+    @Test
+    void anApplyBlockWithACaughtFailureAppliesNothing() {
+        var e = assertThrows(DslException.class, () -> run("""
+                apply {
+                    bridge 'g0'
+                    try { bridge 'g1' cidr 'bad' } catch (x) { }
+                    bridge 'g2'
+                }
+                """));
+        assertTrue(e.getMessage().startsWith("nothing of this apply block was applied: a statement in it failed ('bad' is not a CIDR"),
+                e.getMessage());
+        assertEquals(3, e.line(), "the statement that failed");
+        assertEquals(List.of("lo"), Ip.linkNames(null));
+        run("apply { bridge 'g3' }");
+        assertTrue(Ip.link(null, "g3").isPresent(), "the next block is not spoilt by the last");
+    }
 }

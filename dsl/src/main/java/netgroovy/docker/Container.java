@@ -38,12 +38,21 @@ public final class Container {
     }
 
     public Container(String name, String mode, String namespace) {
+        this(name, mode, namespace, newId());
+    }
+
+    /** A container as it was saved, with its ID. */
+    public Container(String name, String mode, String namespace, String id) {
         this.name = name;
         this.mode = mode;
         this.namespace = namespace;
+        this.id = id;
+    }
+
+    private static String newId() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        this.id = java.util.HexFormat.of().formatHex(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     /** The ID as {@code docker ps} shows it. */

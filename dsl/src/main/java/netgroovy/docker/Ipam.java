@@ -36,6 +36,21 @@ public final class Ipam {
         return gateway;
     }
 
+    /** Where addresses are handed out from: --fixed-cidr, or the whole subnet. */
+    public Cidr pool() {
+        return pool;
+    }
+
+    /** The addresses in use, lowest first. */
+    public java.util.List<IpAddress> taken() {
+        return java.util.List.copyOf(taken);
+    }
+
+    /** Marks an address as in use without the checks of {@link #allocate(IpAddress)} (loading a saved world). */
+    public void restore(IpAddress a) {
+        taken.add(a);
+    }
+
     /** The lowest free address of the pool. */
     public IpAddress allocate() {
         long size = pool.size();

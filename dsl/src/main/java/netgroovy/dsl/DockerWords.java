@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import netgroovy.docker.Container;
-import netgroovy.docker.DockerState;
+import netgroovy.model.World;
 import netgroovy.docker.EtcFiles;
 import netgroovy.docker.Ipam;
 import netgroovy.docker.Macs;
@@ -37,8 +37,8 @@ final class DockerWords {
         this.script = script;
     }
 
-    private DockerState state() {
-        return session.docker();
+    private World state() {
+        return session.world();
     }
 
     /** The daemon: docker0 (or -b BRIDGE) with bip, fixedCidr, mtu, icc, ipForward, iptables, dns. */
@@ -49,7 +49,8 @@ final class DockerWords {
             v6Subnet(o.get("fixedCidrV6")); // options are checked before anything else
         }
         if (state().networks.containsKey("bridge")) {
-            throw new InvalidValueException("dockerd has already run in this session (the bridge network exists)");
+            throw new InvalidValueException("dockerd has already run (the bridge network is on "
+                    + state().networks.get("bridge").bridge() + "); teardown removes what it made");
         }
         boolean iptables = !Boolean.FALSE.equals(o.get("iptables"));
         boolean icc = !Boolean.FALSE.equals(o.get("icc"));

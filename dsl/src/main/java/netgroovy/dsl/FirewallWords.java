@@ -54,6 +54,11 @@ final class FirewallWords {
         // Lets the host's 127.0.0.1 be NATed out of the bridge, so published ports answer on localhost.
         session.add(new SysctlOp(Where.HOST, "net/ipv4/conf/" + bridge + "/route_localnet", "1"));
         session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
+        // Saying it again with the other icc replaces that rule: the last word counts, as it would for dockerd --icc.
+        Boolean had = session.world().firewalls.put(bridge, icc);
+        if (had != null && had != icc) {
+            session.add(FirewallOp.remove(Where.HOST, "icc " + had + " for " + bridge, List.of(DockerRules.icc(bridge, had))));
+        }
         session.add(FirewallOp.add(Where.HOST, "forwarding for " + bridge, List.of(), DockerRules.bridge(bridge, icc)));
         session.add(FirewallOp.insert(Where.HOST, "isolation for " + bridge, List.of(), DockerRules.isolation(bridge)));
         if (!Boolean.FALSE.equals(options.get("masquerade"))) {
@@ -84,9 +89,8 @@ final class FirewallWords {
         if (!session.iptables()) {
             return wanted;
         }
-        session.flush();
         IpAddress ip = options.containsKey("ip") ? IpAddress.parse(options.get("ip").toString()) : containerAddress(container);
-        String bridge = options.containsKey("bridge") ? options.get("bridge").toString() : bridgeOf(ip);
+        String bridge = options.containsKey("bridge") ? options.get("bridge").toString() : bridgeOf(container, ip);
         List<Bindings.Binding> existing = session.live() ? Bindings.of(Iptables.save(null)) : List.of();
         List<PortMapping> made = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
@@ -131,10 +135,9 @@ final class FirewallWords {
         if (!session.iptables()) {
             return;
         }
-        session.flush();
         IpAddress c = containerAddress(client);
         IpAddress s = containerAddress(server);
-        String bridge = bridgeOf(s);
+        String bridge = bridgeOf(server, s);
         List<Rule> rules = new ArrayList<>();
         for (String p : ports) {
             String[] pp = p.split("/");
@@ -155,12 +158,14 @@ final class FirewallWords {
         if (session.iptables()) {
             session.add(new RemoveOwnedRules(Where.HOST, "netgroovy publish " + container + " "));
             session.add(new RemoveOwnedRules(Where.HOST, "netgroovy link " + container + "->"));
-            session.add(new RemoveOwnedRules(Where.HOST, "netgroovy link (\\S+)->" + container + " ", true));
+            // The name is matched literally: rm 'd.' must not take db's rules along.
+            session.add(new RemoveOwnedRules(Where.HOST, "netgroovy link (\\S+)->" + java.util.regex.Pattern.quote(container + " "), true));
         }
     }
 
     /** Before a bridge goes: its forwarding, isolation and MASQUERADE rules. */
     void forgetBridge(String bridge) {
+        session.world().firewalls.remove(bridge);
         if (session.iptables()) {
             for (String owner : List.of("bridge", "isolation", "masquerade")) {
                 session.add(new RemoveOwnedRules(Where.HOST, "netgroovy " + owner + " " + bridge + " "));
@@ -243,8 +248,19 @@ final class FirewallWords {
                 + bridge + "', '172.17.0.0/16'");
     }
 
-    /** A container's address: its namespace's first global IPv4 address. */
+    /**
+     * A container's address: a Docker container's as the world has it (also while the
+     * statement that makes it is still being planned, and in a dry run); a plain namespace's
+     * from the kernel, its first global IPv4 address.
+     */
     private IpAddress containerAddress(String container) {
+        var c = session.world().containers.get(container);
+        if (c != null) {
+            if (c.ip == null) {
+                throw new InvalidValueException("container " + container + " has no address (network mode " + c.mode + ")");
+            }
+            return c.ip;
+        }
         if (!session.live()) {
             return IpAddress.parse("0.0.0.0");
         }
@@ -253,11 +269,16 @@ final class FirewallWords {
                 return a.cidr().address();
             }
         }
-        throw new InvalidValueException("container " + container + " has no IPv4 address to publish to");
+        throw new InvalidValueException("container " + container + " has no IPv4 address to publish to"
+                + " (give it one in an earlier statement)");
     }
 
-    /** The host bridge whose subnet holds {@code ip}. */
-    private String bridgeOf(IpAddress ip) {
+    /** The host bridge of a Docker container's network, or else the bridge whose subnet holds {@code ip}. */
+    private String bridgeOf(String container, IpAddress ip) {
+        var c = session.world().containers.get(container);
+        if (c != null && c.network != null) {
+            return c.network.bridge();
+        }
         if (!session.live()) {
             return "<bridge>";
         }

@@ -68,6 +68,7 @@ public abstract class NetgroovyScript extends Script {
     public NsRef netns(Object nameOrPid) {
         Where w = Names.where(nameOrPid);
         if (w.kind() == Where.Kind.NAMED && session().firstMention(w)) {
+            session().world().namespaces.add(w.name());
             session().add(new NamespaceOps.Create(w.name()));
             session().add(new LinkOps.SetUp(w, IfName.of("lo"), true));
         } else if (w.kind() == Where.Kind.PID && session().live()) {
@@ -107,7 +108,7 @@ public abstract class NetgroovyScript extends Script {
             return new Place(w, null);
         }
         String name = text.toString();
-        var c = session().docker().containers.get(name);
+        var c = session().world().containers.get(name);
         if (c != null) {
             return new Place(c.namespace == null ? Where.HOST : Where.named(c.namespace), name);
         }
@@ -116,7 +117,7 @@ public abstract class NetgroovyScript extends Script {
             return new Place(w, null);
         }
         java.util.Set<String> known = new java.util.TreeSet<>(netgroovy.kernel.Namespaces.list());
-        known.addAll(session().docker().containers.keySet());
+        known.addAll(session().world().containers.keySet());
         String close = Words.closest(name, known);
         throw new InvalidValueException("no namespace or container '" + name + "'"
                 + (close != null ? "; did you mean '" + close + "'? (" : known.isEmpty() ? " (" : " (there are: " + String.join(", ", known) + "; ")
@@ -129,6 +130,7 @@ public abstract class NetgroovyScript extends Script {
             firewallWords().forgetContainer(ns.where().name());
             session().add(new NamespaceOps.Delete(ns.where().name()));
             session().forgetMention(ns.where());
+            session().world().namespaces.remove(ns.where().name());
         } else if (what instanceof LinkSpec l) {
             if (session().here().isHost()) {
                 firewallWords().forgetBridge(l.name().name());
@@ -282,7 +284,7 @@ public abstract class NetgroovyScript extends Script {
      */
     private netgroovy.kernel.Launch launchHere(Where w, List<String> argv) {
         String container = session().hereContainer();
-        if (container == null && w.kind() == Where.Kind.NAMED && session().docker().containers.containsKey(w.name())) {
+        if (container == null && w.kind() == Where.Kind.NAMED && session().world().containers.containsKey(w.name())) {
             container = w.name();
         }
         if (container != null) {
@@ -618,9 +620,48 @@ public abstract class NetgroovyScript extends Script {
         return commands;
     }
 
-    /** {@code teardown}: removes everything this session made, newest first. */
+    /**
+     * {@code teardown}: removes everything netgroovy made: what this session made, newest
+     * first, then what earlier runs made as the stored world knows it (containers, networks,
+     * bridges, namespaces), so that the world is empty again ({@code dockerd()} can run anew).
+     */
     public List<String> getTeardown() {
-        return session().teardown();
+        List<String> removed = new ArrayList<>(session().teardown());
+        if (!session().live()) {
+            return removed;
+        }
+        var world = session().world();
+        DockerWords docker = dockerWords();
+        for (String c : new ArrayList<>(world.containers.keySet())) {
+            docker.rm(c);
+        }
+        for (var n : new ArrayList<>(world.networks.values())) {
+            if (n.userDefined()) {
+                docker.removeNetwork(n.name());
+            }
+        }
+        java.util.Set<String> bridges = new java.util.LinkedHashSet<>(world.bridgeCidrs.keySet());
+        world.networks.values().forEach(n -> bridges.add(n.bridge()));
+        for (String b : bridges) {
+            if (!session().kernel().rtnl(Where.HOST).links().get(IfName.of(b)).isEmpty()) {
+                firewallWords().forgetBridge(b);
+                session().add(new LinkOps.Delete(Where.HOST, IfName.of(b)));
+            }
+        }
+        for (String ns : world.namespaces) {
+            if (netgroovy.kernel.Namespaces.exists(ns)) {
+                firewallWords().forgetContainer(ns);
+                session().add(new NamespaceOps.Delete(ns));
+            }
+        }
+        List<String> more = new ArrayList<>();
+        if (!session().pendingEmpty()) {
+            more.addAll(session().pendingCommands());
+            session().flush();
+        }
+        session().forgetWorld();
+        removed.addAll(more);
+        return removed;
     }
 
     public List<String> teardown() {

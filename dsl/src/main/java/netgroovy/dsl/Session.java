@@ -12,6 +12,9 @@ import netgroovy.plan.Op;
 import netgroovy.plan.Plan;
 import netgroovy.plan.PlanException;
 import netgroovy.plan.Where;
+import netgroovy.model.StateStore;
+import netgroovy.model.World;
+import netgroovy.model.WorldCodec;
 
 /**
  * One netgroovy session: a REPL or a script run. Words add operations to the plan of the
@@ -31,14 +34,15 @@ public final class Session implements AutoCloseable {
     /** For each entered place, the Docker container entered there ("" for a plain namespace). */
     private final Deque<String> containers = new ArrayDeque<>();
     private final java.util.Set<Where> mentioned = new java.util.HashSet<>();
-    private final java.util.Map<String, String> bridgeCidrs = new java.util.HashMap<>();
-    private boolean iptables = true;
-    private final java.util.Map<String, java.util.List<String>> exposed = new java.util.HashMap<>();
     private final EchoServers servers = new EchoServers();
-    private final netgroovy.docker.DockerState docker = new netgroovy.docker.DockerState();
-    private java.util.List<String> dockerDns = java.util.List.of();
-    private java.util.List<String> dockerDnsSearch = java.util.List.of();
-    private netgroovy.value.IpAddress defaultHostIp;
+    /** What netgroovy has built; see {@link #world()} for how a statement changes it. */
+    private World world = new World();
+    /** Where the world is kept between runs and processes; null in a dry-run session. */
+    private final StateStore store;
+    /** The world as the current statement found it (JSON), while the statement may change it. */
+    private String before;
+    /** The world as it was when the REPL's dry-run mode was switched on. */
+    private String beforeDryRun;
     private final java.util.Map<String, Integer> incarnations = new java.util.HashMap<>();
     private int groupDepth;
     private String spoilt;
@@ -53,10 +57,16 @@ public final class Session implements AutoCloseable {
      * @param target "sandbox" or "host": where this session works, for the prompt and messages
      */
     public Session(boolean dryRun, PrintStream out, String target) {
+        this(dryRun, out, target, dryRun ? null : new StateStore(StateStore.DEFAULT_DIR));
+    }
+
+    /** A session keeping its world in {@code store} (null: nowhere, as a dry run does). */
+    public Session(boolean dryRun, PrintStream out, String target, StateStore store) {
         this.dryRun = dryRun;
         this.dryRunNow = dryRun;
         this.out = out;
         this.target = target;
+        this.store = store;
     }
 
     public PrintStream out() {
@@ -73,7 +83,71 @@ public final class Session implements AutoCloseable {
 
     /** The REPL's {@code :dry-run on|off}; a session started with --dry-run stays dry. */
     public void setDryRun(boolean on) {
+        flush();
+        boolean was = dryRunNow;
         dryRunNow = dryRun || on;
+        if (!was && dryRunNow) {
+            beforeDryRun = WorldCodec.encode(world());
+            endOfStatement();
+        } else if (was && !dryRunNow && beforeDryRun != null) {
+            // What was planned while dry was never made: back to the world as it was.
+            world = WorldCodec.decode(beforeDryRun);
+            beforeDryRun = null;
+        }
+    }
+
+    /**
+     * The world, for a word that plans: the first look in a statement takes the store's lock
+     * (so no other process plans at the same time), picks up what other processes stored
+     * meanwhile, and remembers the world as it was. The statement's changes are kept when its
+     * plan is applied ({@link #flush}), and undone when it fails, is only explained, or is dry.
+     */
+    public World world() {
+        if (before == null) {
+            if (store != null && live()) {
+                store.lock();
+                try {
+                    World stored = store.loadIfChanged();
+                    if (stored != null) {
+                        world = stored;
+                    }
+                } catch (RuntimeException e) {
+                    store.unlock();
+                    throw e;
+                }
+            }
+            before = WorldCodec.encode(world);
+        }
+        return world;
+    }
+
+    /** The statement is over and its plan applied: its changes to the world are kept (and stored). */
+    private void endOfStatement() {
+        if (before == null) {
+            return;
+        }
+        try {
+            if (store != null && live() && !WorldCodec.encode(world).equals(before)) {
+                store.save(world);
+            }
+        } finally {
+            before = null;
+            if (store != null) {
+                store.unlock();
+            }
+        }
+    }
+
+    /** The statement failed, or was only explained: the world is as the statement found it. */
+    private void undoWorld() {
+        if (before == null) {
+            return;
+        }
+        world = WorldCodec.decode(before);
+        before = null;
+        if (store != null) {
+            store.unlock();
+        }
     }
 
     /** The live system, opened on first use (a dry run never opens it). */
@@ -125,6 +199,14 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    boolean pendingEmpty() {
+        return pending.isEmpty();
+    }
+
+    List<String> pendingCommands() {
+        return pending.ops().stream().map(Op::command).toList();
+    }
+
     /** Adds an operation to the current statement's plan. */
     public void add(Op op) {
         if (pending.isEmpty()) {
@@ -138,7 +220,13 @@ public final class Session implements AutoCloseable {
      * block nothing happens until the block ends.
      */
     public void flush() {
-        if (groupDepth > 0 || pending.isEmpty()) {
+        if (groupDepth > 0) {
+            return;
+        }
+        if (pending.isEmpty()) {
+            if (explaining == null) {
+                endOfStatement();
+            }
             return;
         }
         List<Op> ops = new ArrayList<>(pending.ops());
@@ -149,6 +237,7 @@ public final class Session implements AutoCloseable {
         }
         if (dryRunNow) {
             ops.forEach(op -> out.println(op.command()));
+            endOfStatement();
             return;
         }
         Plan plan = new Plan();
@@ -156,10 +245,15 @@ public final class Session implements AutoCloseable {
         try {
             executor().apply(plan);
         } catch (PlanException e) {
+            undoWorld();
             // Kernel and conflict messages already name their object ("cannot create bridge b0: ...").
             throw new DslException(scriptName, pendingLine, e.getMessage(),
                     "nothing of this statement was left behind; `explain { ... }` shows what it would do", e);
+        } catch (RuntimeException | Error e) {
+            undoWorld();
+            throw e;
         }
+        endOfStatement();
     }
 
     /**
@@ -182,37 +276,35 @@ public final class Session implements AutoCloseable {
 
     /** {@code iptables false}: like Docker's --iptables=false, netgroovy then writes no rules at all. */
     public void setIptables(boolean on) {
-        iptables = on;
+        world().iptables = on;
     }
 
     public boolean iptables() {
-        return iptables;
+        return world().iptables;
     }
 
-    /** Ports a container exposes ("6379/tcp"), as {@code expose} declared them in this session. */
+    /** Ports a container exposes ("6379/tcp"), as {@code expose} declared them. */
     void expose(String container, String port) {
-        java.util.List<String> ports = exposed.computeIfAbsent(container, c -> new ArrayList<>());
-        if (!ports.contains(port)) {
-            ports.add(port);
-        }
+        world().expose(container, port);
     }
 
     java.util.List<String> exposed(String container) {
-        return exposed.getOrDefault(container, java.util.List.of());
+        return world().exposed(container);
     }
 
     /** Remembers the address a bridge was given, so later words (masquerade) know its subnet even in a dry run. */
     void rememberCidr(String bridge, String cidr) {
-        bridgeCidrs.put(bridge, cidr);
+        world().bridgeCidrs.put(bridge, cidr);
     }
 
     String cidrOf(String bridge) {
-        return bridgeCidrs.get(bridge);
+        return world().bridgeCidrs.get(bridge);
     }
 
-    /** Forgets what a failed statement had planned (it was never applied). */
+    /** Forgets what a failed statement had planned (it was never applied), and its changes to the world. */
     public void discardPending() {
         pending.clear();
+        undoWorld();
     }
 
     /** Runs {@code body} inside namespace {@code w}: words in it work there. */
@@ -259,6 +351,9 @@ public final class Session implements AutoCloseable {
             spoiltLine = line;
         }
         pending.clear();
+        if (groupDepth == 0) {
+            undoWorld();
+        }
     }
 
     /** Runs {@code body} as one plan: all of it happens, or none of it. */
@@ -272,6 +367,7 @@ public final class Session implements AutoCloseable {
             groupDepth--;
             if (groupDepth == 0) {
                 spoilt = null;
+                undoWorld();
             }
             pending.clear();
             throw e;
@@ -281,6 +377,7 @@ public final class Session implements AutoCloseable {
             String why = spoilt;
             spoilt = null;
             pending.clear();
+            undoWorld();
             throw new DslException(scriptName, spoiltLine, "nothing of this apply block was applied: a statement in it failed ("
                     + why + ")", "the block happens whole or not at all; fix that statement or move it out of the block", null);
         }
@@ -300,6 +397,9 @@ public final class Session implements AutoCloseable {
         } finally {
             explaining = saved;
             pending.clear();
+            if (saved == null) {
+                undoWorld(); // what was only explained was never made
+            }
         }
         return commands;
     }
@@ -321,31 +421,34 @@ public final class Session implements AutoCloseable {
         return executor.teardown().stream().map(Op::command).toList();
     }
 
-    netgroovy.docker.DockerState docker() {
-        return docker;
+    /** After teardown: the world is empty again, and stored so. */
+    void forgetWorld() {
+        world();
+        world = new World();
+        endOfStatement();
     }
 
     /** The daemon's --dns and --dns-search, the defaults for containers. */
     void dockerDefaults(java.util.List<String> dns, java.util.List<String> search) {
-        dockerDns = dns;
-        dockerDnsSearch = search;
+        world().dns = java.util.List.copyOf(dns);
+        world().dnsSearch = java.util.List.copyOf(search);
     }
 
     /** dockerd's --ip: the host address published ports bind to when a mapping names none. */
     void setDefaultHostIp(netgroovy.value.IpAddress ip) {
-        defaultHostIp = ip;
+        world().defaultHostIp = ip;
     }
 
     netgroovy.value.IpAddress defaultHostIp() {
-        return defaultHostIp;
+        return world().defaultHostIp;
     }
 
     java.util.List<String> dockerDns() {
-        return dockerDns;
+        return world().dns;
     }
 
     java.util.List<String> dockerDnsSearch() {
-        return dockerDnsSearch;
+        return world().dnsSearch;
     }
 
     EchoServers servers() {

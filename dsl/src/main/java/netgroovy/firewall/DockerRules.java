@@ -59,6 +59,12 @@ public final class DockerRules {
      * What a bridge needs to forward: to and from the outside, and between its ports (icc);
      * and the MASQUERADE that lets the host's own 127.0.0.1 reach published ports.
      */
+    /** The rule that says whether containers on one bridge reach each other (Docker's --icc). */
+    public static Rule icc(String bridge, boolean icc) {
+        List<Rule> rules = bridge(bridge, icc);
+        return rules.get(rules.size() - 1);
+    }
+
     public static List<Rule> bridge(String bridge, boolean icc) {
         Owner o = new Owner("netgroovy bridge " + bridge);
         return List.of(

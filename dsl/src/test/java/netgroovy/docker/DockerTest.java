@@ -196,7 +196,7 @@ class DockerTest {
     }
 
     @Test
-    void daemonOptionsAndPublishedPortsCarryTraffic() {
+    void daemonOptionsAndPublishedPortsCarryTraffic() throws Exception {
         run("""
                 bridge 'mybr' cidr '10.30.0.1/24'
                 dockerd bridge: 'mybr', bip: '10.30.0.1/24', ip: '10.30.0.1'
@@ -207,8 +207,10 @@ class DockerTest {
         assertEquals("mybr", Ip.link(null, ((String) Ip.json(null, "link", "show", "master", "mybr").get(0).get("ifname"))).orElseThrow().get("master"));
         assertEquals(List.of("80/tcp -> 10.30.0.1:8080"), run("port 'web'"), "--ip: the default host address of bindings");
         assertEquals("web saw 10.30.0.1", run("connect to: '10.30.0.1:8080'"), "a TCP connection through the published port");
-        var missing = assertThrows(DslException.class, () -> new Engine(new Session(false, new PrintStream(new ByteArrayOutputStream()), "sandbox"))
-                .run("dockerd bridge: 'nosuchbr'", "d"));
+        // Another world (its own store), where no daemon has run yet.
+        Path elsewhere = Files.createTempDirectory("world");
+        var missing = assertThrows(DslException.class, () -> new Engine(new Session(false, new PrintStream(new ByteArrayOutputStream()),
+                "sandbox", new netgroovy.model.StateStore(elsewhere))).run("dockerd bridge: 'nosuchbr'", "d"));
         assertTrue(missing.getMessage().startsWith("bridge nosuchbr does not exist"), missing.getMessage());
     }
 

@@ -1,0 +1,54 @@
+package netgroovy.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import netgroovy.docker.Container;
+import netgroovy.docker.Network;
+import netgroovy.value.IpAddress;
+
+/**
+ * What netgroovy has built, as it plans: the Docker containers and networks (with their
+ * address management), the daemon's options, the ports containers expose, the addresses
+ * bridges were given, and the namespaces netgroovy made. It is kept in the state store
+ * ({@link StateStore}) so that later runs and other processes see the same world, and it is
+ * changed as a statement is planned but kept only if the statement is applied.
+ */
+public final class World {
+    public final Map<String, Container> containers = new LinkedHashMap<>();
+    public final Map<String, Network> networks = new LinkedHashMap<>();
+    /** dockerd's --dns and --dns-search: the defaults for containers. */
+    public List<String> dns = List.of();
+    public List<String> dnsSearch = List.of();
+    /** dockerd's --ip: the host address published ports bind to when a mapping names none. */
+    public IpAddress defaultHostIp;
+    /** False after {@code iptables false} (Docker's --iptables=false): no rules are written. */
+    public boolean iptables = true;
+    /** Ports each container offers ("6379/tcp"), for links and publishAll. */
+    public final Map<String, List<String>> exposed = new LinkedHashMap<>();
+    /** The address each bridge was given (its subnet is what MASQUERADE covers). */
+    public final Map<String, String> bridgeCidrs = new LinkedHashMap<>();
+    /** The bridges that have Docker's firewall rules ({@code firewall}), with their icc setting. */
+    public final Map<String, Boolean> firewalls = new LinkedHashMap<>();
+    /** Named namespaces netgroovy made. */
+    public final Set<String> namespaces = new LinkedHashSet<>();
+
+    public void expose(String container, String port) {
+        List<String> ports = exposed.computeIfAbsent(container, c -> new ArrayList<>());
+        if (!ports.contains(port)) {
+            ports.add(port);
+        }
+    }
+
+    public List<String> exposed(String container) {
+        return exposed.getOrDefault(container, List.of());
+    }
+
+    public boolean isEmpty() {
+        return containers.isEmpty() && networks.isEmpty() && exposed.isEmpty() && bridgeCidrs.isEmpty() && firewalls.isEmpty() && namespaces.isEmpty()
+                && dns.isEmpty() && dnsSearch.isEmpty() && defaultHostIp == null && iptables;
+    }
+}

@@ -80,6 +80,40 @@ public final class EtcFiles {
         }
     }
 
+    /** The files of a container's folder, name to content; null when there is no folder. */
+    public static Map<String, String> read(String container) {
+        Path dir = ROOT.resolve(container);
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        Map<String, String> files = new java.util.TreeMap<>();
+        try (var list = Files.list(dir)) {
+            for (Path f : list.toList()) {
+                files.put(f.getFileName().toString(), Files.readString(f));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + dir + ": " + e.getMessage());
+        }
+        return files;
+    }
+
+    /** Puts a container's folder back as {@link #read} found it (null: no folder). */
+    public static void restore(String container, Map<String, String> files) {
+        remove(container);
+        if (files == null) {
+            return;
+        }
+        Path dir = ROOT.resolve(container);
+        try {
+            Files.createDirectories(dir);
+            for (var f : files.entrySet()) {
+                Files.writeString(dir.resolve(f.getKey()), f.getValue());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + dir + ": " + e.getMessage());
+        }
+    }
+
     public static boolean exist(String container) {
         return Files.isDirectory(ROOT.resolve(container));
     }

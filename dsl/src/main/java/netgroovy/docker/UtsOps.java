@@ -30,6 +30,10 @@ public final class UtsOps {
             Namespaces.deleteUts(name);
         }
 
+        public java.util.List<String> leftovers() {
+            return java.util.List.of("uts " + name);
+        }
+
         public String subject() {
             return "the hostname of " + name;
         }
@@ -37,6 +41,10 @@ public final class UtsOps {
 
     /** {@code umount /run/netgroovy/uts/NAME; rm it}: the container's UTS namespace goes. */
     public record Delete(String name, String hostname) implements Op {
+        public boolean isRemoval() {
+            return true;
+        }
+
         public String command() {
             return "umount " + Namespaces.UTS_DIR.resolve(name) + " && rm " + Namespaces.UTS_DIR.resolve(name);
         }

@@ -49,9 +49,13 @@ final class DockerWords {
             v6Subnet(o.get("fixedCidrV6")); // options are checked before anything else
         }
         if (state().networks.containsKey("bridge")) {
-            throw new InvalidValueException("dockerd has already run (the bridge network is on "
-                    + state().networks.get("bridge").bridge() + "); teardown removes what it made");
+            if (spec(o).equals(state().specs.get("dockerd"))) {
+                return; // said again, as a re-run of a script says it: nothing to do
+            }
+            throw new InvalidValueException("dockerd has already run with other options (" + state().specs.get("dockerd")
+                    + ", bridge network on " + state().networks.get("bridge").bridge() + "); teardown removes what it made");
         }
+        state().specs.put("dockerd", spec(o));
         boolean iptables = !Boolean.FALSE.equals(o.get("iptables"));
         boolean icc = !Boolean.FALSE.equals(o.get("icc"));
         String bridge = o.containsKey("bridge") ? o.get("bridge").toString() : "docker0";
@@ -59,8 +63,9 @@ final class DockerWords {
         Cidr pool = o.containsKey("fixedCidr") ? Cidr.parse(o.get("fixedCidr").toString()) : null;
         Ipam ipam = new Ipam(bip, pool, bip.address());
         if (o.containsKey("bridge")) {
-            session.flush();
-            if (session.live() && session.kernel().rtnl(Where.HOST).links().get(IfName.of(bridge)).isEmpty()) {
+            // Made earlier in this statement (still planned), or there in the kernel.
+            if (session.live() && !session.plansBridge(bridge)
+                    && session.kernel().rtnl(Where.HOST).links().get(IfName.of(bridge)).isEmpty()) {
                 throw new InvalidValueException("bridge " + bridge + " does not exist; make it first (bridge '" + bridge
                         + "' cidr '...'), as Docker's -b expects");
             }
@@ -128,8 +133,13 @@ final class DockerWords {
     Container container(Map<String, Object> o, String name) {
         known("container", o, "net", "ip", "mac", "hostname", "dns", "dnsSearch", "link", "publish", "publishAll", "expose", "cmd");
         if (state().containers.containsKey(name)) {
-            throw new InvalidValueException("container " + name + " exists already in this session");
+            if (spec(o).equals(state().specs.get("container " + name))) {
+                return state().containers.get(name); // a re-run: it is there as asked
+            }
+            throw new InvalidValueException("container " + name + " exists already, made with other options ("
+                    + state().specs.get("container " + name) + "); rm '" + name + "' first, or give another name");
         }
+        state().specs.put("container " + name, spec(o));
         String net = String.valueOf(o.getOrDefault("net", "bridge"));
         Container c;
         if (net.equals("host")) {
@@ -257,9 +267,13 @@ final class DockerWords {
         if (!"bridge".equals(String.valueOf(o.getOrDefault("driver", "bridge")))) {
             throw new InvalidValueException("only the bridge driver is supported, not " + o.get("driver"));
         }
+        if (state().networks.containsKey(name) && spec(o).equals(state().specs.get("network " + name))) {
+            return state().networks.get(name); // a re-run: it is there as asked
+        }
         if (List.of("bridge", "host", "none").contains(name) || state().networks.containsKey(name)) {
             throw new InvalidValueException("network " + name + " already exists");
         }
+        state().specs.put("network " + name, spec(o));
         Cidr subnet = o.containsKey("subnet") ? Cidr.parse(o.get("subnet").toString()).network() : freeSubnet();
         for (Network other : state().networks.values()) {
             if (other.ipam().subnet().contains(subnet.address()) || subnet.contains(other.ipam().subnet().address())) {
@@ -341,6 +355,7 @@ final class DockerWords {
         }
         script.delete(new LinkSpec(session, Where.HOST, IfName.of(n.bridge())));
         state().networks.remove(name);
+        state().specs.remove("network " + name);
     }
 
     /** docker network prune: every user-defined network without containers. */
@@ -547,6 +562,7 @@ final class DockerWords {
             c.attachments.forEach(a -> a.network().ipam().release(a.ip()));
         }
         state().containers.remove(name);
+        state().specs.remove("container " + name);
         c.attachments.forEach(a -> refreshHosts(a.network()));
     }
 
@@ -562,6 +578,11 @@ final class DockerWords {
         List<String> names = new ArrayList<>(List.of("bridge", "host", "none"));
         state().networks.keySet().stream().filter(n -> !n.equals("bridge")).forEach(names::add);
         return names;
+    }
+
+    /** Options as one comparable line, so that saying the same thing again can be recognised. */
+    private static String spec(Map<String, Object> o) {
+        return new java.util.TreeMap<>(o).toString();
     }
 
     private static List<String> strings(Object o) {
@@ -589,6 +610,7 @@ final class DockerWords {
     /** Removes the /etc/netns files of a container that goes. */
     private static final class RemoveFiles implements netgroovy.plan.Op {
         private final String name;
+        private Map<String, String> before;
 
         RemoveFiles(String name) {
             this.name = name;
@@ -598,11 +620,17 @@ final class DockerWords {
             return "rm -rf /etc/netns/" + name;
         }
 
+        public boolean isRemoval() {
+            return true;
+        }
+
         public void apply(netgroovy.plan.Kernel k) {
+            before = EtcFiles.read(name);
             EtcFiles.remove(name);
         }
 
         public void undo(netgroovy.plan.Kernel k) {
+            EtcFiles.restore(name, before);
         }
 
         public String subject() {

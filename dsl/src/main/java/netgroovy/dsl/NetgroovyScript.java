@@ -67,7 +67,8 @@ public abstract class NetgroovyScript extends Script {
     /** {@code netns 'c1'}: a named namespace (made if missing, with lo up). {@code netns(pid)}: a process's. */
     public NsRef netns(Object nameOrPid) {
         Where w = Names.where(nameOrPid);
-        if (w.kind() == Where.Kind.NAMED && session().firstMention(w)) {
+        if (w.kind() == Where.Kind.NAMED) {
+            // Planned every time it is said: the plan's check skips a namespace that is there.
             session().world().namespaces.add(w.name());
             session().add(new NamespaceOps.Create(w.name()));
             session().add(new LinkOps.SetUp(w, IfName.of("lo"), true));
@@ -129,7 +130,6 @@ public abstract class NetgroovyScript extends Script {
         if (what instanceof NsRef ns && ns.where().kind() == Where.Kind.NAMED) {
             firewallWords().forgetContainer(ns.where().name());
             session().add(new NamespaceOps.Delete(ns.where().name()));
-            session().forgetMention(ns.where());
             session().world().namespaces.remove(ns.where().name());
         } else if (what instanceof LinkSpec l) {
             if (session().here().isHost()) {
@@ -347,6 +347,10 @@ public abstract class NetgroovyScript extends Script {
         return new FirewallWords(session());
     }
 
+    FirewallWords firewallWordsFor() {
+        return firewallWords();
+    }
+
     /** {@code ipForward true}: the host routes between its interfaces (net.ipv4.ip_forward). */
     public void ipForward(boolean on) {
         firewallWords().ipForward(on);
@@ -463,6 +467,10 @@ public abstract class NetgroovyScript extends Script {
 
     private DockerWords dockerWords() {
         return new DockerWords(session(), this);
+    }
+
+    DockerWords dockerWordsFor() {
+        return dockerWords();
     }
 
     /** {@code dockerd()}, {@code dockerd bip: '10.1.0.1/24', icc: false}: the daemon's bridge and options. */
@@ -666,6 +674,24 @@ public abstract class NetgroovyScript extends Script {
 
     public List<String> teardown() {
         return getTeardown();
+    }
+
+    /**
+     * {@code doctor()}: compares the stored world, the kernel and the firewall and lists what
+     * nothing accounts for (what a statement killed half-way left behind, rules of containers
+     * that are gone ...); {@code doctor fix: true} removes it. Equivalent to: {@code netgroovy doctor}.
+     */
+    public String doctor() {
+        return doctor(Map.of());
+    }
+
+    public String doctor(Map<String, Object> options) {
+        for (String k : options.keySet()) {
+            if (!k.equals("fix")) {
+                throw new InvalidValueException("doctor has no option '" + k + "' (it knows: fix)");
+            }
+        }
+        return new Doctor(session(), this).examine(Boolean.TRUE.equals(options.get("fix")));
     }
 
     /** {@code use 'p2p'}: loads a recipe from stdlib-scripts (its functions become words). */

@@ -33,7 +33,6 @@ public final class Session implements AutoCloseable {
     private final Deque<Where> where = new ArrayDeque<>();
     /** For each entered place, the Docker container entered there ("" for a plain namespace). */
     private final Deque<String> containers = new ArrayDeque<>();
-    private final java.util.Set<Where> mentioned = new java.util.HashSet<>();
     private final EchoServers servers = new EchoServers();
     /** What netgroovy has built; see {@link #world()} for how a statement changes it. */
     private World world = new World();
@@ -41,6 +40,8 @@ public final class Session implements AutoCloseable {
     private final StateStore store;
     /** The world as the current statement found it (JSON), while the statement may change it. */
     private String before;
+    /** Whether this statement holds the store's lock. */
+    private boolean holding;
     /** The world as it was when the REPL's dry-run mode was switched on. */
     private String beforeDryRun;
     private final java.util.Map<String, Integer> incarnations = new java.util.HashMap<>();
@@ -104,50 +105,70 @@ public final class Session implements AutoCloseable {
      */
     public World world() {
         if (before == null) {
-            if (store != null && live()) {
-                store.lock();
-                try {
-                    World stored = store.loadIfChanged();
-                    if (stored != null) {
-                        world = stored;
-                    }
-                } catch (RuntimeException e) {
-                    store.unlock();
-                    throw e;
-                }
-            }
+            hold();
             before = WorldCodec.encode(world);
         }
         return world;
     }
 
-    /** The statement is over and its plan applied: its changes to the world are kept (and stored). */
-    private void endOfStatement() {
-        if (before == null) {
+    /**
+     * Takes the store's lock for this statement (once) and picks up what other processes
+     * stored meanwhile. A statement that applies a plan holds it too, even if it never looks
+     * at the world, so that the store's note of what is being made is its own.
+     */
+    private void hold() {
+        if (holding || store == null || !live()) {
             return;
         }
+        store.lock();
         try {
-            if (store != null && live() && !WorldCodec.encode(world).equals(before)) {
+            World stored = store.loadIfChanged();
+            if (stored != null) {
+                world = stored;
+            }
+        } catch (RuntimeException e) {
+            store.unlock();
+            throw e;
+        }
+        holding = true;
+    }
+
+    private void letGo() {
+        if (holding) {
+            holding = false;
+            store.unlock();
+        }
+    }
+
+    /** The statement is over and its plan applied: its changes to the world are kept (and stored). */
+    private void endOfStatement() {
+        endOfStatement(false);
+    }
+
+    /** As above; {@code applied}: a plan was applied, so its note in the store is done with (removed before the lock goes). */
+    private void endOfStatement(boolean applied) {
+        try {
+            if (before != null && holding && !WorldCodec.encode(world).equals(before)) {
                 store.save(world);
+            }
+            if (applied && holding) {
+                store.applied();
             }
         } finally {
             before = null;
-            if (store != null) {
-                store.unlock();
-            }
+            letGo();
         }
     }
 
     /** The statement failed, or was only explained: the world is as the statement found it. */
     private void undoWorld() {
         if (before == null) {
+            letGo();
             return;
         }
         world = WorldCodec.decode(before);
         before = null;
-        if (store != null) {
-            store.unlock();
-        }
+        letGo();
     }
 
     /** The live system, opened on first use (a dry run never opens it). */
@@ -155,6 +176,14 @@ public final class Session implements AutoCloseable {
         if (kernel == null) {
             kernel = new Kernel();
             executor = new Executor(kernel);
+            if (store != null) {
+                executor.beforeApply(op -> {
+                    List<String> made = op.leftovers();
+                    if (!made.isEmpty() && holding) {
+                        store.note(made);
+                    }
+                });
+            }
         }
         return kernel;
     }
@@ -162,6 +191,11 @@ public final class Session implements AutoCloseable {
     public Executor executor() {
         kernel();
         return executor;
+    }
+
+    /** The store, when this session keeps its world in one and works live. */
+    StateStore store() {
+        return store;
     }
 
     public Where here() {
@@ -197,6 +231,12 @@ public final class Session implements AutoCloseable {
         if (kernel != null) {
             kernel.releaseNamespaces();
         }
+    }
+
+    /** Whether this statement's plan makes the bridge {@code name} (here, the host). */
+    boolean plansBridge(String name) {
+        return pending.ops().stream().anyMatch(op -> op instanceof netgroovy.plan.LinkOps.CreateBridge b
+                && b.where().isHost() && b.name().name().equals(name));
     }
 
     boolean pendingEmpty() {
@@ -242,36 +282,31 @@ public final class Session implements AutoCloseable {
         }
         Plan plan = new Plan();
         ops.forEach(plan::add);
+        hold();
+        if (holding) {
+            store.begin(scriptName + ":" + pendingLine);
+        }
         try {
             executor().apply(plan);
         } catch (PlanException e) {
+            if (holding && !e.undoFailed()) {
+                store.applied(); // all undone: nothing half-made to note
+            }
             undoWorld();
             // Kernel and conflict messages already name their object ("cannot create bridge b0: ...").
-            throw new DslException(scriptName, pendingLine, e.getMessage(),
-                    "nothing of this statement was left behind; `explain { ... }` shows what it would do", e);
+            throw new DslException(scriptName, pendingLine, e.getMessage(), e.undoFailed()
+                    ? "some of this statement could not be undone; `netgroovy doctor` lists what is left and `doctor fix: true` removes it"
+                    : "nothing of this statement was left behind; `explain { ... }` shows what it would do", e);
         } catch (RuntimeException | Error e) {
             undoWorld();
             throw e;
         }
-        endOfStatement();
-    }
-
-    /**
-     * True the first time a session plans to make a namespace: {@code netns 'c1'} followed by
-     * {@code netns('c1') { ... }} plans (and prints) the creation once.
-     */
-    public boolean firstMention(Where w) {
-        return mentioned.add(w);
+        endOfStatement(true);
     }
 
     /** 0 the first time a key is asked for in this session, then 1, 2 ... */
     int incarnation(String key) {
         return incarnations.merge(key, 1, Integer::sum) - 1;
-    }
-
-    /** After a namespace is deleted, making it again is a new creation. */
-    void forgetMention(Where w) {
-        mentioned.remove(w);
     }
 
     /** {@code iptables false}: like Docker's --iptables=false, netgroovy then writes no rules at all. */
@@ -335,9 +370,9 @@ public final class Session implements AutoCloseable {
         return containers.isEmpty() || containers.peek().isEmpty() ? null : containers.peek();
     }
 
-    /** Whether this session made (or plans to make) the named namespace. */
+    /** Whether netgroovy made (or this statement plans to make) the named namespace. */
     boolean mentions(Where w) {
-        return mentioned.contains(w);
+        return w.kind() == Where.Kind.NAMED && world().namespaces.contains(w.name());
     }
 
     /**

@@ -37,8 +37,10 @@ public final class Iptables {
      */
     public static void restore(NetNs ns, Map<String, List<String>> linesByTable) {
         StringBuilder in = new StringBuilder();
+        List<String> tables = new ArrayList<>();
         linesByTable.forEach((table, lines) -> {
             if (!lines.isEmpty()) {
+                tables.add(table);
                 in.append('*').append(table).append('\n');
                 lines.forEach(l -> in.append(l).append('\n'));
                 in.append("COMMIT\n");
@@ -47,9 +49,20 @@ public final class Iptables {
         if (in.length() == 0) {
             return;
         }
+        // iptables-restore commits table by table: when a later table is refused, the earlier
+        // ones are already changed. So a change to several tables keeps their contents first,
+        // and puts them back when it is refused: both tables change, or neither.
+        Saved before = tables.size() > 1 ? save(ns) : null;
         ExecResult r = run(ns, List.of("iptables-restore", "--noflush"), in.toString());
         if (!r.ok()) {
-            throw new FirewallException("iptables-restore refused the change: " + r.stderr().strip());
+            String why = "iptables-restore refused the change: " + r.stderr().strip();
+            if (before != null) {
+                ExecResult back = run(ns, List.of("iptables-restore"), before.tables(tables));
+                if (!back.ok()) {
+                    why += "; and putting the tables " + tables + " back as they were failed too: " + back.stderr().strip();
+                }
+            }
+            throw new FirewallException(why);
         }
     }
 
@@ -101,6 +114,29 @@ public final class Iptables {
 
         public String text() {
             return text;
+        }
+
+        /** These tables exactly as they were, as input for a plain {@code iptables-restore}, which replaces only them. */
+        String tables(List<String> wanted) {
+            StringBuilder b = new StringBuilder();
+            boolean keep = false;
+            for (String line : text.split("\n")) {
+                if (line.startsWith("*")) {
+                    keep = wanted.contains(line.substring(1).trim());
+                }
+                if (keep && !line.startsWith("#")) {
+                    b.append(line).append('\n');
+                }
+                if (line.equals("COMMIT")) {
+                    keep = false;
+                }
+            }
+            for (String table : wanted) {
+                if (!rules.containsKey(table)) {
+                    b.append('*').append(table).append("\nCOMMIT\n"); // it was empty: empty again
+                }
+            }
+            return b.toString();
         }
     }
 }

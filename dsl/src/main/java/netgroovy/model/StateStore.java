@@ -24,9 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * world until its plan is applied and the new world is written, so two netgroovy processes
  * never hand out the same address. Writes are atomic (a new file renamed over the old).
  *
- * <p>Before a plan is applied, what it is about to make is noted in {@code applying.json}
- * and removed once the world is written: if the process dies in between (kill -9), that note
- * is how {@code doctor} finds what a half-applied statement left behind.
+ * <p>While a plan is applied, what each operation is about to make is noted in
+ * {@code applying} first, and the note is removed once the world is written: if the process
+ * dies in between (kill -9), that note is how {@code doctor} finds what a half-applied
+ * statement left behind.
  */
 public final class StateStore {
     public static final Path DEFAULT_DIR = Path.of("/run/netgroovy");
@@ -41,7 +42,7 @@ public final class StateStore {
     public StateStore(Path dir) {
         this.dir = dir;
         this.file = dir.resolve("state.json");
-        this.applying = dir.resolve("applying.json");
+        this.applying = dir.resolve("applying");
     }
 
     public Path file() {
@@ -99,17 +100,26 @@ public final class StateStore {
         }
     }
 
-    /** Notes what a plan is about to make (one line per object), before it is applied. */
-    public void applying(String statement, List<String> leftovers) {
+    /** A statement's plan is about to be applied: its note starts (see {@link #note}). */
+    public void begin(String statement) {
         try {
             Files.createDirectories(dir);
-            Files.writeString(applying, groovy.json.JsonOutput.toJson(Map.of("statement", statement, "leftovers", leftovers)));
+            Files.writeString(applying, "statement " + statement + "\n");
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + applying + ": " + e.getMessage());
         }
     }
 
-    /** The plan was applied (or undone) and the world written: nothing is half-made any more. */
+    /** What the next operation will make (lines like "netns c5"), noted before it is made. */
+    public void note(List<String> leftovers) {
+        try {
+            Files.writeString(applying, String.join("\n", leftovers) + "\n", StandardOpenOption.APPEND, StandardOpenOption.CREATE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + applying + ": " + e.getMessage());
+        }
+    }
+
+    /** The plan was applied (or wholly undone) and the world written: nothing is half-made any more. */
     public void applied() {
         try {
             Files.deleteIfExists(applying);
@@ -118,11 +128,16 @@ public final class StateStore {
         }
     }
 
-    /** The note of a statement that never finished (its process died), if there is one. */
-    @SuppressWarnings("unchecked")
-    public Map<String, Object> interrupted() {
+    /** A statement that never finished (its process died): where it was and what it may have made. */
+    public record Interrupted(String statement, List<String> leftovers) {
+    }
+
+    /** The note of a statement that never finished, or null. Only meaningful while holding the lock. */
+    public Interrupted interrupted() {
         try {
-            return (Map<String, Object>) new groovy.json.JsonSlurper().parseText(Files.readString(applying));
+            List<String> lines = Files.readAllLines(applying);
+            String statement = lines.isEmpty() ? "?" : lines.get(0).replaceFirst("^statement ", "");
+            return new Interrupted(statement, lines.stream().skip(1).filter(l -> !l.isBlank()).toList());
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

@@ -33,6 +33,8 @@ public final class World {
     public final Map<String, String> bridgeCidrs = new LinkedHashMap<>();
     /** The bridges that have Docker's firewall rules ({@code firewall}), with their icc setting. */
     public final Map<String, Boolean> firewalls = new LinkedHashMap<>();
+    /** What each Docker object was made with ("container web" -> its options), so a re-run is recognised. */
+    public final Map<String, String> specs = new LinkedHashMap<>();
     /** Named namespaces netgroovy made. */
     public final Set<String> namespaces = new LinkedHashSet<>();
 
@@ -48,7 +50,7 @@ public final class World {
     }
 
     public boolean isEmpty() {
-        return containers.isEmpty() && networks.isEmpty() && exposed.isEmpty() && bridgeCidrs.isEmpty() && firewalls.isEmpty() && namespaces.isEmpty()
+        return containers.isEmpty() && networks.isEmpty() && exposed.isEmpty() && bridgeCidrs.isEmpty() && firewalls.isEmpty() && specs.isEmpty() && namespaces.isEmpty()
                 && dns.isEmpty() && dnsSearch.isEmpty() && defaultHostIp == null && iptables;
     }
 }

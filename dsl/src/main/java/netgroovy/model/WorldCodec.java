@@ -73,6 +73,7 @@ public final class WorldCodec {
         m.put("exposed", w.exposed);
         m.put("bridgeCidrs", w.bridgeCidrs);
         m.put("firewalls", w.firewalls);
+        m.put("specs", w.specs);
         m.put("namespaces", List.copyOf(w.namespaces));
         return JsonOutput.prettyPrint(JsonOutput.toJson(m));
     }
@@ -118,6 +119,7 @@ public final class WorldCodec {
         ((Map<String, List<String>>) m.get("exposed")).forEach((k, ports) -> w.exposed.put(k, new ArrayList<>(ports)));
         w.bridgeCidrs.putAll((Map<String, String>) m.get("bridgeCidrs"));
         w.firewalls.putAll((Map<String, Boolean>) m.get("firewalls"));
+        w.specs.putAll((Map<String, String>) m.get("specs"));
         w.namespaces.addAll((List<String>) m.get("namespaces"));
         return w;
     }

@@ -53,6 +53,10 @@ public final class AddressOps {
 
     /** {@code ip addr del CIDR dev NAME}. */
     public record Delete(Where where, IfName dev, Cidr cidr) implements Op {
+        public boolean isRemoval() {
+            return true;
+        }
+
         public String command() {
             return where.ip() + "addr del " + cidr + " dev " + dev;
         }

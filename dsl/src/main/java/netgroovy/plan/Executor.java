@@ -15,6 +15,7 @@ public final class Executor {
     private final Kernel kernel;
     private final List<Op> journal = new ArrayList<>();
     private IntPredicate faultAt = n -> false;
+    private java.util.function.Consumer<Op> beforeApply = op -> { };
     private int counter;
 
     public Executor(Kernel kernel) {
@@ -25,6 +26,11 @@ public final class Executor {
     public void injectFault(IntPredicate nth) {
         this.faultAt = nth;
         this.counter = 0;
+    }
+
+    /** Called with each operation just before it is applied (the state store notes what it will make). */
+    public void beforeApply(java.util.function.Consumer<Op> listener) {
+        this.beforeApply = listener;
     }
 
     /** Applies the plan and returns the operations that really ran (the skipped ones are not listed). */
@@ -42,14 +48,19 @@ public final class Executor {
                 if (faultAt.test(++counter)) {
                     throw new PlanException("injected fault at: " + op.command(), op, null);
                 }
+                beforeApply.accept(op);
                 op.apply(kernel);
                 done.add(op);
             } catch (RuntimeException e) {
-                rollback(done);
-                if (e instanceof PlanException pe) {
-                    throw pe;
+                List<String> stuck = rollback(done);
+                String message = e.getMessage();
+                if (!stuck.isEmpty()) {
+                    message += "; and undoing what went before failed: " + String.join("; ", stuck)
+                            + " (netgroovy doctor lists what is left)";
                 }
-                throw new PlanException(e.getMessage(), op, e);
+                PlanException failure = new PlanException(message, op, e instanceof PlanException pe ? pe.getCause() : e);
+                failure.undoFailed(!stuck.isEmpty());
+                throw failure;
             }
         }
         journal.addAll(done);
@@ -61,6 +72,7 @@ public final class Executor {
         List<Op> undone = new ArrayList<>(journal);
         java.util.Collections.reverse(undone);
         List<String> problems = new ArrayList<>();
+        undone.removeIf(Op::isRemoval); // what the session deleted stays deleted
         for (Op op : undone) {
             try {
                 op.undo(kernel);
@@ -87,13 +99,16 @@ public final class Executor {
         return kernel;
     }
 
-    private void rollback(List<Op> done) {
+    /** Undoes {@code done}, newest first; returns what could not be undone (never swallowed). */
+    private List<String> rollback(List<Op> done) {
+        List<String> stuck = new ArrayList<>();
         for (int i = done.size() - 1; i >= 0; i--) {
             try {
                 done.get(i).undo(kernel);
-            } catch (RuntimeException ignored) {
-                // Best effort: the original failure is what the user needs to see.
+            } catch (RuntimeException e) {
+                stuck.add(done.get(i).command().lines().findFirst().orElse("") + ": " + e.getMessage());
             }
         }
+        return stuck;
     }
 }

@@ -22,6 +22,7 @@ public final class FirewallOp implements Op {
     private boolean insert;
     private final List<Rule> changed = new ArrayList<>();
     private final List<Chain> created = new ArrayList<>();
+    private Iptables.Saved checked;
 
     private FirewallOp(Where where, String what, List<Chain> chains, List<Rule> rules, boolean remove) {
         this.where = where;
@@ -61,6 +62,7 @@ public final class FirewallOp implements Op {
 
     public State check(Kernel k) {
         Iptables.Saved saved = Iptables.save(k.nsOrNull(where));
+        checked = saved;
         boolean allThere = rules.stream().allMatch(saved::has);
         boolean noneThere = rules.stream().noneMatch(saved::has);
         return (remove ? noneThere : allThere) ? State.DONE : State.TODO;
@@ -86,6 +88,19 @@ public final class FirewallOp implements Op {
             }
         }
         Iptables.restore(k.nsOrNull(where), batch);
+    }
+
+    /** The rules this operation is about to add: those that were not there when it was checked. */
+    public List<String> leftovers() {
+        if (remove || checked == null) {
+            return List.of();
+        }
+        return rules.stream().filter(r -> !checked.has(r)).map(r -> "rule " + r.comment()).toList();
+    }
+
+    @Override
+    public boolean isRemoval() {
+        return remove;
     }
 
     private String verb() {

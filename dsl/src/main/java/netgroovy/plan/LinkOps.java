@@ -38,6 +38,10 @@ public final class LinkOps {
             links(k, where).addBridge(name);
         }
 
+        public java.util.List<String> leftovers() {
+            return where.isHost() ? java.util.List.of("link " + name) : java.util.List.of();
+        }
+
         public void undo(Kernel k) {
             links(k, where).delete(name);
         }
@@ -49,6 +53,10 @@ public final class LinkOps {
 
     /** {@code ip link add A type veth peer name B [netns NS]}. */
     public record CreateVeth(Where where, IfName a, IfName b, Where peerIn) implements Op {
+        public java.util.List<String> leftovers() {
+            return where.isHost() ? java.util.List.of("link " + a) : java.util.List.of();
+        }
+
         public String command() {
             return where.ip() + "link add " + a + " type veth peer name " + b
                     + (peerIn == null || peerIn.equals(where) ? "" : " netns " + peerIn.netnsArg());
@@ -80,7 +88,24 @@ public final class LinkOps {
     }
 
     /** {@code ip link delete NAME}. */
-    public record Delete(Where where, IfName name) implements Op {
+    public static final class Delete implements Op {
+        public boolean isRemoval() {
+            return true;
+        }
+
+        private final Where where;
+        private final IfName name;
+        /** What the link was, kept so that undo can make it again. */
+        private Link was;
+        private IfName peer;
+        private java.util.List<netgroovy.value.Cidr> addresses = java.util.List.of();
+        private IfName master;
+
+        public Delete(Where where, IfName name) {
+            this.where = where;
+            this.name = name;
+        }
+
         public String command() {
             return where.ip() + "link delete " + name;
         }
@@ -90,11 +115,53 @@ public final class LinkOps {
         }
 
         public void apply(Kernel k) {
-            links(k, where).delete(name);
+            Links links = links(k, where);
+            was = links.require(name);
+            master = was.master() == 0 ? null : links.byIndex(was.master()).map(l -> IfName.of(l.name())).orElse(null);
+            peer = was.isVeth() && was.peerNsId() < 0 ? links.byIndex(was.peerIndex()).map(l -> IfName.of(l.name())).orElse(null) : null;
+            addresses = k.rtnl(where).addresses().list(name).stream()
+                    .filter(a -> "global".equals(a.scope())).map(netgroovy.kernel.Address::cidr).toList();
+            links.delete(name);
         }
 
+        /**
+         * Makes the link again as it was: a bridge or dummy with its MTU, MAC, addresses,
+         * master and state; a veth pair whose both ends lived here. A veth whose peer lived in
+         * another namespace cannot be made again as it was, and says so.
+         */
         public void undo(Kernel k) {
-            // A deleted link cannot be brought back as it was; nothing to do.
+            if (was == null) {
+                return;
+            }
+            Links links = links(k, where);
+            switch (was.kind()) {
+                case "bridge" -> links.addBridge(name);
+                case "dummy" -> links.addDummy(name);
+                case "veth" -> {
+                    if (peer == null) {
+                        throw new netgroovy.kernel.KernelException("cannot make " + name + Ops.in(where)
+                                + " again: its veth peer was in another namespace");
+                    }
+                    links.addVeth(name, peer, null);
+                }
+                default -> throw new netgroovy.kernel.KernelException("cannot make " + name + Ops.in(where)
+                        + " again: netgroovy does not make links of kind '" + was.kind() + "'");
+            }
+            if (was.mtu() > 0) {
+                links.setMtu(name, was.mtu());
+            }
+            if (was.mac() != null && !was.isBridge()) {
+                links.setMac(name, was.mac());
+            }
+            for (netgroovy.value.Cidr c : addresses) {
+                k.rtnl(where).addresses().add(name, c);
+            }
+            if (master != null) {
+                links.setMaster(name, master);
+            }
+            if (was.up()) {
+                links.setUp(name);
+            }
         }
 
         public String subject() {
@@ -135,7 +202,19 @@ public final class LinkOps {
     }
 
     /** {@code ip link set dev NAME master BRIDGE}. */
-    public record SetMaster(Where where, IfName name, IfName bridge) implements Op {
+    public static final class SetMaster implements Op {
+        private final Where where;
+        private final IfName name;
+        private final IfName bridge;
+        /** The bridge it was a port of before (null: none), which undo gives it back to. */
+        private IfName before;
+
+        public SetMaster(Where where, IfName name, IfName bridge) {
+            this.where = where;
+            this.name = name;
+            this.bridge = bridge;
+        }
+
         public String command() {
             return where.ip() + "link set dev " + name + " master " + bridge;
         }
@@ -150,11 +229,18 @@ public final class LinkOps {
         }
 
         public void apply(Kernel k) {
-            links(k, where).setMaster(name, bridge);
+            Links links = links(k, where);
+            int old = links.require(name).master();
+            before = old == 0 ? null : links.byIndex(old).map(l -> IfName.of(l.name())).orElse(null);
+            links.setMaster(name, bridge);
         }
 
         public void undo(Kernel k) {
-            links(k, where).setNoMaster(name);
+            if (before == null) {
+                links(k, where).setNoMaster(name);
+            } else {
+                links(k, where).setMaster(name, before);
+            }
         }
 
         public String subject() {

@@ -26,6 +26,10 @@ public final class NamespaceOps {
             Namespaces.delete(name);
         }
 
+        public java.util.List<String> leftovers() {
+            return java.util.List.of("netns " + name);
+        }
+
         public String subject() {
             return "namespace " + name;
         }
@@ -33,6 +37,10 @@ public final class NamespaceOps {
 
     /** {@code ip netns delete NAME}: the namespace goes, and its veths with it. */
     public record Delete(String name) implements Op {
+        public boolean isRemoval() {
+            return true;
+        }
+
         public String command() {
             return "ip netns delete " + name;
         }

@@ -19,6 +19,24 @@ public interface Op {
 
     void apply(Kernel k);
 
+    /**
+     * What applying this operation will make that could outlive netgroovy if it died right
+     * after (kill -9), as lines the doctor understands: "netns NAME", "link NAME" (a link of
+     * the host), "rule COMMENT", "files NAME", "uts NAME". Asked after {@link #check}, just
+     * before {@link #apply}; operations that only change something make nothing new.
+     */
+    default java.util.List<String> leftovers() {
+        return java.util.List.of();
+    }
+
+    /**
+     * True for an operation that removes something. {@code teardown} removes what was made
+     * and never undoes these: bringing back what a script deleted is not tearing down.
+     */
+    default boolean isRemoval() {
+        return false;
+    }
+
     /** Reverses {@link #apply}; called only after apply succeeded. */
     void undo(Kernel k);
 

@@ -11,6 +11,11 @@ import netgroovy.firewall.Iptables;
  * as iptables-save shows them now: exactly that owner's rules, whatever they were.
  */
 public final class RemoveOwnedRules implements Op {
+    @Override
+    public boolean isRemoval() {
+        return true;
+    }
+
     private final Where where;
     private final String owner;
     private final java.util.regex.Pattern mark;

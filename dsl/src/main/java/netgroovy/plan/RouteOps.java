@@ -54,6 +54,10 @@ public final class RouteOps {
 
     /** {@code ip route del DEST [via GW] [dev NAME]}. */
     public record Delete(Where where, Cidr destination, IpAddress via, IfName dev) implements Op {
+        public boolean isRemoval() {
+            return true;
+        }
+
         public String command() {
             return where.ip() + "route del " + text(destination, via, dev);
         }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
                 "  netgroovy                                    the REPL, in the sandbox",
                 "  netgroovy tutorials/01-bridge-and-two-containers.netgroovy",
                 "  netgroovy --dry-run -e \"bridge 'b0' cidr '10.0.0.1/24'\"",
+                "  netgroovy --host doctor [--fix]              what netgroovy made that nothing accounts for (after kill -9)",
                 "  #!/usr/bin/env netgroovy                     as the first line of a script"})
 public final class Main implements Callable<Integer> {
 
@@ -82,6 +83,11 @@ public final class Main implements Callable<Integer> {
             return 2;
         }
         String script = eval != null ? "-e" : file != null ? file.getFileName().toString() : null;
+        if (eval == null && file != null && file.toString().equals("doctor") && !java.nio.file.Files.exists(file)) {
+            // `netgroovy [--host] doctor [--fix]`: the doctor word, as a command.
+            eval = "println doctor(fix: " + args.contains("--fix") + ")";
+            file = null;
+        }
         try (Session session = new Session(dryRun, out, target)) {
             Engine engine = new Engine(session);
             if (script == null) {

@@ -33,6 +33,8 @@ final class Help {
                 "sysctl 'net.ipv4.ip_forward', 1\nprintln sysctl('net.ipv4.ip_forward')");
         word("sh", "runs a shell command here; .out .err .exitCode .ok", "netns 'c1'\nnetns('c1') { println sh('ip route').out }");
         word("exec", "runs a program with arguments, no shell", "println exec('ip', '-br', 'link').out");
+        word("doctor", "lists what netgroovy made that nothing accounts for (after kill -9 ...); fix: true removes it",
+                "println doctor()\nprintln doctor(fix: true)");
         word("ping", "pings an address or a namespace; truthy when an answer came", "netns 'c1'\nping from: 'c1', to: '172.17.42.1'");
         word("delete", "deletes a namespace or a link (and their firewall rules)", "delete netns('c1')\ndelete link('A')");
         word("apply", "runs a block as one plan: all of it or none of it", "apply {\n    bridge 'b1' cidr '10.1.0.1/24'\n    veth('x1', 'y1')\n}");

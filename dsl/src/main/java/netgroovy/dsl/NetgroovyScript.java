@@ -592,6 +592,66 @@ public abstract class NetgroovyScript extends Script {
         return session().kernel().rtnl(session().here()).routes().get(netgroovy.value.IpAddress.parse(address)).describe();
     }
 
+    // ---- seeing and explaining ---------------------------------------------------------
+    // Words that look at what the kernel does with packets; the work is in netgroovy.trace
+    // and netgroovy.render.
+
+    /**
+     * {@code trace from: 'c1', to: '203.0.113.2:80'} (tcp; {@code '...:53/udp'}, or an address
+     * alone for ping): one real packet followed hop by hop — route lookups, bridges, and every
+     * firewall rule it met, each led back to the statement that wrote it.
+     */
+    public netgroovy.trace.Trace trace(Map<String, Object> args) {
+        knownOptions("trace", args, "from", "to", "proto", "timeout");
+        Object to = args.get("to");
+        if (to == null) {
+            throw new InvalidValueException("trace needs to:, like trace from: 'c1', to: '203.0.113.2:80'");
+        }
+        session().flush();
+        Object from = args.get("from");
+        if (!session().live()) {
+            if (session().dryRun()) {
+                session().out().println("# dry run: no packet traced to " + to + (from == null ? "" : " from " + from));
+            }
+            return null;
+        }
+        Where w = from == null ? session().here() : place(from).where();
+        netgroovy.trace.Flow flow = netgroovy.trace.Flow.parse(to.toString(),
+                args.get("proto") == null ? null : args.get("proto").toString(), this::firstAddressOf);
+        try {
+            return new netgroovy.trace.Tracer(session().kernel()).timeout(seconds(args.get("timeout"), 1)).trace(w, flow);
+        } finally {
+            session().release();
+        }
+    }
+
+    /** A name's first global address (IPv4 first): a container's or a namespace's. */
+    private netgroovy.value.IpAddress firstAddressOf(String name) {
+        Where w = place(name).where();
+        List<Address> all = session().kernel().rtnl(w).addresses().list();
+        return all.stream().filter(a -> "global".equals(a.scope())).sorted((a, b) -> Boolean.compare(!a.cidr().isV4(), !b.cidr().isV4()))
+                .map(a -> a.cidr().address()).findFirst()
+                .orElseThrow(() -> new InvalidValueException(name + " has no address to reach it by"));
+    }
+
+    private static void knownOptions(String word, Map<String, Object> options, String... known) {
+        for (String k : options.keySet()) {
+            if (!List.of(known).contains(k)) {
+                String close = Words.closest(k, List.of(known));
+                throw new InvalidValueException(word + " has no option '" + k + "'"
+                        + (close != null ? "; did you mean '" + close + "'?" : " (it knows: " + String.join(", ", known) + ")"));
+            }
+        }
+    }
+
+    private static Duration seconds(Object value, double otherwise) {
+        double s = value == null ? otherwise : ((Number) value).doubleValue();
+        if (s <= 0 || s > 60) {
+            throw new InvalidValueException("timeout must be between 0 and 60 seconds, not " + value);
+        }
+        return Duration.ofMillis((long) (s * 1000));
+    }
+
     // ---- plans ------------------------------------------------------------------------
 
     /** {@code apply { ... }}: the whole block is one plan; it happens entirely or not at all. */

@@ -625,6 +625,84 @@ public abstract class NetgroovyScript extends Script {
         }
     }
 
+    /**
+     * {@code pingall()}: every namespace pings every other (Mininet's pingall);
+     * {@code pingall 'c1', 'c2', 'c3'}: only those. Prints and returns the matrix ({@code .ok},
+     * {@code .failures}).
+     */
+    public netgroovy.trace.Reachability pingall(Object... names) {
+        session().flush();
+        List<String> who = new ArrayList<>();
+        for (Object n : names) {
+            who.add(n.toString());
+        }
+        if (!session().live()) {
+            if (session().dryRun()) {
+                session().out().println("# dry run: no pings sent" + (who.isEmpty() ? "" : " between " + String.join(", ", who)));
+            }
+            return null;
+        }
+        if (who.isEmpty()) {
+            for (String n : netgroovy.kernel.Namespaces.list()) {
+                if (hasIpv4(n)) {
+                    who.add(n);
+                }
+            }
+        }
+        java.util.Map<String, netgroovy.value.IpAddress> address = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Where> where = new java.util.LinkedHashMap<>();
+        for (String n : who) {
+            where.put(n, place(n).where());
+            address.put(n, firstAddressOf(n));
+        }
+        netgroovy.trace.Tracer probe = new netgroovy.trace.Tracer(session().kernel());
+        try {
+            netgroovy.trace.Reachability r = netgroovy.trace.Reachability.measure(who, (a, b) ->
+                    "answered".equals(probe.probe(where.get(a), new netgroovy.trace.Flow("icmp", address.get(b), 0))));
+            session().out().print(r);
+            return r;
+        } finally {
+            session().release();
+        }
+    }
+
+    private boolean hasIpv4(String namespace) {
+        return session().kernel().rtnl(Where.named(namespace)).addresses().list().stream()
+                .anyMatch(a -> a.cidr().isV4() && "global".equals(a.scope()));
+    }
+
+    /** {@code expect 'c1' reaches 'c2:80'}, {@code expect 'c1' blocked 'db:22'}. */
+    public ExpectSpec expect(Object from) {
+        return new ExpectSpec(this, from);
+    }
+
+    /** The check behind {@link ExpectSpec}: an assertion that, failing, says what trace saw. */
+    boolean expectation(Object from, Object to, boolean shouldReach) {
+        session().flush();
+        String said = "expected " + from + (shouldReach ? " to reach " : " to be blocked from ") + to;
+        if (!session().live()) {
+            if (session().dryRun()) {
+                session().out().println("# dry run: not checked: " + said);
+            }
+            return true;
+        }
+        Where w = place(from).where();
+        netgroovy.trace.Flow flow = netgroovy.trace.Flow.parse(to.toString(), null, this::firstAddressOf);
+        netgroovy.trace.Tracer tracer = new netgroovy.trace.Tracer(session().kernel());
+        try {
+            String answer = tracer.probe(w, flow);
+            boolean reached = "answered".equals(answer);
+            if (reached == shouldReach) {
+                return true;
+            }
+            netgroovy.trace.Trace t = tracer.trace(w, flow);
+            throw new AssertionError(said + ", but " + (reached ? "it was answered" : "it got " + answer)
+                    + "; trace: " + t.getSummary());
+        } finally {
+            session().release();
+        }
+    }
+
     /** A name's first global address (IPv4 first): a container's or a namespace's. */
     private netgroovy.value.IpAddress firstAddressOf(String name) {
         Where w = place(name).where();

@@ -41,6 +41,16 @@ public final class Tracer {
         return this;
     }
 
+    /** Sends one packet of the flow, untraced: "answered", "refused" or "no answer". */
+    public String probe(Where from, Flow flow) {
+        try {
+            kernel.rtnl(from).routes().get(flow.destination());
+        } catch (KernelException e) {
+            return "no route";
+        }
+        return Probe.send(kernel.nsOrNull(from), flow, flow.protocol().equals("icmp") ? 0 : Probe.sourcePort(), timeout);
+    }
+
     public Trace trace(Where from, Flow flow) {
         Landscape land = new Landscape(kernel);
         Trace t = new Trace(from.label(), flow);

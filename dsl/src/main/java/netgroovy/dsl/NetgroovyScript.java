@@ -703,6 +703,97 @@ public abstract class NetgroovyScript extends Script {
         }
     }
 
+    /** {@code capture 'veth1a2b'}: up to 10 packets on a link (found in whichever namespace has it), at most 5 s. */
+    public netgroovy.trace.Capture capture(String link) {
+        return capture(Map.of("on", link));
+    }
+
+    /**
+     * {@code capture on: 'docker0', count: 10, timeout: 5, in: 'c1', file: 'x.pcap'}; {@code on:}
+     * may list several links, merged into one time-ordered stream.
+     */
+    public netgroovy.trace.Capture capture(Map<String, Object> options) {
+        netgroovy.trace.Capture.Running run = startCapture(options, 10);
+        if (run == null) {
+            return null;
+        }
+        netgroovy.trace.Capture c = netgroovy.trace.Capture.await(run, seconds(options.get("timeout"), 5));
+        session().out().print(c);
+        return c;
+    }
+
+    /** {@code capture(on: 'docker0') { ping from: 'c1', to: 'c2' }}: what crossed the link while the block ran. */
+    public netgroovy.trace.Capture capture(Map<String, Object> options,
+                                           @DelegatesTo(value = NetgroovyScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
+        netgroovy.trace.Capture.Running run = startCapture(options, 0);
+        if (run == null) {
+            body.call();
+            return null;
+        }
+        netgroovy.trace.Capture c;
+        try {
+            body.call();
+            session().flush();
+        } finally {
+            c = run.stop();
+        }
+        return c;
+    }
+
+    private netgroovy.trace.Capture.Running startCapture(Map<String, Object> options, int defaultCount) {
+        knownOptions("capture", options, "on", "count", "timeout", "in", "file");
+        Object on = options.get("on");
+        if (on == null) {
+            throw new InvalidValueException("capture needs a link: capture 'docker0' or capture on: ['docker0', 'ext0']");
+        }
+        session().flush();
+        List<String> links = new ArrayList<>();
+        if (on instanceof java.util.Collection<?> many) {
+            many.forEach(l -> links.add(l.toString()));
+        } else {
+            links.add(on.toString());
+        }
+        if (!session().live()) {
+            if (session().dryRun()) {
+                session().out().println("# dry run: no capture on " + String.join(", ", links));
+            }
+            return null;
+        }
+        int count = options.containsKey("count") ? ((Number) options.get("count")).intValue() : defaultCount;
+        List<netgroovy.trace.Capture.On> where = new ArrayList<>();
+        for (String l : links) {
+            Where w = options.containsKey("in") ? place(options.get("in")).where() : whereIsLink(l);
+            where.add(new netgroovy.trace.Capture.On((w.isHost() ? "" : w.label() + "/") + l, session().kernel().nsOrNull(w), l));
+        }
+        Object file = options.get("file");
+        return netgroovy.trace.Capture.start(where, count, file == null ? null : file.toString());
+    }
+
+    /** The namespace a link is in: here if it is here, else the only namespace that has one of that name. */
+    private Where whereIsLink(String link) {
+        IfName name = IfName.of(link);
+        if (session().kernel().rtnl(session().here()).links().get(name).isPresent()) {
+            return session().here();
+        }
+        List<Where> found = new ArrayList<>();
+        List<Where> all = new ArrayList<>();
+        all.add(Where.HOST);
+        netgroovy.kernel.Namespaces.list().forEach(n -> all.add(Where.named(n)));
+        for (Where w : all) {
+            if (session().kernel().rtnl(w).links().get(name).isPresent()) {
+                found.add(w);
+            }
+        }
+        if (found.size() == 1) {
+            return found.get(0);
+        }
+        if (found.isEmpty()) {
+            throw new InvalidValueException("no link '" + link + "' in any namespace (show links lists them)");
+        }
+        throw new InvalidValueException("there is a link '" + link + "' in " + found.stream().map(Where::label).toList()
+                + "; say which: capture on: '" + link + "', in: '" + found.get(1).label() + "'");
+    }
+
     /** A name's first global address (IPv4 first): a container's or a namespace's. */
     private netgroovy.value.IpAddress firstAddressOf(String name) {
         Where w = place(name).where();

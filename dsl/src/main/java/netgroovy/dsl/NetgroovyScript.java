@@ -737,6 +737,7 @@ public abstract class NetgroovyScript extends Script {
         } finally {
             c = run.stop();
         }
+        session().out().print(c);
         return c;
     }
 

@@ -52,6 +52,7 @@ public final class Engine {
     /** Runs source text named {@code name} (used in error messages); returns its value. */
     public Object run(String text, String name) {
         session.setScript(name);
+        netgroovy.trace.Origins.remember(name, text); // so trace can quote the line that made a rule
         Script script;
         try {
             script = shell.parse(text, scriptClassName(name));

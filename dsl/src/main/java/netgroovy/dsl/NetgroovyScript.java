@@ -614,6 +614,236 @@ public abstract class NetgroovyScript extends Script {
         return session().kernel().rtnl(session().here()).routes().get(netgroovy.value.IpAddress.parse(address)).describe();
     }
 
+    // ---- seeing and explaining ---------------------------------------------------------
+    // Words that look at what the kernel does with packets; the work is in netgroovy.trace
+    // and netgroovy.render.
+
+    /**
+     * {@code trace from: 'c1', to: '203.0.113.2:80'} (tcp; {@code '...:53/udp'}, or an address
+     * alone for ping): one real packet followed hop by hop — route lookups, bridges, and every
+     * firewall rule it met, each led back to the statement that wrote it.
+     */
+    public netgroovy.trace.Trace trace(Map<String, Object> args) {
+        knownOptions("trace", args, "from", "to", "proto", "timeout");
+        Object to = args.get("to");
+        if (to == null) {
+            throw new InvalidValueException("trace needs to:, like trace from: 'c1', to: '203.0.113.2:80'");
+        }
+        session().flush();
+        Object from = args.get("from");
+        if (!session().live()) {
+            if (session().dryRun()) {
+                session().out().println("# dry run: no packet traced to " + to + (from == null ? "" : " from " + from));
+            }
+            return null;
+        }
+        Where w = from == null ? session().here() : place(from).where();
+        netgroovy.trace.Flow flow = netgroovy.trace.Flow.parse(to.toString(),
+                args.get("proto") == null ? null : args.get("proto").toString(), this::firstAddressOf);
+        try {
+            return new netgroovy.trace.Tracer(session().kernel()).timeout(seconds(args.get("timeout"), 1)).trace(w, flow);
+        } finally {
+            session().release();
+        }
+    }
+
+    /**
+     * {@code pingall()}: every namespace pings every other (Mininet's pingall);
+     * {@code pingall 'c1', 'c2', 'c3'}: only those. Prints and returns the matrix ({@code .ok},
+     * {@code .failures}).
+     */
+    public netgroovy.trace.Reachability pingall(Object... names) {
+        session().flush();
+        List<String> who = new ArrayList<>();
+        for (Object n : names) {
+            who.add(n.toString());
+        }
+        if (!session().live()) {
+            if (session().dryRun()) {
+                session().out().println("# dry run: no pings sent" + (who.isEmpty() ? "" : " between " + String.join(", ", who)));
+            }
+            return null;
+        }
+        if (who.isEmpty()) {
+            for (String n : netgroovy.kernel.Namespaces.list()) {
+                if (hasIpv4(n)) {
+                    who.add(n);
+                }
+            }
+        }
+        java.util.Map<String, netgroovy.value.IpAddress> address = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Where> where = new java.util.LinkedHashMap<>();
+        for (String n : who) {
+            where.put(n, place(n).where());
+            address.put(n, firstAddressOf(n));
+        }
+        netgroovy.trace.Tracer probe = new netgroovy.trace.Tracer(session().kernel());
+        try {
+            netgroovy.trace.Reachability r = netgroovy.trace.Reachability.measure(who, (a, b) ->
+                    "answered".equals(probe.probe(where.get(a), new netgroovy.trace.Flow("icmp", address.get(b), 0))));
+            session().out().print(r);
+            return r;
+        } finally {
+            session().release();
+        }
+    }
+
+    private boolean hasIpv4(String namespace) {
+        return session().kernel().rtnl(Where.named(namespace)).addresses().list().stream()
+                .anyMatch(a -> a.cidr().isV4() && "global".equals(a.scope()));
+    }
+
+    /** {@code expect 'c1' reaches 'c2:80'}, {@code expect 'c1' blocked 'db:22'}. */
+    public ExpectSpec expect(Object from) {
+        return new ExpectSpec(this, from);
+    }
+
+    /** The check behind {@link ExpectSpec}: an assertion that, failing, says what trace saw. */
+    boolean expectation(Object from, Object to, boolean shouldReach) {
+        session().flush();
+        String said = "expected " + from + (shouldReach ? " to reach " : " to be blocked from ") + to;
+        if (!session().live()) {
+            if (session().dryRun()) {
+                session().out().println("# dry run: not checked: " + said);
+            }
+            return true;
+        }
+        Where w = place(from).where();
+        netgroovy.trace.Flow flow = netgroovy.trace.Flow.parse(to.toString(), null, this::firstAddressOf);
+        netgroovy.trace.Tracer tracer = new netgroovy.trace.Tracer(session().kernel());
+        try {
+            String answer = tracer.probe(w, flow);
+            boolean reached = "answered".equals(answer);
+            if (reached == shouldReach) {
+                return true;
+            }
+            netgroovy.trace.Trace t = tracer.trace(w, flow);
+            throw new AssertionError(said + ", but " + (reached ? "it was answered" : "it got " + answer)
+                    + "; trace: " + t.getSummary());
+        } finally {
+            session().release();
+        }
+    }
+
+    /** {@code capture 'veth1a2b'}: up to 10 packets on a link (found in whichever namespace has it), at most 5 s. */
+    public netgroovy.trace.Capture capture(String link) {
+        return capture(Map.of("on", link));
+    }
+
+    /**
+     * {@code capture on: 'docker0', count: 10, timeout: 5, in: 'c1', file: 'x.pcap'}; {@code on:}
+     * may list several links, merged into one time-ordered stream.
+     */
+    public netgroovy.trace.Capture capture(Map<String, Object> options) {
+        netgroovy.trace.Capture.Running run = startCapture(options, 10);
+        if (run == null) {
+            return null;
+        }
+        netgroovy.trace.Capture c = netgroovy.trace.Capture.await(run, seconds(options.get("timeout"), 5));
+        session().out().print(c);
+        return c;
+    }
+
+    /** {@code capture(on: 'docker0') { ping from: 'c1', to: 'c2' }}: what crossed the link while the block ran. */
+    public netgroovy.trace.Capture capture(Map<String, Object> options,
+                                           @DelegatesTo(value = NetgroovyScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
+        netgroovy.trace.Capture.Running run = startCapture(options, 0);
+        if (run == null) {
+            body.call();
+            return null;
+        }
+        netgroovy.trace.Capture c;
+        try {
+            body.call();
+            session().flush();
+        } finally {
+            c = run.stop();
+        }
+        session().out().print(c);
+        return c;
+    }
+
+    private netgroovy.trace.Capture.Running startCapture(Map<String, Object> options, int defaultCount) {
+        knownOptions("capture", options, "on", "count", "timeout", "in", "file");
+        Object on = options.get("on");
+        if (on == null) {
+            throw new InvalidValueException("capture needs a link: capture 'docker0' or capture on: ['docker0', 'ext0']");
+        }
+        session().flush();
+        List<String> links = new ArrayList<>();
+        if (on instanceof java.util.Collection<?> many) {
+            many.forEach(l -> links.add(l.toString()));
+        } else {
+            links.add(on.toString());
+        }
+        if (!session().live()) {
+            if (session().dryRun()) {
+                session().out().println("# dry run: no capture on " + String.join(", ", links));
+            }
+            return null;
+        }
+        int count = options.containsKey("count") ? ((Number) options.get("count")).intValue() : defaultCount;
+        List<netgroovy.trace.Capture.On> where = new ArrayList<>();
+        for (String l : links) {
+            Where w = options.containsKey("in") ? place(options.get("in")).where() : whereIsLink(l);
+            where.add(new netgroovy.trace.Capture.On((w.isHost() ? "" : w.label() + "/") + l, session().kernel().nsOrNull(w), l));
+        }
+        Object file = options.get("file");
+        return netgroovy.trace.Capture.start(where, count, file == null ? null : file.toString());
+    }
+
+    /** The namespace a link is in: here if it is here, else the only namespace that has one of that name. */
+    private Where whereIsLink(String link) {
+        IfName name = IfName.of(link);
+        if (session().kernel().rtnl(session().here()).links().get(name).isPresent()) {
+            return session().here();
+        }
+        List<Where> found = new ArrayList<>();
+        List<Where> all = new ArrayList<>();
+        all.add(Where.HOST);
+        netgroovy.kernel.Namespaces.list().forEach(n -> all.add(Where.named(n)));
+        for (Where w : all) {
+            if (session().kernel().rtnl(w).links().get(name).isPresent()) {
+                found.add(w);
+            }
+        }
+        if (found.size() == 1) {
+            return found.get(0);
+        }
+        if (found.isEmpty()) {
+            throw new InvalidValueException("no link '" + link + "' in any namespace (show links lists them)");
+        }
+        throw new InvalidValueException("there is a link '" + link + "' in " + found.stream().map(Where::label).toList()
+                + "; say which: capture on: '" + link + "', in: '" + found.get(1).label() + "'");
+    }
+
+    /** A name's first global address (IPv4 first): a container's or a namespace's. */
+    private netgroovy.value.IpAddress firstAddressOf(String name) {
+        Where w = place(name).where();
+        List<Address> all = session().kernel().rtnl(w).addresses().list();
+        return all.stream().filter(a -> "global".equals(a.scope())).sorted((a, b) -> Boolean.compare(!a.cidr().isV4(), !b.cidr().isV4()))
+                .map(a -> a.cidr().address()).findFirst()
+                .orElseThrow(() -> new InvalidValueException(name + " has no address to reach it by"));
+    }
+
+    private static void knownOptions(String word, Map<String, Object> options, String... known) {
+        for (String k : options.keySet()) {
+            if (!List.of(known).contains(k)) {
+                String close = Words.closest(k, List.of(known));
+                throw new InvalidValueException(word + " has no option '" + k + "'"
+                        + (close != null ? "; did you mean '" + close + "'?" : " (it knows: " + String.join(", ", known) + ")"));
+            }
+        }
+    }
+
+    private static Duration seconds(Object value, double otherwise) {
+        double s = value == null ? otherwise : ((Number) value).doubleValue();
+        if (s <= 0 || s > 60) {
+            throw new InvalidValueException("timeout must be between 0 and 60 seconds, not " + value);
+        }
+        return Duration.ofMillis((long) (s * 1000));
+    }
+
     // ---- plans ------------------------------------------------------------------------
 
     /** {@code apply { ... }}: the whole block is one plan; it happens entirely or not at all. */

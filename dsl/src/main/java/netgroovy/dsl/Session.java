@@ -249,6 +249,9 @@ public final class Session implements AutoCloseable {
 
     /** Adds an operation to the current statement's plan. */
     public void add(Op op) {
+        if (op instanceof netgroovy.plan.FirewallOp f) {
+            op = f.madeAt(netgroovy.trace.Origins.of(scriptName, line)); // for trace: rule -> script line
+        }
         if (pending.isEmpty()) {
             pendingLine = line;
         }

@@ -14,7 +14,7 @@ import netgroovy.value.IpAddress;
  */
 public final class Bindings {
     private static final Pattern COMMENT = Pattern.compile(
-            "--comment \"netgroovy publish (\\S+) ([0-9.]+):(\\d+)->(\\d+)/(\\w+) #1\"");
+            "--comment \"netgroovy publish (\\S+) ([0-9.]+):(\\d+)->(\\d+)/(\\w+) #1(?: @[^\"]*)?\"");
 
     private Bindings() {
     }

@@ -106,10 +106,16 @@ public final class Iptables {
             return rules.getOrDefault(table, List.of());
         }
 
-        /** Whether a rule with this chain and comment is there (comments are unique per rule). */
+        /**
+         * Whether a rule with this chain and owner is there (owners are unique per rule; the
+         * script line that made it, after {@link Rule#ORIGIN}, does not matter).
+         */
         public boolean has(Rule r) {
-            String mark = "--comment " + Rule.quoted(r.comment());
-            return rules(r.table()).stream().anyMatch(l -> l.startsWith("-A " + r.chain() + " ") && l.contains(mark));
+            String owner = r.owner();
+            String exact = "--comment " + Rule.quoted(owner);
+            String made = "--comment \"" + owner.replace("\"", "\\\"") + Rule.ORIGIN;
+            return rules(r.table()).stream().anyMatch(l -> l.startsWith("-A " + r.chain() + " ")
+                    && (l.contains(exact + " ") || l.endsWith(exact) || l.contains(made)));
         }
 
         public String text() {

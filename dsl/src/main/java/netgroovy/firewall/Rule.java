@@ -15,6 +15,34 @@ public record Rule(String table, String chain, List<String> match, List<String> 
         target = List.copyOf(target);
     }
 
+    /**
+     * Separates a comment's owner from where it was made: "netgroovy publish c1 ... #1
+     * @05-publishing-ports.netgroovy:35". The owner part alone says which rule it is, so a rule
+     * made again from another line is still the same rule.
+     */
+    public static final String ORIGIN = " @";
+
+    /** The same rule, its comment also naming the script line that made it ("05-x.netgroovy:35"). */
+    public Rule madeAt(String origin) {
+        if (comment == null || origin == null || comment.contains(ORIGIN)) {
+            return this;
+        }
+        return new Rule(table, chain, match, target, comment + ORIGIN + origin);
+    }
+
+    /** The comment without the origin: what identifies the rule. */
+    public String owner() {
+        return ownerOf(comment);
+    }
+
+    public static String ownerOf(String comment) {
+        if (comment == null) {
+            return null;
+        }
+        int at = comment.indexOf(ORIGIN);
+        return at < 0 ? comment : comment.substring(0, at);
+    }
+
     /** The rule's arguments after {@code -A CHAIN}: matches, comment, target. */
     public List<String> args() {
         List<String> a = new ArrayList<>(match);

@@ -47,6 +47,16 @@ public final class FirewallOp implements Op {
         return new FirewallOp(where, what, List.of(), rules, true);
     }
 
+    /**
+     * The same operation, each rule's comment also naming the script line that made it, so that
+     * {@code trace} can lead from a rule a packet met back to the statement that wrote it.
+     */
+    public FirewallOp madeAt(String origin) {
+        FirewallOp op = new FirewallOp(where, what, chains, rules.stream().map(r -> r.madeAt(origin)).toList(), remove);
+        op.insert = insert;
+        return remove ? this : op;
+    }
+
     public List<Rule> rules() {
         return rules;
     }

@@ -95,7 +95,7 @@ class NatTest {
         run("firewall 'docker0'");
         assertEquals("world saw 203.0.113.1", tcp("c1", "203.0.113.2", 9000));
         assertEquals("world saw 203.0.113.1", udp("c1", "203.0.113.2", 9001));
-        assertTrue(rules().contains("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -m comment --comment \"netgroovy masquerade docker0 #1\" -j MASQUERADE"),
+        assertTrue(rules().contains("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -m comment --comment \"netgroovy masquerade docker0 #1 @nat.netgroovy:1\" -j MASQUERADE"),
                 rules());
         assertEquals("1\n", Sh.ok("sysctl", "-n", "net.ipv4.ip_forward"));
     }
@@ -178,7 +178,7 @@ class NatTest {
     void restrictLetsOnlyOneSourceReachPublishedPorts() {
         run("firewall 'docker0'\npublish 'c1', '8080:80'\nrestrict on: 'ext0', allow: '203.0.113.7'");
         assertNull(tcp("world", "203.0.113.1", 8080), "203.0.113.2 is not allowed");
-        assertTrue(rules().contains("-A DOCKER-USER ! -s 203.0.113.7/32 -i ext0 -m comment --comment \"netgroovy restrict ext0 203.0.113.7/32 #1\" -j DROP"),
+        assertTrue(rules().contains("-A DOCKER-USER ! -s 203.0.113.7/32 -i ext0 -m comment --comment \"netgroovy restrict ext0 203.0.113.7/32 #1 @nat.netgroovy:3\" -j DROP"),
                 rules());
     }
 
@@ -195,7 +195,7 @@ class NatTest {
         String filter = (String) run("filter");
         assertTrue(filter.contains("Chain DOCKER-USER"), filter);
         Object cmds = run("explain { masquerade 'br9', '10.9.0.0/16' }");
-        assertEquals(List.of("iptables -t nat -A POSTROUTING -s 10.9.0.0/16 ! -o br9 -m comment --comment \"netgroovy masquerade br9 #1\" -j MASQUERADE"), cmds);
+        assertEquals(List.of("iptables -t nat -A POSTROUTING -s 10.9.0.0/16 ! -o br9 -m comment --comment \"netgroovy masquerade br9 #1 @nat.netgroovy:1\" -j MASQUERADE"), cmds);
     }
 
     @Test

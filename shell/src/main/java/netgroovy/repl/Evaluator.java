@@ -26,7 +26,7 @@ import org.jline.terminal.Terminal;
  */
 final class Evaluator implements AutoCloseable {
     /** {@code explain} prints its commands itself; printing its value too would show them twice. */
-    private static final Pattern PRINTS_ITSELF = Pattern.compile("^\\s*explain\\b.*", Pattern.DOTALL);
+    private static final Pattern PRINTS_ITSELF = Pattern.compile("^\\s*(explain|pingall|capture)\\b.*", Pattern.DOTALL);
 
     private final Engine engine;
     private final Terminal terminal;

@@ -82,6 +82,14 @@ final class Help {
         word("ps", "view: the containers with network, address, MAC and ports", "show ps");
         word("serve", "a small server in a namespace that answers 'NAME saw ADDRESS'", "serve 'c1', 9000\nserve 'c1', '9001/udp'");
         word("connect", "connects to a serve server; its answer, or null", "netns 'c2'\nprintln connect(from: 'c2', to: '10.0.0.2:9000')");
+        word("trace", "follows one packet hop by hop: route lookups, bridges, every firewall rule it met and the line that wrote it; "
+                + "ends delivered / dropped / no route (.json for tools)",
+                "println trace(from: 'c1', to: '203.0.113.2:80')\nprintln trace(from: 'c1', to: 'c2')");
+        word("pingall", "every namespace (or those named) pings every other; a matrix with .ok and .failures", "pingall()\npingall 'c1', 'c2'");
+        word("expect", "a check with one real packet: reaches or blocked; a failure says what trace saw",
+                "expect 'c1' reaches 'c2:80'\nexpect 'c1' blocked 'db:22'");
+        word("capture", "packets on links (tcpdump in the link's namespace), one line each; count:, timeout:, in:, file: (pcap)",
+                "capture on: 'docker0', count: 10\ncapture(on: ['veth-a', 'veth-b']) { ping '10.0.0.2' }");
         word("routeGet", "the route the kernel takes to an address, like ip route get", "println routeGet('203.0.113.2')");
     }
 

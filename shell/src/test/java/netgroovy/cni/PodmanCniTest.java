@@ -38,6 +38,7 @@ class PodmanCniTest {
     List<String> podman;
     Path conf;
     Path rootfs;
+    Path varLib;
 
     @BeforeEach
     void podmanInTheSandbox() throws Exception {
@@ -52,9 +53,15 @@ class PodmanCniTest {
             var m = Sh.run("mount", "-t", "cgroup2", "none", "/sys/fs/cgroup");
             Assumptions.assumeTrue(m.ok(), "podman cannot run here: no cgroup file system can be mounted in the sandbox (" + m.err().strip() + ")");
         }
-        // libcni's result cache: private to the sandbox, never the machine's /var/lib/cni.
-        Sh.ok("mkdir", "-p", "/var/lib/cni");
-        Sh.ok("mount", "-t", "tmpfs", "netgroovy-cni-cache", "/var/lib/cni");
+        // podman keeps libcni's result cache in /var/lib/cni: an overlay on /var/lib whose
+        // changes live in a tmpfs, so nothing (not even the folder) reaches the machine's disk.
+        Path scratch = Files.createDirectories(dir.resolve("var-lib"));
+        Sh.ok("mount", "-t", "tmpfs", "netgroovy-var-lib", scratch.toString());
+        Sh.ok("mkdir", "-p", scratch + "/upper", scratch + "/work");
+        var overlay = Sh.run("mount", "-t", "overlay", "netgroovy-var-lib", "-o",
+                "lowerdir=/var/lib,upperdir=" + scratch + "/upper,workdir=" + scratch + "/work", "/var/lib");
+        Assumptions.assumeTrue(overlay.ok(), "podman test skipped: cannot keep /var/lib/cni private (overlay: " + overlay.err().strip() + ")");
+        varLib = scratch;
 
         CniRuntime runtime = new CniRuntime(dir);
         Path netd = Files.createDirectories(dir.resolve("net.d"));
@@ -96,7 +103,10 @@ class PodmanCniTest {
         if (podman != null) {
             podman("rm", "-f", "-a");
         }
-        Sh.run("umount", "/var/lib/cni");
+        if (varLib != null) {
+            Sh.run("umount", "/var/lib");
+            Sh.run("umount", varLib.toString());
+        }
     }
 
     @Test

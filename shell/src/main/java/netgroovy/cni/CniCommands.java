@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "netgroovy", subcommands = {CniCommands.Install.class, CniCommands.Config.class},
         description = "netgroovy as a CNI plugin: install it, and write network configurations for it.")
 public final class CniCommands {
-    private CniCommands() {
+    CniCommands() {
     }
 
     public static void main(String[] argv) {

@@ -111,11 +111,16 @@ public final class Iptables {
          * script line that made it, after {@link Rule#ORIGIN}, does not matter).
          */
         public boolean has(Rule r) {
+            return line(r).isPresent();
+        }
+
+        /** The line of a rule with this chain and owner, as it is written now (whichever line of a script wrote it). */
+        public java.util.Optional<String> line(Rule r) {
             String owner = r.owner();
             String exact = "--comment " + Rule.quoted(owner);
             String made = "--comment \"" + owner.replace("\"", "\\\"") + Rule.ORIGIN;
-            return rules(r.table()).stream().anyMatch(l -> l.startsWith("-A " + r.chain() + " ")
-                    && (l.contains(exact + " ") || l.endsWith(exact) || l.contains(made)));
+            return rules(r.table()).stream().filter(l -> l.startsWith("-A " + r.chain() + " ")
+                    && (l.contains(exact + " ") || l.endsWith(exact) || l.contains(made))).findFirst();
         }
 
         public String text() {

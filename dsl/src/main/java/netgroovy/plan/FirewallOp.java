@@ -23,6 +23,7 @@ public final class FirewallOp implements Op {
     private final List<Rule> changed = new ArrayList<>();
     private final List<Chain> created = new ArrayList<>();
     private Iptables.Saved checked;
+    private final Map<Rule, String> removedLines = new LinkedHashMap<>();
 
     private FirewallOp(Where where, String what, List<Chain> chains, List<Rule> rules, boolean remove) {
         this.where = where;
@@ -91,10 +92,16 @@ public final class FirewallOp implements Op {
                 }
             }
         }
+        removedLines.clear();
         for (Rule r : rules) {
             if (saved.has(r) == remove) {
-                batch.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.restoreLine(verb()));
+                // A rule is removed as it is written now: its comment may name another script line.
+                String line = remove ? "-D" + saved.line(r).orElseThrow().substring(2) : r.restoreLine(verb());
+                batch.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(line);
                 changed.add(r);
+                if (remove) {
+                    removedLines.put(r, "-A" + line.substring(2));
+                }
             }
         }
         Iptables.restore(k.nsOrNull(where), batch);
@@ -124,7 +131,7 @@ public final class FirewallOp implements Op {
         for (int i = changed.size() - 1; i >= 0; i--) {
             Rule r = changed.get(i);
             if (saved.has(r) != remove) {
-                batch.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r.restoreLine(remove ? "-A" : "-D"));
+                batch.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(remove ? removedLines.get(r) : r.restoreLine("-D"));
             }
         }
         for (Chain c : created) {

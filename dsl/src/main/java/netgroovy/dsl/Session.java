@@ -40,8 +40,6 @@ public final class Session implements AutoCloseable {
     private final StateStore store;
     /** The world as the current statement found it (JSON), while the statement may change it. */
     private String before;
-    /** Whether this statement holds the store's lock. */
-    private boolean holding;
     /** The world as it was when the REPL's dry-run mode was switched on. */
     private String beforeDryRun;
     private final java.util.Map<String, Integer> incarnations = new java.util.HashMap<>();
@@ -117,7 +115,7 @@ public final class Session implements AutoCloseable {
      * at the world, so that the store's note of what is being made is its own.
      */
     private void hold() {
-        if (holding || store == null || !live()) {
+        if (holding() || store == null || !live()) {
             return;
         }
         store.lock();
@@ -130,12 +128,18 @@ public final class Session implements AutoCloseable {
             store.unlock();
             throw e;
         }
-        holding = true;
+    }
+
+    /**
+     * Whether this thread holds the store's lock. Asked of the lock itself, not kept in a field:
+     * a REPL statement left running in the background shares this session with the next one.
+     */
+    private boolean holding() {
+        return store != null && store.heldByCurrentThread();
     }
 
     private void letGo() {
-        if (holding) {
-            holding = false;
+        if (holding()) {
             store.unlock();
         }
     }
@@ -148,10 +152,10 @@ public final class Session implements AutoCloseable {
     /** As above; {@code applied}: a plan was applied, so its note in the store is done with (removed before the lock goes). */
     private void endOfStatement(boolean applied) {
         try {
-            if (before != null && holding && !WorldCodec.encode(world).equals(before)) {
+            if (before != null && holding() && !WorldCodec.encode(world).equals(before)) {
                 store.save(world);
             }
-            if (applied && holding) {
+            if (applied && holding()) {
                 store.applied();
             }
         } finally {
@@ -179,7 +183,7 @@ public final class Session implements AutoCloseable {
             if (store != null) {
                 executor.beforeApply(op -> {
                     List<String> made = op.leftovers();
-                    if (!made.isEmpty() && holding) {
+                    if (!made.isEmpty() && holding()) {
                         store.note(made);
                     }
                 });
@@ -286,13 +290,13 @@ public final class Session implements AutoCloseable {
         Plan plan = new Plan();
         ops.forEach(plan::add);
         hold();
-        if (holding) {
+        if (holding()) {
             store.begin(scriptName + ":" + pendingLine);
         }
         try {
             executor().apply(plan);
         } catch (PlanException e) {
-            if (holding && !e.undoFailed()) {
+            if (holding() && !e.undoFailed()) {
                 store.applied(); // all undone: nothing half-made to note
             }
             undoWorld();

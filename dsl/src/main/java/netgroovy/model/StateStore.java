@@ -54,6 +54,12 @@ public final class StateStore {
         HELD.computeIfAbsent(dir.toAbsolutePath().normalize(), Held::new).lock();
     }
 
+    /** Whether the calling thread holds the lock (a session may be used by more than one thread: the REPL's). */
+    public boolean heldByCurrentThread() {
+        Held h = HELD.get(dir.toAbsolutePath().normalize());
+        return h != null && h.inJvm.isHeldByCurrentThread();
+    }
+
     public void unlock() {
         Held h = HELD.get(dir.toAbsolutePath().normalize());
         if (h != null) {
@@ -145,10 +151,17 @@ public final class StateStore {
         }
     }
 
+    /** A reentrant lock that can say who holds it, for a message better than a hang. */
+    private static final class Owned extends ReentrantLock {
+        Thread owner() {
+            return getOwner();
+        }
+    }
+
     /** The lock of one directory in this JVM: a thread-reentrant lock over a process-wide file lock. */
     private static final class Held {
         private final Path dir;
-        private final ReentrantLock inJvm = new ReentrantLock();
+        private final Owned inJvm = new Owned();
         private FileChannel channel;
         private FileLock lock;
 
@@ -157,7 +170,16 @@ public final class StateStore {
         }
 
         void lock() {
-            inJvm.lock();
+            try {
+                if (!inJvm.tryLock(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    Thread owner = inJvm.owner();
+                    throw new IllegalStateException("the world is still locked by another statement of this netgroovy ("
+                            + (owner == null ? "?" : owner.getName()) + ") after 60 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the world's lock");
+            }
             if (inJvm.getHoldCount() > 1) {
                 return;
             }

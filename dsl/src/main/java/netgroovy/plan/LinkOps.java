@@ -116,12 +116,23 @@ public final class LinkOps {
 
         public void apply(Kernel k) {
             Links links = links(k, where);
-            was = links.require(name);
+            var there = links.get(name);
+            if (there.isEmpty()) {
+                return; // gone meanwhile (a veth whose namespace went is removed by the kernel a moment later)
+            }
+            was = there.get();
             master = was.master() == 0 ? null : links.byIndex(was.master()).map(l -> IfName.of(l.name())).orElse(null);
             peer = was.isVeth() && was.peerNsId() < 0 ? links.byIndex(was.peerIndex()).map(l -> IfName.of(l.name())).orElse(null) : null;
             addresses = k.rtnl(where).addresses().list(name).stream()
                     .filter(a -> "global".equals(a.scope())).map(netgroovy.kernel.Address::cidr).toList();
-            links.delete(name);
+            try {
+                links.delete(name);
+            } catch (RuntimeException e) {
+                if (!Ops.isGone(e)) {
+                    throw e;
+                }
+                was = null; // it went by itself between the look and the delete: nothing to undo
+            }
         }
 
         /**

@@ -241,7 +241,7 @@ public final class LinkOps {
 
         public void apply(Kernel k) {
             Links links = links(k, where);
-            int old = links.require(name).master();
+            int old = links.get(name).map(Link::master).orElse(0); // a missing link: setMaster says so, naming both
             before = old == 0 ? null : links.byIndex(old).map(l -> IfName.of(l.name())).orElse(null);
             links.setMaster(name, bridge);
         }

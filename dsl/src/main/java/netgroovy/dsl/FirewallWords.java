@@ -10,6 +10,7 @@ import netgroovy.firewall.Bindings;
 import netgroovy.firewall.DockerRules;
 import netgroovy.firewall.Iptables;
 import netgroovy.firewall.PortMapping;
+import netgroovy.firewall.PortRange;
 import netgroovy.firewall.Rule;
 import netgroovy.kernel.Address;
 import netgroovy.kernel.Exec;
@@ -59,11 +60,14 @@ final class FirewallWords {
         if (had != null && had != icc) {
             session.add(FirewallOp.remove(Where.HOST, "icc " + had + " for " + bridge, List.of(DockerRules.icc(bridge, had))));
         }
-        session.add(FirewallOp.add(Where.HOST, "forwarding for " + bridge, List.of(), DockerRules.bridge(bridge, icc)));
-        session.add(FirewallOp.insert(Where.HOST, "isolation for " + bridge, List.of(), DockerRules.isolation(bridge)));
+        // Docker inserts a bridge's rules at the top (a newer network's come first), its
+        // MASQUERADE for the subnet right after the one for the host's own addresses.
+        List<Rule> rules = new ArrayList<>(DockerRules.bridge(bridge, icc));
         if (!Boolean.FALSE.equals(options.get("masquerade"))) {
-            masquerade(bridge, null);
+            rules.add(1, DockerRules.masquerade(bridge, bridgeCidr(bridge)));
         }
+        session.add(FirewallOp.insert(Where.HOST, "forwarding for " + bridge, List.of(), rules));
+        session.add(FirewallOp.insert(Where.HOST, "isolation for " + bridge, List.of(), DockerRules.isolation(bridge)));
     }
 
     /** {@code -s SUBNET ! -o BRIDGE -j MASQUERADE}; the subnet is the bridge's unless given. */
@@ -86,6 +90,7 @@ final class FirewallWords {
         IpAddress defaultIp = session.defaultHostIp();
         specs.forEach(s -> PortMapping.parse(s).forEach(m -> wanted.add(m.hostIp() == null && defaultIp != null
                 ? new PortMapping(defaultIp, m.hostPort(), m.containerPort(), m.protocol()) : m)));
+        wanted.sort(PortRange.DOCKER_ORDER); // Docker's order: its rules and its ephemeral ports follow it
         if (!session.iptables()) {
             return wanted;
         }
@@ -96,7 +101,7 @@ final class FirewallWords {
         List<Rule> rules = new ArrayList<>();
         Set<Integer> chosen = new HashSet<>();
         for (PortMapping m : wanted) {
-            PortMapping final_ = m.hostPort() == 0 ? m.withHostPort(Bindings.freePort(existing, m, chosen)) : m;
+            PortMapping final_ = m.hostPort() == 0 ? m.withHostPort(Bindings.freePort(existing, m, chosen, portRange())) : m;
             Bindings.Binding clash = Bindings.conflict(existing, final_);
             if (clash != null && !(clash.container().equals(container) && clash.mapping().equals(final_))) {
                 throw new InvalidValueException("host port " + final_.hostSide() + "/" + final_.protocol()
@@ -112,6 +117,24 @@ final class FirewallWords {
         session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
         session.add(FirewallOp.add(Where.HOST, "publish " + container + " " + String.join(" ", specs), List.of(), rules));
         return made;
+    }
+
+    /** Where ephemeral host ports come from: dockerd's portRange, or the kernel's ip_local_port_range as Docker reads it. */
+    private int[] portRange() {
+        if (session.world().portRange != null) {
+            return PortRange.parse(session.world().portRange);
+        }
+        if (!session.live()) {
+            return PortRange.FALLBACK;
+        }
+        // Read with cat: the file holds two numbers, and a tab between them.
+        ExecResult r = Exec.run(session.kernel().nsOrNull(Where.HOST), List.of("cat", "/proc/sys/net/ipv4/ip_local_port_range"),
+                Duration.ofSeconds(10));
+        try {
+            return r.ok() ? PortRange.parse(r.stdout()) : PortRange.FALLBACK;
+        } catch (InvalidValueException e) {
+            return PortRange.FALLBACK; // as Docker falls back when it cannot read the file
+        }
     }
 
     /** {@code expose 'db', 6379, '53/udp'}: the ports a container offers (for links and publishAll). */

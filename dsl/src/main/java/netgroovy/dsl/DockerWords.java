@@ -427,37 +427,16 @@ final class DockerWords {
 
     /** docker network ls. */
     String networks() {
-        StringBuilder b = new StringBuilder(String.format("%-14s %-16s %-8s %s%n", "NAME", "BRIDGE", "DRIVER", "SUBNET"));
-        b.append(String.format("%-14s %-16s %-8s %s%n", "bridge",
-                state().networks.containsKey("bridge") ? state().networks.get("bridge").bridge() : "docker0", "bridge",
-                state().networks.containsKey("bridge") ? state().networks.get("bridge").ipam().subnet() : "-"));
-        b.append(String.format("%-14s %-16s %-8s %s%n", "host", "-", "host", "-"));
-        b.append(String.format("%-14s %-16s %-8s %s%n", "none", "-", "null", "-"));
-        for (Network n : state().networks.values()) {
-            if (n.userDefined()) {
-                b.append(String.format("%-14s %-16s %-8s %s%n", n.name(), n.bridge(), "bridge", n.ipam().subnet()));
-            }
-        }
-        return b.toString();
+        return views().networks();
     }
 
     /** docker network inspect, as JSON. */
     String inspectNetwork(String name) {
-        Network n = network(name);
-        Map<String, Object> members = new LinkedHashMap<>();
-        for (Container c : state().containers.values()) {
-            Container.Attachment a = c.on(n.name());
-            if (a != null) {
-                members.put(c.name, Map.of("IPv4Address", a.ip() + "/" + n.ipam().subnet().prefix(), "MacAddress", a.mac().toString()));
-            }
-        }
-        Map<String, Object> net = new LinkedHashMap<>();
-        net.put("Name", n.name());
-        net.put("Driver", "bridge");
-        net.put("Bridge", n.bridge());
-        net.put("IPAM", Map.of("Config", List.of(Map.of("Subnet", n.ipam().subnet().toString(), "Gateway", n.ipam().gateway().toString()))));
-        net.put("Containers", members);
-        return JsonOutput.prettyPrint(JsonOutput.toJson(List.of(net)));
+        return views().inspectNetwork(network(name));
+    }
+
+    private DockerViews views() {
+        return new DockerViews(state(), script.firewallWordsFor()::bindings);
     }
 
     private Network network(String name) {
@@ -592,42 +571,14 @@ final class DockerWords {
         return env;
     }
 
-    /** {@code inspect 'web'}: like docker inspect's NetworkSettings, as JSON. */
+    /** {@code inspect 'web'}: like docker inspect, its networking parts, as JSON. */
     String inspect(String name) {
-        Container c = require(name);
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("Name", "/" + c.name);
-        settings.put("NetworkMode", c.mode.equals("bridge") ? c.network.name() : c.mode);
-        settings.put("IPAddress", c.ip == null ? "" : c.ip.toString());
-        settings.put("IPPrefixLen", c.network == null ? 0 : c.network.ipam().subnet().prefix());
-        settings.put("Gateway", c.network == null ? "" : c.network.ipam().gateway().toString());
-        settings.put("MacAddress", c.mac == null ? "" : c.mac.toString());
-        boolean v6 = c.network != null && c.network.v6() != null && c.mac != null;
-        settings.put("GlobalIPv6Address", v6 ? c.network.v6Address(c.mac).toString() : "");
-        settings.put("GlobalIPv6PrefixLen", v6 ? c.network.v6().prefix() : 0);
-        settings.put("IPv6Gateway", v6 ? Network.V6_GATEWAY.toString() : "");
-        settings.put("Bridge", c.network == null ? "" : c.network.bridge());
-        settings.put("HostVeth", c.hostVeth == null ? "" : c.hostVeth);
-        settings.put("Ports", script.port(name));
-        settings.put("Links", c.links.entrySet().stream().map(e -> "/" + e.getValue() + ":/" + c.name + "/" + e.getKey()).toList());
-        settings.put("Pid", c.pid);
-        Map<String, Object> all = new LinkedHashMap<>();
-        all.put("Id", c.id);
-        all.put("Name", "/" + c.name);
-        all.put("Config", Map.of("Hostname", c.hostname));
-        all.put("NetworkSettings", settings);
-        return JsonOutput.prettyPrint(JsonOutput.toJson(all));
+        return views().inspect(require(name));
     }
 
-    /** {@code ps}: one line per container. */
+    /** {@code ps}: like docker ps, with a PORTS column as Docker prints it. */
     String ps() {
-        StringBuilder b = new StringBuilder(String.format("%-12s %-10s %-16s %-19s %s%n", "NAME", "NETWORK", "IP", "MAC", "PORTS"));
-        for (Container c : state().containers.values()) {
-            b.append(String.format("%-12s %-10s %-16s %-19s %s%n", c.name,
-                    c.mode.equals("bridge") ? c.network.name() : c.mode, c.ip == null ? "-" : c.ip,
-                    c.mac == null ? "-" : c.mac, String.join(", ", script.port(c.name))));
-        }
-        return b.toString();
+        return views().ps();
     }
 
     /** Removes a container: its published ports, link rules, namespace, files and address. */

@@ -196,22 +196,25 @@ final class FirewallWords {
         }
     }
 
-    /** {@code port 'c1'} / {@code port 'c1', 80}: docker port. */
+    /** {@code port 'c1'} / {@code port 'c1', 80}: docker port, its lines sorted as the CLI sorts them. */
     List<String> port(String container, String containerPort) {
-        session.flush();
-        if (!session.live()) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (Bindings.Binding b : Bindings.of(Iptables.save(null))) {
-            PortMapping m = b.mapping();
-            if (b.container().equals(container) && (containerPort == null
-                    || containerPort.equals(String.valueOf(m.containerPort()))
-                    || containerPort.equals(m.containerPort() + "/" + m.protocol()))) {
-                out.add(containerPort == null ? m.toString() : m.hostSide());
+        List<PortMapping> of = new ArrayList<>();
+        for (PortMapping m : bindings(container)) {
+            if (containerPort == null || containerPort.equals(String.valueOf(m.containerPort()))
+                    || containerPort.equals(m.containerPort() + "/" + m.protocol())) {
+                of.add(m);
             }
         }
-        return out;
+        return containerPort == null ? netgroovy.firewall.PortLines.of(of) : netgroovy.firewall.PortLines.hostSides(of);
+    }
+
+    /** A container's published ports, as the live rules record them (none in a dry run). */
+    List<PortMapping> bindings(String container) {
+        session.flush();
+        if (!session.live() || !session.iptables()) {
+            return List.of();
+        }
+        return Bindings.of(Iptables.save(null)).stream().filter(b -> b.container().equals(container)).map(Bindings.Binding::mapping).toList();
     }
 
     /** Who may reach published ports: {@code -I DOCKER-USER -i IF ! -s ALLOWED -j DROP}. */

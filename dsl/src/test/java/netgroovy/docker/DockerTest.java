@@ -108,8 +108,13 @@ class DockerTest {
         assertFalse(Ip.netnsList().contains("side"), "container:db shares db's namespace");
         assertFalse(Ip.netnsList().contains("onhost"), "host mode: the host's namespace");
         @SuppressWarnings("unchecked")
-        Map<String, Object> side = (Map<String, Object>) ((Map<String, Object>) new JsonSlurper().parseText((String) run("inspect 'side'"))).get("NetworkSettings");
-        assertEquals("172.17.0.2", side.get("IPAddress"), "the same address as db");
+        Map<String, Object> side = (Map<String, Object>) ((Map<String, Object>) ((List<?>) new JsonSlurper().parseText((String) run("inspect \'side\'"))).get(0)).get("NetworkSettings");
+        // Docker 20.10 shows no address of its own for --net container:db, only the mode
+        assertEquals("", side.get("IPAddress"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sideHost = (Map<String, Object>) ((Map<String, Object>) ((List<?>) new JsonSlurper().parseText((String) run("inspect 'side'"))).get(0)).get("HostConfig");
+        assertEquals("container:db", sideHost.get("NetworkMode"));
+        assertTrue(Ip.addresses("db", "eth0").contains("172.17.0.2/16"), "side lives in db's namespace, with db's address");
         String ps = (String) run("ps");
         assertTrue(ps.contains("nothing") && ps.contains("none") && ps.contains("onhost"), ps);
     }
@@ -121,11 +126,11 @@ class DockerTest {
         String withDaemon = Sh.ok("iptables-save").replaceAll("(?m)^#.*\n", "");
         run("container 'web', publish: '8080:80', mac: '12:34:56:78:9a:bc'");
         @SuppressWarnings("unchecked")
-        Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) new JsonSlurper().parseText((String) run("inspect 'web'"))).get("NetworkSettings");
+        Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) ((List<?>) new JsonSlurper().parseText((String) run("inspect \'web\'"))).get(0)).get("NetworkSettings");
         assertEquals("172.17.0.2", s.get("IPAddress"));
         assertEquals("12:34:56:78:9a:bc", s.get("MacAddress"));
         assertEquals("172.17.0.1", s.get("Gateway"));
-        assertEquals(List.of("80/tcp -> 0.0.0.0:8080"), s.get("Ports"));
+        assertEquals(Map.of("80/tcp", List.of(Map.of("HostIp", "0.0.0.0", "HostPort", "8080"))), s.get("Ports"), "Ports as docker inspect's map");
         assertTrue(Files.exists(Path.of("/etc/netns/web/hosts")));
         run("rm 'web'");
         assertFalse(Ip.netnsList().contains("web"));
@@ -164,7 +169,9 @@ class DockerTest {
         var net = (List<Map<String, Object>>) new JsonSlurper().parseText((String) run("networkInspect 'my-net'"));
         @SuppressWarnings("unchecked")
         Map<String, Object> members = (Map<String, Object>) net.get(0).get("Containers");
-        assertEquals(List.of("c1", "c2", "c3"), List.copyOf(members.keySet()));
+        // keyed by container ID, as docker network inspect
+        assertEquals(List.of("c1", "c2", "c3"), members.values().stream().map(m -> ((Map<?, ?>) m).get("Name")).toList());
+        assertTrue(members.keySet().stream().allMatch(id -> id.matches("[0-9a-f]{64}")));
         String ls = (String) run("networks");
         assertTrue(ls.contains("bridge") && ls.contains("host") && ls.contains("none") && ls.contains("my-net"), ls);
         var busy = assertThrows(DslException.class, () -> run("networkRm 'my-net'"));
@@ -223,7 +230,7 @@ class DockerTest {
         assertEquals(before, Sh.ok("iptables-save").replaceAll("(?m)^#.*\n", ""), "iptables false: no rules");
         assertEquals(1400, Ip.link(null, "docker0").orElseThrow().get("mtu"));
         @SuppressWarnings("unchecked")
-        Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) new JsonSlurper().parseText((String) run("inspect 'job'"))).get("NetworkSettings");
+        Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) ((List<?>) new JsonSlurper().parseText((String) run("inspect \'job\'"))).get(0)).get("State");
         long pid = ((Number) s.get("Pid")).longValue();
         assertTrue(pid > 0, "the process's pid is reported");
         String ns = Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/net")).toString();

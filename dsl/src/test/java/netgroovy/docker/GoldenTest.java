@@ -176,5 +176,55 @@ class GoldenTest {
         run(SCENARIO);
         String expected = normalised(section("userland-proxy-false.txt", "iptables-save"));
         assertEquals(expected, normalised(Sh.ok("iptables-save")));
+        // docker port webapp, without the [::] lines of Docker's default userland proxy
+        assertEquals(section("userland-proxy-false.txt", "port webapp"), run("port 'webapp'") + "\n");
+        String pall = Files.readString(golden("docker-port-pall.txt")).lines().filter(l -> !l.contains("[::]"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertEquals(pall, run("port 'pall'").toString());
+    }
+
+    /** The CLI's views: inspect, network inspect, network ls, ps, shaped as Docker 20.10's. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void viewsAreShapedAsDockers() throws IOException {
+        run(FILES_SCENARIO);
+        var slurper = new groovy.json.JsonSlurper();
+        var golden = (java.util.Map<String, Object>) ((List<?>) slurper.parse(golden("docker-inspect-webapp.json").toFile())).get(0);
+        var ours = (java.util.Map<String, Object>) ((List<?>) slurper.parseText((String) run("inspect 'webapp'"))).get(0);
+        assertEquals(((java.util.Map<?, ?>) golden.get("HostConfig")).get("NetworkMode"), ((java.util.Map<?, ?>) ours.get("HostConfig")).get("NetworkMode"));
+        var gs = (java.util.Map<String, Object>) golden.get("NetworkSettings");
+        var os = (java.util.Map<String, Object>) ours.get("NetworkSettings");
+        var gp = (java.util.Map<String, List<java.util.Map<String, String>>>) gs.get("Ports");
+        gp.values().forEach(l -> l.removeIf(b -> b.get("HostIp").equals("::"))); // the userland proxy's IPv6 bindings
+        gp.put("4567/tcp", List.of(java.util.Map.of("HostIp", "0.0.0.0", "HostPort", ((List<java.util.Map<String, String>>) ((java.util.Map<?, ?>) os.get("Ports")).get("4567/tcp")).get(0).get("HostPort"))));
+        assertEquals(new java.util.TreeMap<>(gp), new java.util.TreeMap<>((java.util.Map<String, Object>) os.get("Ports")));
+        var gn = (java.util.Map<String, java.util.Map<String, Object>>) gs.get("Networks");
+        var on = (java.util.Map<String, java.util.Map<String, Object>>) os.get("Networks");
+        assertEquals(gn.keySet(), on.keySet());
+        for (String net : gn.keySet()) {
+            for (String field : List.of("Gateway", "IPAddress", "IPPrefixLen", "MacAddress")) {
+                assertEquals(gn.get(net).get(field), on.get(net).get(field), net + " " + field);
+            }
+        }
+        for (String field : List.of("Gateway", "IPAddress", "IPPrefixLen", "MacAddress")) {
+            assertEquals(gs.get(field), os.get(field), field);
+        }
+        var gnet = (java.util.Map<String, Object>) ((List<?>) slurper.parse(golden("docker-network-inspect-mynet.json").toFile())).get(0);
+        var onet = (java.util.Map<String, Object>) ((List<?>) slurper.parseText((String) run("networkInspect 'mynet'"))).get(0);
+        for (String field : List.of("Name", "Scope", "Driver", "EnableIPv6", "Internal", "Options")) {
+            assertEquals(gnet.get(field), onet.get(field), "network inspect " + field);
+        }
+        assertTrue(((String) onet.get("Id")).matches("[0-9a-f]{64}"));
+        var members = (java.util.Map<String, java.util.Map<String, Object>>) onet.get("Containers");
+        assertEquals(java.util.Set.of("webapp", "centos04"), members.values().stream().map(m -> m.get("Name")).collect(java.util.stream.Collectors.toSet()));
+        members.keySet().forEach(id -> assertTrue(id.matches("[0-9a-f]{64}"), "containers keyed by ID: " + id));
+        String ls = (String) run("networks");
+        List<String> gls = Files.readAllLines(golden("docker-network-ls.txt"));
+        assertEquals(gls.get(0), ls.lines().findFirst().orElseThrow(), "the header");
+        assertEquals(gls.stream().skip(1).map(l -> l.substring(15).replaceAll("\\s+", " ")).toList(),
+                ls.lines().skip(1).map(l -> l.substring(15).replaceAll("\\s+", " ")).toList(), "NAME DRIVER SCOPE, sorted by name");
+        String ps = (String) run("ps");
+        String webapp = ps.lines().filter(l -> l.contains(" webapp ")).findFirst().orElseThrow();
+        assertTrue(webapp.endsWith("0.0.0.0:8080->80/udp, 0.0.0.0:32768->4567/tcp, 127.0.0.1:5000->5000/tcp"), ps);
     }
 }

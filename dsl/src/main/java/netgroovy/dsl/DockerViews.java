@@ -68,7 +68,7 @@ final class DockerViews {
         settings.put("GlobalIPv6PrefixLen", v6 ? main.network().v6().prefix() : 0);
         settings.put("IPAddress", main == null ? "" : main.ip().toString());
         settings.put("IPPrefixLen", main == null ? 0 : main.network().ipam().subnet().prefix());
-        settings.put("IPv6Gateway", v6 ? Network.V6_GATEWAY.toString() : "");
+        settings.put("IPv6Gateway", v6 ? main.network().v6Gateway().toString() : "");
         settings.put("MacAddress", main == null ? "" : main.mac().toString());
         Map<String, Object> networks = new LinkedHashMap<>();
         for (Container.Attachment a : c.attachments) {
@@ -81,7 +81,7 @@ final class DockerViews {
             e.put("Gateway", n.ipam().gateway().toString());
             e.put("IPAddress", a.ip().toString());
             e.put("IPPrefixLen", n.ipam().subnet().prefix());
-            e.put("IPv6Gateway", n.v6() != null ? Network.V6_GATEWAY.toString() : "");
+            e.put("IPv6Gateway", n.v6() != null ? n.v6Gateway().toString() : "");
             e.put("GlobalIPv6Address", n.v6() != null ? n.v6Address(a.mac()).toString() : "");
             e.put("GlobalIPv6PrefixLen", n.v6() != null ? n.v6().prefix() : 0);
             e.put("MacAddress", a.mac().toString());

@@ -84,6 +84,9 @@ final class DockerWords {
         }
         if (!iptables) {
             session.setIptables(false);
+            if (!Boolean.FALSE.equals(o.get("ipForward"))) {
+                script.ipForward(true); // Docker's --ip-forward is on by default, rules or not
+            }
         }
         if (iptables && !Boolean.FALSE.equals(o.get("ipForward"))) {
             // Before forwarding is turned on: Docker drops in FORWARD what it does not accept.
@@ -94,6 +97,9 @@ final class DockerWords {
         }
         if (o.containsKey("portRange")) {
             state().portRange = o.get("portRange").toString();
+        }
+        if (o.containsKey("mtu")) {
+            state().mtu = ((Number) o.get("mtu")).intValue(); // the containers' veths get it too, as Docker's --mtu
         }
         if (o.containsKey("ipForward")) {
             script.ipForward(Boolean.TRUE.equals(o.get("ipForward")));
@@ -280,7 +286,7 @@ final class DockerWords {
         c.hostVeth = a.hostVeth();
         session.add(new RouteOps.Add(Where.named(c.name), null, n.ipam().gateway(), null));
         if (n.v6() != null) {
-            session.add(new RouteOps.Add(Where.named(c.name), null, Network.V6_GATEWAY, IfName.of(a.ifname())));
+            session.add(new RouteOps.Add(Where.named(c.name), null, n.v6Gateway(), IfName.of(a.ifname())));
         }
     }
 
@@ -305,6 +311,10 @@ final class DockerWords {
         session.add(new LinkOps.SetMaster(Where.HOST, host, IfName.of(n.bridge())));
         session.add(new LinkOps.SetUp(Where.HOST, host, true));
         session.add(new netgroovy.plan.HairpinOp(Where.HOST, host)); // as Docker without the userland proxy
+        if (!n.userDefined() && state().mtu > 0) {
+            session.add(new LinkOps.SetMtu(Where.HOST, host, state().mtu));
+            session.add(new LinkOps.SetMtu(in, inner, state().mtu));
+        }
         session.add(new LinkOps.SetMac(in, inner, m));
         session.add(new AddressOps.Add(in, inner, new Cidr(ip, ipam.subnet().prefix()), false));
         if (n.v6() != null) {

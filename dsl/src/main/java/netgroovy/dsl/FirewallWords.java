@@ -92,6 +92,9 @@ final class FirewallWords {
                 ? new PortMapping(defaultIp, m.hostPort(), m.containerPort(), m.protocol()) : m)));
         wanted.sort(PortRange.DOCKER_ORDER); // Docker's order: its rules and its ephemeral ports follow it
         if (!session.iptables()) {
+            // As with Docker's --iptables=false: forwarding is on, but nothing leads to the container.
+            session.out().println("netgroovy: warning: iptables is off (dockerd iptables: false); " + container + "'s ports "
+                    + String.join(", ", specs) + " are NOT reachable from outside: no DNAT rule is written for them");
             return wanted;
         }
         IpAddress ip = options.containsKey("ip") ? IpAddress.parse(options.get("ip").toString()) : containerAddress(container);

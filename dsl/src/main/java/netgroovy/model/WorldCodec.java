@@ -74,6 +74,7 @@ public final class WorldCodec {
         m.put("defaultHostIp", str(w.defaultHostIp));
         m.put("iptables", w.iptables);
         m.put("portRange", w.portRange);
+        m.put("mtu", w.mtu);
         m.put("exposed", w.exposed);
         m.put("bridgeCidrs", w.bridgeCidrs);
         m.put("firewalls", w.firewalls);
@@ -126,6 +127,7 @@ public final class WorldCodec {
         w.defaultHostIp = m.get("defaultHostIp") == null ? null : IpAddress.parse((String) m.get("defaultHostIp"));
         w.iptables = (Boolean) m.get("iptables");
         w.portRange = (String) m.get("portRange");
+        w.mtu = m.get("mtu") == null ? 0 : ((Number) m.get("mtu")).intValue();
         ((Map<String, List<String>>) m.get("exposed")).forEach((k, ports) -> w.exposed.put(k, new ArrayList<>(ports)));
         w.bridgeCidrs.putAll((Map<String, String>) m.get("bridgeCidrs"));
         w.firewalls.putAll((Map<String, Boolean>) m.get("firewalls"));

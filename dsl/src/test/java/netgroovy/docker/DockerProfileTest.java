@@ -86,4 +86,22 @@ class DockerProfileTest {
         assertNull(run("connect from: 'web', to: '172.17.0.2:22'"), "only that port");
         assertNull(run("connect from: 'other', to: '172.17.0.2:6379'"), "only for the linked container");
     }
+
+    /** Item 8: --mtu reaches the containers' eth0; --iptables=false still forwards, and says published ports are unreachable. */
+    @Test
+    void mtuAndIptablesFalse() {
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        Session s = new Session(false, new PrintStream(said, true, StandardCharsets.UTF_8), "sandbox");
+        try {
+            new Engine(s).run("""
+                    dockerd mtu: 1400, iptables: false
+                    container 'a', publish: '8080:80'
+                    """, "p");
+        } finally {
+            s.close();
+        }
+        assertEquals(1400, Ip.link("a", "eth0").orElseThrow().get("mtu"), "eth0 inside");
+        assertEquals("1\n", netgroovy.testing.Sh.ok("sysctl", "-n", "net.ipv4.ip_forward"), "Docker forwards with --iptables=false too");
+        assertTrue(said.toString().contains("NOT reachable"), said.toString());
+    }
 }

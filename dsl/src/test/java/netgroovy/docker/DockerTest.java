@@ -188,7 +188,9 @@ class DockerTest {
         run("dockerd ipv6: true, fixedCidrV6: '2001:db8:1::/64'\ncontainer 'a'\ncontainer 'b'");
         assertTrue(Ip.addresses(null, "docker0").containsAll(List.of("fe80::1/64", "2001:db8:1::1/64")), Ip.addresses(null, "docker0").toString());
         assertTrue(Ip.addresses("a", "eth0").contains("2001:db8:1::242:ac11:2/64"), Ip.addresses("a", "eth0").toString());
-        assertTrue(Ip.routes("a", "-6").stream().anyMatch(r -> "default".equals(r.get("dst")) && "fe80::1".equals(r.get("gateway"))));
+        // Docker 20.10: the default route goes via the bridge's global address (the seeds' Docker 1.x: fe80::1)
+        assertTrue(Ip.routes("a", "-6").stream().anyMatch(r -> "default".equals(r.get("dst")) && "2001:db8:1::1".equals(r.get("gateway"))),
+                Ip.routes("a", "-6").toString());
         assertEquals("1\n", Sh.ok("sysctl", "-n", "net.ipv6.conf.all.forwarding"));
         assertEquals("2\n", Sh.ok("sysctl", "-n", "net.ipv6.conf.all.accept_ra"));
         assertTrue(Ip.ping("a", "2001:db8:1::242:ac11:3"), "ping6 between containers");

@@ -130,12 +130,9 @@ final class FirewallWords {
         if (!session.live()) {
             return PortRange.FALLBACK;
         }
-        // Read with cat: the file holds two numbers, and a tab between them.
-        ExecResult r = Exec.run(session.kernel().nsOrNull(Where.HOST), List.of("cat", "/proc/sys/net/ipv4/ip_local_port_range"),
-                Duration.ofSeconds(10));
         try {
-            return r.ok() ? PortRange.parse(r.stdout()) : PortRange.FALLBACK;
-        } catch (InvalidValueException e) {
+            return PortRange.parse(netgroovy.kernel.Sysctl.read(session.kernel().nsOrNull(Where.HOST), "net.ipv4.ip_local_port_range"));
+        } catch (RuntimeException e) {
             return PortRange.FALLBACK; // as Docker falls back when it cannot read the file
         }
     }

@@ -104,4 +104,19 @@ class DockerProfileTest {
         assertEquals("1\n", netgroovy.testing.Sh.ok("sysctl", "-n", "net.ipv4.ip_forward"), "Docker forwards with --iptables=false too");
         assertTrue(said.toString().contains("NOT reachable"), said.toString());
     }
+
+    /** Item 6: a container's own dns:/dnsSearch: stay when it joins and leaves networks. */
+    @Test
+    void ownDnsSurvivesNetworkChanges() {
+        run("""
+                dockerd dns: '192.0.2.1'
+                network 'n1'
+                container 'h', dns: '192.0.2.53', dnsSearch: 'example.com'
+                networkConnect 'n1', 'h'
+                container 'other', net: 'n1'
+                networkDisconnect 'n1', 'h'
+                """);
+        assertEquals("search example.com\nnameserver 192.0.2.53\n", netgroovy.testing.Sh.in("h", "cat", "/etc/resolv.conf").out());
+        assertTrue(netgroovy.testing.Sh.in("other", "cat", "/etc/resolv.conf").out().contains("nameserver 192.0.2.1"), "the daemon's");
+    }
 }

@@ -183,6 +183,22 @@ class GoldenTest {
         assertEquals(pall, run("port 'pall'").toString());
     }
 
+    /**
+     * After everything is removed, the rules equal Docker's, but for one deliberate
+     * difference: Docker 20.10 leaves a removed link's two ACCEPT rules behind in filter
+     * DOCKER; netgroovy removes every rule it wrote for a container with it.
+     */
+    @Test
+    void afterRemovingEverythingTheRulesAreDockersLessItsLeftovers() throws IOException {
+        run(SCENARIO);
+        run("rm 'pall'\nrm 'centos04'\nrm 'webapp'\nrm 'redis'\nnetworkRm 'mynet'");
+        String golden = normalised(section("userland-proxy-false.txt", "rm"));
+        List<String> leftovers = golden.lines().filter(l -> l.contains("port 6379 -j ACCEPT")).toList();
+        assertEquals(2, leftovers.size(), golden);
+        String expected = golden.lines().filter(l -> !leftovers.contains(l)).collect(java.util.stream.Collectors.joining("\n")) + "\n";
+        assertEquals(expected, normalised(Sh.ok("iptables-save")));
+    }
+
     /** The CLI's views: inspect, network inspect, network ls, ps, shaped as Docker 20.10's. */
     @Test
     @SuppressWarnings("unchecked")

@@ -119,4 +119,17 @@ class DockerProfileTest {
         assertEquals("search example.com\nnameserver 192.0.2.53\n", netgroovy.testing.Sh.in("h", "cat", "/etc/resolv.conf").out());
         assertTrue(netgroovy.testing.Sh.in("other", "cat", "/etc/resolv.conf").out().contains("nameserver 192.0.2.1"), "the daemon's");
     }
+
+    /** Item 3: -P ports come from ip_local_port_range (32768+ here); dockerd portRange: sets the seeds' 49153-65535. */
+    @Test
+    void portRangeOfTheDaemon() {
+        run("container 'a', publish: '80'");
+        assertEquals(List.of("80/tcp -> 0.0.0.0:32768"), run("port 'a'"));
+        run("teardown");
+        run("""
+                dockerd portRange: '49153-65535'
+                container 'b', publish: '80'
+                """);
+        assertEquals(List.of("80/tcp -> 0.0.0.0:49153"), run("port 'b'"));
+    }
 }

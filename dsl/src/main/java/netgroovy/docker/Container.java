@@ -28,6 +28,10 @@ public final class Container {
     /** Every network the container is on, the first being the one it started on (eth0). */
     public final List<Attachment> attachments = new ArrayList<>();
     public final List<String> exposed = new ArrayList<>();
+    /** Its own environment ({@code docker run -e}), which linked containers see as ALIAS_ENV_*. */
+    public final Map<String, String> env = new LinkedHashMap<>();
+    /** Its own --dns and --dns-search (null: the daemon's), which stay when it joins or leaves networks. */
+    public List<String> dns, dnsSearch;
 
     /** One interface of the container on one network. */
     public record Attachment(Network network, IpAddress ip, Mac mac, String ifname, String hostVeth) {

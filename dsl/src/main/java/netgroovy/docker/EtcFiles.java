@@ -18,8 +18,17 @@ public final class EtcFiles {
     private EtcFiles() {
     }
 
-    /** /etc/hosts as Docker writes it: localhost lines, then the container itself, then its links. */
-    public static String hosts(String ip, String hostname, String name, Map<String, String> others) {
+    /**
+     * /etc/hosts as Docker 20.10 writes it: the localhost lines; a line per link,
+     * {@code IP<TAB>alias hostname name}; the container's own line on each network,
+     * {@code IP<TAB>hostname}. Then (netgroovy's /etc/hosts mode, the seeds' era, where Docker
+     * ≥1.10 answers by its embedded DNS server instead) a line per other member of its user
+     * networks, {@code IP<TAB>name}.
+     *
+     * @param links names ("db 27198ab1696a redis") to address
+     * @param peers names to address
+     */
+    public static String hosts(Map<String, String> links, List<String> ownIps, String hostname, Map<String, String> peers) {
         StringBuilder b = new StringBuilder();
         b.append("127.0.0.1\tlocalhost\n");
         b.append("::1\tlocalhost ip6-localhost ip6-loopback\n");
@@ -27,28 +36,74 @@ public final class EtcFiles {
         b.append("ff00::0\tip6-mcastprefix\n");
         b.append("ff02::1\tip6-allnodes\n");
         b.append("ff02::2\tip6-allrouters\n");
-        if (ip != null) {
-            b.append(ip).append('\t').append(hostname).append(name.equals(hostname) ? "" : " " + name).append('\n');
-        }
-        others.forEach((names, address) -> b.append(address).append('\t').append(names).append('\n'));
+        links.forEach((names, address) -> b.append(address).append('\t').append(names).append('\n'));
+        ownIps.forEach(ip -> b.append(ip).append('\t').append(hostname).append('\n'));
+        peers.forEach((names, address) -> b.append(address).append('\t').append(names).append('\n'));
         return b.toString();
     }
 
-    /** resolv.conf: the given servers and search domains, or the host's own file. */
+    /** resolv.conf from the host's own /etc/resolv.conf, as Docker derives it (see {@link #resolvConf(String, List, List)}). */
     public static String resolvConf(List<String> dns, List<String> search) {
-        if (dns.isEmpty() && search.isEmpty()) {
-            try {
-                return Files.readString(Path.of("/etc/resolv.conf"));
-            } catch (IOException e) {
-                return "";
+        String host;
+        try {
+            host = Files.readString(Path.of("/etc/resolv.conf"));
+        } catch (IOException e) {
+            host = "";
+        }
+        return resolvConf(host, dns, search);
+    }
+
+    /**
+     * resolv.conf as Docker 20.10 writes it from the host's file: with the container's (or
+     * the daemon's) servers or search domains given, a new file of search, nameserver and the
+     * host's options lines; otherwise the host's file without the nameservers a container
+     * cannot reach (127.0.0.0/8, ::1), and Google's 8.8.8.8 and 8.8.4.4 if none is left.
+     */
+    public static String resolvConf(String host, List<String> dns, List<String> search) {
+        List<String> servers = new ArrayList<>(), domains = new ArrayList<>(), options = new ArrayList<>();
+        for (String line : host.split("\n")) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length > 1 && w[0].equals("nameserver")) {
+                servers.add(w[1]);
+            } else if (w.length > 1 && (w[0].equals("search") || w[0].equals("domain"))) {
+                domains.clear();
+                domains.addAll(List.of(w).subList(1, w.length));
+            } else if (w.length > 1 && w[0].equals("options")) {
+                options.addAll(List.of(w).subList(1, w.length));
             }
         }
-        StringBuilder b = new StringBuilder();
-        if (!search.isEmpty()) {
-            b.append("search ").append(String.join(" ", search)).append('\n');
+        if (!dns.isEmpty() || !search.isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            List<String> d = search.isEmpty() ? domains : search;
+            if (!d.isEmpty()) {
+                b.append("search ").append(String.join(" ", d)).append('\n');
+            }
+            (dns.isEmpty() ? servers : dns).forEach(s -> b.append("nameserver ").append(s).append('\n'));
+            if (!options.isEmpty()) {
+                b.append("options ").append(String.join(" ", options)).append('\n');
+            }
+            return b.toString();
         }
-        dns.forEach(d -> b.append("nameserver ").append(d).append('\n'));
-        return b.toString();
+        StringBuilder b = new StringBuilder();
+        boolean any = false;
+        for (String line : host.split("\n", -1)) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length > 1 && w[0].equals("nameserver")) {
+                if (w[1].startsWith("127.") || w[1].equals("::1")) {
+                    continue;
+                }
+                any = true;
+            }
+            b.append(line).append('\n');
+        }
+        String out = b.toString().replaceAll("\n+$", "\n");
+        if (out.equals("\n")) {
+            out = "";
+        }
+        if (!any) {
+            out += "nameserver 8.8.8.8\nnameserver 8.8.4.4\n";
+        }
+        return out;
     }
 
     public static void write(String container, String hosts, String hostname, String resolv) {

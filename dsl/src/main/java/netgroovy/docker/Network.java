@@ -10,6 +10,14 @@ public record Network(String name, String bridge, Ipam ipam, boolean icc, boolea
     /** Docker's IPv6 gateway on every bridge: the link-local fe80::1. */
     public static final netgroovy.value.IpAddress V6_GATEWAY = netgroovy.value.IpAddress.parse("fe80::1");
 
+    /**
+     * The IPv6 default gateway Docker 20.10 gives containers: the bridge's global address, the
+     * subnet's first (the seeds' Docker 1.x used the link-local fe80::1, which the bridge also has).
+     */
+    public netgroovy.value.IpAddress v6Gateway() {
+        return v6.network().address().plus(1);
+    }
+
     /** A container's IPv6 address: the subnet's prefix with the 48-bit MAC as the host part. */
     public netgroovy.value.IpAddress v6Address(netgroovy.value.Mac mac) {
         byte[] a = v6.network().address().bytes();

@@ -8,6 +8,7 @@ import java.util.Map;
 import netgroovy.docker.Container;
 import netgroovy.model.World;
 import netgroovy.docker.EtcFiles;
+import netgroovy.docker.LinkEnv;
 import netgroovy.docker.Ipam;
 import netgroovy.docker.Macs;
 import netgroovy.docker.Network;
@@ -44,7 +45,10 @@ final class DockerWords {
     /** The daemon: docker0 (or -b BRIDGE) with bip, fixedCidr, mtu, icc, ipForward, iptables, dns. */
     void dockerd(Map<String, Object> o) {
         known("dockerd", o, "bridge", "bip", "fixedCidr", "mtu", "icc", "ipForward", "iptables", "ip", "dns", "dnsSearch",
-                "ipv6", "fixedCidrV6");
+                "ipv6", "fixedCidrV6", "portRange");
+        if (o.containsKey("portRange")) {
+            netgroovy.firewall.PortRange.parse(o.get("portRange").toString()); // checked before anything is done
+        }
         if (Boolean.TRUE.equals(o.get("ipv6"))) {
             v6Subnet(o.get("fixedCidrV6")); // options are checked before anything else
         }
@@ -59,9 +63,6 @@ final class DockerWords {
         boolean iptables = !Boolean.FALSE.equals(o.get("iptables"));
         boolean icc = !Boolean.FALSE.equals(o.get("icc"));
         String bridge = o.containsKey("bridge") ? o.get("bridge").toString() : "docker0";
-        Cidr bip = Cidr.parse(String.valueOf(o.getOrDefault("bip", "172.17.0.1/16")));
-        Cidr pool = o.containsKey("fixedCidr") ? Cidr.parse(o.get("fixedCidr").toString()) : null;
-        Ipam ipam = new Ipam(bip, pool, bip.address());
         if (o.containsKey("bridge")) {
             // Made earlier in this statement (still planned), or there in the kernel.
             if (session.live() && !session.plansBridge(bridge)
@@ -70,6 +71,11 @@ final class DockerWords {
                         + "' cidr '...'), as Docker's -b expects");
             }
         }
+        // -b BRIDGE without --bip: Docker takes the bridge's own address and subnet (seed 002).
+        Cidr bip = o.containsKey("bip") ? Cidr.parse(o.get("bip").toString())
+                : o.containsKey("bridge") ? bridgeAddress(bridge) : Cidr.parse("172.17.0.1/16");
+        Cidr pool = o.containsKey("fixedCidr") ? Cidr.parse(o.get("fixedCidr").toString()) : null;
+        Ipam ipam = new Ipam(bip, pool, bip.address());
         if (!o.containsKey("bridge")) {
             BridgeSpec b = script.bridge(bridge).cidr(bip.toString());
             if (o.containsKey("mtu")) {
@@ -78,9 +84,22 @@ final class DockerWords {
         }
         if (!iptables) {
             session.setIptables(false);
+            if (!Boolean.FALSE.equals(o.get("ipForward"))) {
+                script.ipForward(true); // Docker's --ip-forward is on by default, rules or not
+            }
+        }
+        if (iptables && !Boolean.FALSE.equals(o.get("ipForward"))) {
+            // Before forwarding is turned on: Docker drops in FORWARD what it does not accept.
+            session.add(new netgroovy.plan.ForwardPolicyOp(Where.HOST));
         }
         if (iptables) {
             script.firewall(Map.of("icc", icc), bridge);
+        }
+        if (o.containsKey("portRange")) {
+            state().portRange = o.get("portRange").toString();
+        }
+        if (o.containsKey("mtu")) {
+            state().mtu = ((Number) o.get("mtu")).intValue(); // the containers' veths get it too, as Docker's --mtu
         }
         if (o.containsKey("ipForward")) {
             script.ipForward(Boolean.TRUE.equals(o.get("ipForward")));
@@ -95,6 +114,23 @@ final class DockerWords {
             throw new InvalidValueException("fixedCidrV6 needs ipv6: true");
         }
         state().networks.put("bridge", new Network("bridge", bridge, ipam, icc, false, v6));
+    }
+
+    /** The IPv4 address of a bridge that exists (or that this statement makes), as -b without --bip uses it. */
+    private Cidr bridgeAddress(String bridge) {
+        String planned = session.cidrOf(bridge);
+        if (planned != null) {
+            return Cidr.parse(planned);
+        }
+        if (session.live()) {
+            for (netgroovy.kernel.Address a : session.kernel().rtnl(Where.HOST).addresses().list(IfName.of(bridge))) {
+                if (a.cidr().isV4() && "global".equals(a.scope())) {
+                    return a.cidr();
+                }
+            }
+        }
+        throw new InvalidValueException("bridge " + bridge + " has no IPv4 address; give it one (bridge '" + bridge
+                + "' cidr '...') or say bip:, as Docker's -b needs");
     }
 
     /**
@@ -131,7 +167,7 @@ final class DockerWords {
 
     /** A container, as {@code docker run} wires one. */
     Container container(Map<String, Object> o, String name) {
-        known("container", o, "net", "ip", "mac", "hostname", "dns", "dnsSearch", "link", "publish", "publishAll", "expose", "cmd");
+        known("container", o, "net", "ip", "mac", "hostname", "dns", "dnsSearch", "link", "publish", "publishAll", "expose", "cmd", "env");
         if (state().containers.containsKey(name)) {
             if (spec(o).equals(state().specs.get("container " + name))) {
                 return state().containers.get(name); // a re-run: it is there as asked
@@ -177,12 +213,26 @@ final class DockerWords {
             c.links.put(parts.length > 1 ? parts[1] : parts[0], target.name);
         }
         for (String p : strings(o.get("expose"))) {
-            c.exposed.add(p);
             script.expose(name, p);
+            for (netgroovy.firewall.PortMapping m : netgroovy.firewall.PortMapping.parse(p)) { // a range is one port each
+                c.exposed.add(m.containerPort() + "/" + m.protocol());
+            }
         }
+        // Docker counts the container ports of -p as exposed too (links see them).
+        for (String spec : strings(o.get("publish"))) {
+            for (netgroovy.firewall.PortMapping m : netgroovy.firewall.PortMapping.parse(spec)) {
+                String p = m.containerPort() + "/" + m.protocol();
+                if (!c.exposed.contains(p)) {
+                    c.exposed.add(p);
+                    script.expose(name, p);
+                }
+            }
+        }
+        c.env.putAll(environmentOption(o.get("env")));
         if (!c.mode.equals("host") && !c.mode.equals("container")) {
-            session.add(new WriteEtcFiles(name, hosts(c), c.hostname,
-                    EtcFiles.resolvConf(listOr(o.get("dns"), session.dockerDns()), listOr(o.get("dnsSearch"), session.dockerDnsSearch()))));
+            c.dns = o.containsKey("dns") ? strings(o.get("dns")) : null;
+            c.dnsSearch = o.containsKey("dnsSearch") ? strings(o.get("dnsSearch")) : null;
+            session.add(new WriteEtcFiles(name, hosts(c), c.hostname, resolv(c)));
         }
         state().containers.put(name, c);
         if (c.network != null) {
@@ -191,21 +241,31 @@ final class DockerWords {
         // Containers that link to this name (it was removed and made again): their alias follows the new address.
         for (Container m : state().containers.values()) {
             if (m != c && m.links.containsValue(name) && !m.mode.equals("host") && !m.mode.equals("container")) {
-                session.add(new WriteEtcFiles(m.name, hosts(m), m.hostname,
-                        EtcFiles.resolvConf(session.dockerDns(), session.dockerDnsSearch())));
+                session.add(new WriteEtcFiles(m.name, hosts(m), m.hostname, resolv(m)));
             }
         }
-        if (c.network != null && !c.network.icc()) {
-            for (String target : c.links.values()) {
-                script.allowLink(name, target);
-            }
-        }
+        // Docker programs the published ports when the container joins its network, its links after.
         List<String> publish = strings(o.get("publish"));
         if (!publish.isEmpty()) {
             script.publish(name, publish.toArray(String[]::new));
         }
         if (Boolean.TRUE.equals(o.get("publishAll"))) {
-            script.publishAll(name);
+            // -P: the exposed ports that -p did not bind already, each to a free host port.
+            List<String> bound = new ArrayList<>();
+            publish.forEach(spec -> netgroovy.firewall.PortMapping.parse(spec).forEach(m -> bound.add(m.containerPort() + "/" + m.protocol())));
+            List<String> rest = session.exposed(name).stream().filter(p -> !bound.contains(p)).toList();
+            if (rest.isEmpty() && bound.isEmpty()) {
+                script.publishAll(name); // says that nothing is exposed
+            } else if (!rest.isEmpty()) {
+                script.publish(name, rest.toArray(String[]::new));
+            }
+        }
+        if (c.network != null && !c.network.icc()) {
+            for (String target : c.links.values()) {
+                if (!session.exposed(target).isEmpty()) { // a link to a container offering nothing opens nothing, as in Docker
+                    script.allowLink(name, target);
+                }
+            }
         }
         if (o.containsKey("cmd")) {
             session.flush();
@@ -226,7 +286,7 @@ final class DockerWords {
         c.hostVeth = a.hostVeth();
         session.add(new RouteOps.Add(Where.named(c.name), null, n.ipam().gateway(), null));
         if (n.v6() != null) {
-            session.add(new RouteOps.Add(Where.named(c.name), null, Network.V6_GATEWAY, IfName.of(a.ifname())));
+            session.add(new RouteOps.Add(Where.named(c.name), null, n.v6Gateway(), IfName.of(a.ifname())));
         }
     }
 
@@ -250,6 +310,11 @@ final class DockerWords {
         session.add(new LinkOps.CreateVeth(Where.HOST, host, inner, in));
         session.add(new LinkOps.SetMaster(Where.HOST, host, IfName.of(n.bridge())));
         session.add(new LinkOps.SetUp(Where.HOST, host, true));
+        session.add(new netgroovy.plan.HairpinOp(Where.HOST, host)); // as Docker without the userland proxy
+        if (!n.userDefined() && state().mtu > 0) {
+            session.add(new LinkOps.SetMtu(Where.HOST, host, state().mtu));
+            session.add(new LinkOps.SetMtu(in, inner, state().mtu));
+        }
         session.add(new LinkOps.SetMac(in, inner, m));
         session.add(new AddressOps.Add(in, inner, new Cidr(ip, ipam.subnet().prefix()), false));
         if (n.v6() != null) {
@@ -338,7 +403,7 @@ final class DockerWords {
             c.network = null;
             c.ip = null;
         }
-        session.add(new WriteEtcFiles(c.name, hosts(c), c.hostname, EtcFiles.resolvConf(session.dockerDns(), session.dockerDnsSearch())));
+        session.add(new WriteEtcFiles(c.name, hosts(c), c.hostname, resolv(c)));
         refreshHosts(n);
     }
 
@@ -372,37 +437,16 @@ final class DockerWords {
 
     /** docker network ls. */
     String networks() {
-        StringBuilder b = new StringBuilder(String.format("%-14s %-16s %-8s %s%n", "NAME", "BRIDGE", "DRIVER", "SUBNET"));
-        b.append(String.format("%-14s %-16s %-8s %s%n", "bridge",
-                state().networks.containsKey("bridge") ? state().networks.get("bridge").bridge() : "docker0", "bridge",
-                state().networks.containsKey("bridge") ? state().networks.get("bridge").ipam().subnet() : "-"));
-        b.append(String.format("%-14s %-16s %-8s %s%n", "host", "-", "host", "-"));
-        b.append(String.format("%-14s %-16s %-8s %s%n", "none", "-", "null", "-"));
-        for (Network n : state().networks.values()) {
-            if (n.userDefined()) {
-                b.append(String.format("%-14s %-16s %-8s %s%n", n.name(), n.bridge(), "bridge", n.ipam().subnet()));
-            }
-        }
-        return b.toString();
+        return views().networks();
     }
 
     /** docker network inspect, as JSON. */
     String inspectNetwork(String name) {
-        Network n = network(name);
-        Map<String, Object> members = new LinkedHashMap<>();
-        for (Container c : state().containers.values()) {
-            Container.Attachment a = c.on(n.name());
-            if (a != null) {
-                members.put(c.name, Map.of("IPv4Address", a.ip() + "/" + n.ipam().subnet().prefix(), "MacAddress", a.mac().toString()));
-            }
-        }
-        Map<String, Object> net = new LinkedHashMap<>();
-        net.put("Name", n.name());
-        net.put("Driver", "bridge");
-        net.put("Bridge", n.bridge());
-        net.put("IPAM", Map.of("Config", List.of(Map.of("Subnet", n.ipam().subnet().toString(), "Gateway", n.ipam().gateway().toString()))));
-        net.put("Containers", members);
-        return JsonOutput.prettyPrint(JsonOutput.toJson(List.of(net)));
+        return views().inspectNetwork(network(name));
+    }
+
+    private DockerViews views() {
+        return new DockerViews(state(), script.firewallWordsFor()::bindings);
     }
 
     private Network network(String name) {
@@ -424,16 +468,27 @@ final class DockerWords {
         }
         for (Container m : state().containers.values()) {
             if (m.on(n.name()) != null && m.mode.equals("bridge")) {
-                session.add(new WriteEtcFiles(m.name, hosts(m), m.hostname,
-                        EtcFiles.resolvConf(session.dockerDns(), session.dockerDnsSearch())));
+                session.add(new WriteEtcFiles(m.name, hosts(m), m.hostname, resolv(m)));
             }
         }
     }
 
 
-    /** /etc/hosts: the container itself, then its links (alias first, then the linked container's name). */
+    /**
+     * /etc/hosts as Docker writes it: its links ({@code IP alias hostname name}, the name only
+     * when it differs from the alias), then its own address on each network with its hostname;
+     * then, in netgroovy's /etc/hosts mode for user networks, the other members by name.
+     */
     private String hosts(Container c) {
-        Map<String, String> others = new LinkedHashMap<>();
+        Map<String, String> links = new LinkedHashMap<>();
+        c.links.forEach((alias, target) -> {
+            Container t = state().containers.get(target);
+            if (t.ip != null) {
+                links.put(alias + " " + t.hostname + (alias.equals(target) ? "" : " " + target), t.ip.toString());
+            }
+        });
+        List<String> own = c.attachments.stream().map(a -> a.ip().toString()).toList();
+        Map<String, String> peers = new LinkedHashMap<>();
         for (Container.Attachment a : c.attachments) {
             if (!a.network().userDefined()) {
                 continue;
@@ -441,17 +496,16 @@ final class DockerWords {
             for (Container m : state().containers.values()) {
                 Container.Attachment ma = m.on(a.network().name());
                 if (m != c && ma != null) {
-                    others.put(m.name, ma.ip().toString());
+                    peers.put(m.name, ma.ip().toString());
                 }
             }
         }
-        c.links.forEach((alias, target) -> {
-            Container t = state().containers.get(target);
-            if (t.ip != null) {
-                others.put(alias.equals(target) ? target : alias + " " + target, t.ip.toString());
-            }
-        });
-        return EtcFiles.hosts(c.ip == null ? null : c.ip.toString(), c.hostname, c.name, others);
+        return EtcFiles.hosts(links, own, c.hostname, peers);
+    }
+
+    /** resolv.conf: the container's own dns:/dnsSearch: if it was given them, else the daemon's, else the host's. */
+    private String resolv(Container c) {
+        return EtcFiles.resolvConf(c.dns != null ? c.dns : session.dockerDns(), c.dnsSearch != null ? c.dnsSearch : session.dockerDnsSearch());
     }
 
     /**
@@ -475,6 +529,7 @@ final class DockerWords {
         env.put("HOSTNAME", c.hostname);
         env.put("HOME", "/");
         env.putAll(linkEnvironment(c));
+        env.putAll(c.env);
         return env;
     }
 
@@ -487,67 +542,53 @@ final class DockerWords {
         }
     }
 
-    /** The environment a process in {@code c} gets from its links (seed 000's DB_PORT_6379_TCP...). */
+    /**
+     * The environment a process in {@code c} gets from its links, as Docker's daemon/links
+     * writes it: the ports sorted (lowest first, tcp before udp at the same number), ALIAS_PORT
+     * the lowest, per port _PORT_P_PROTO{,_ADDR,_PORT,_PROTO}, a run of consecutive ports also
+     * _START/_END, then ALIAS_NAME and the linked container's own variables as ALIAS_ENV_*.
+     */
     Map<String, String> linkEnvironment(Container c) {
         Map<String, String> env = new LinkedHashMap<>();
         c.links.forEach((alias, target) -> {
             Container t = state().containers.get(target);
             String prefix = alias.toUpperCase().replaceAll("[^A-Z0-9]", "_");
+            env.putAll(LinkEnv.of(prefix, String.valueOf(t.ip), t.exposed));
             env.put(prefix + "_NAME", "/" + c.name + "/" + alias);
-            boolean first = true;
-            for (String port : t.exposed) {
-                String[] pp = (port.contains("/") ? port : port + "/tcp").split("/");
-                String url = pp[1] + "://" + t.ip + ":" + pp[0];
-                if (first) {
-                    env.put(prefix + "_PORT", url);
-                    first = false;
+            t.env.forEach((k, v) -> {
+                if (!k.equals("HOME") && !k.equals("PATH")) {
+                    env.put(prefix + "_ENV_" + k, v);
                 }
-                String key = prefix + "_PORT_" + pp[0] + "_" + pp[1].toUpperCase();
-                env.put(key, url);
-                env.put(key + "_ADDR", String.valueOf(t.ip));
-                env.put(key + "_PORT", pp[0]);
-                env.put(key + "_PROTO", pp[1]);
-            }
+            });
         });
         return env;
     }
 
-    /** {@code inspect 'web'}: like docker inspect's NetworkSettings, as JSON. */
-    String inspect(String name) {
-        Container c = require(name);
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("Name", "/" + c.name);
-        settings.put("NetworkMode", c.mode.equals("bridge") ? c.network.name() : c.mode);
-        settings.put("IPAddress", c.ip == null ? "" : c.ip.toString());
-        settings.put("IPPrefixLen", c.network == null ? 0 : c.network.ipam().subnet().prefix());
-        settings.put("Gateway", c.network == null ? "" : c.network.ipam().gateway().toString());
-        settings.put("MacAddress", c.mac == null ? "" : c.mac.toString());
-        boolean v6 = c.network != null && c.network.v6() != null && c.mac != null;
-        settings.put("GlobalIPv6Address", v6 ? c.network.v6Address(c.mac).toString() : "");
-        settings.put("GlobalIPv6PrefixLen", v6 ? c.network.v6().prefix() : 0);
-        settings.put("IPv6Gateway", v6 ? Network.V6_GATEWAY.toString() : "");
-        settings.put("Bridge", c.network == null ? "" : c.network.bridge());
-        settings.put("HostVeth", c.hostVeth == null ? "" : c.hostVeth);
-        settings.put("Ports", script.port(name));
-        settings.put("Links", c.links.entrySet().stream().map(e -> "/" + e.getValue() + ":/" + c.name + "/" + e.getKey()).toList());
-        settings.put("Pid", c.pid);
-        Map<String, Object> all = new LinkedHashMap<>();
-        all.put("Id", c.id);
-        all.put("Name", "/" + c.name);
-        all.put("Config", Map.of("Hostname", c.hostname));
-        all.put("NetworkSettings", settings);
-        return JsonOutput.prettyPrint(JsonOutput.toJson(all));
+    /** {@code env: [FOO: 'bar']} or {@code env: ['FOO=bar']}: docker run -e. */
+    private static Map<String, String> environmentOption(Object o) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (o instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v)));
+        } else {
+            for (String kv : strings(o)) {
+                String[] parts = kv.split("=", 2);
+                if (parts.length < 2) {
+                    throw new InvalidValueException("env: '" + kv + "' is not NAME=VALUE");
+                }
+                env.put(parts[0], parts[1]);
+            }
+        }
+        return env;
     }
 
-    /** {@code ps}: one line per container. */
+    /** {@code inspect 'web'}: like docker inspect, its networking parts, as JSON. */
+    String inspect(String name) {
+        return views().inspect(require(name));
+    }
+
+    /** {@code ps}: like docker ps, with a PORTS column as Docker prints it. */
     String ps() {
-        StringBuilder b = new StringBuilder(String.format("%-12s %-10s %-16s %-19s %s%n", "NAME", "NETWORK", "IP", "MAC", "PORTS"));
-        for (Container c : state().containers.values()) {
-            b.append(String.format("%-12s %-10s %-16s %-19s %s%n", c.name,
-                    c.mode.equals("bridge") ? c.network.name() : c.mode, c.ip == null ? "-" : c.ip,
-                    c.mac == null ? "-" : c.mac, String.join(", ", script.port(c.name))));
-        }
-        return b.toString();
+        return views().ps();
     }
 
     /** Removes a container: its published ports, link rules, namespace, files and address. */
@@ -593,10 +634,6 @@ final class DockerWords {
             return l.stream().map(String::valueOf).toList();
         }
         return List.of(String.valueOf(o));
-    }
-
-    private static List<String> listOr(Object given, List<String> otherwise) {
-        return given == null ? otherwise : strings(given);
     }
 
     private static void known(String word, Map<String, Object> o, String... names) {

@@ -10,6 +10,7 @@ import netgroovy.firewall.Bindings;
 import netgroovy.firewall.DockerRules;
 import netgroovy.firewall.Iptables;
 import netgroovy.firewall.PortMapping;
+import netgroovy.firewall.PortRange;
 import netgroovy.firewall.Rule;
 import netgroovy.kernel.Address;
 import netgroovy.kernel.Exec;
@@ -59,11 +60,14 @@ final class FirewallWords {
         if (had != null && had != icc) {
             session.add(FirewallOp.remove(Where.HOST, "icc " + had + " for " + bridge, List.of(DockerRules.icc(bridge, had))));
         }
-        session.add(FirewallOp.add(Where.HOST, "forwarding for " + bridge, List.of(), DockerRules.bridge(bridge, icc)));
-        session.add(FirewallOp.insert(Where.HOST, "isolation for " + bridge, List.of(), DockerRules.isolation(bridge)));
+        // Docker inserts a bridge's rules at the top (a newer network's come first), its
+        // MASQUERADE for the subnet right after the one for the host's own addresses.
+        List<Rule> rules = new ArrayList<>(DockerRules.bridge(bridge, icc));
         if (!Boolean.FALSE.equals(options.get("masquerade"))) {
-            masquerade(bridge, null);
+            rules.add(1, DockerRules.masquerade(bridge, bridgeCidr(bridge)));
         }
+        session.add(FirewallOp.insert(Where.HOST, "forwarding for " + bridge, List.of(), rules));
+        session.add(FirewallOp.insert(Where.HOST, "isolation for " + bridge, List.of(), DockerRules.isolation(bridge)));
     }
 
     /** {@code -s SUBNET ! -o BRIDGE -j MASQUERADE}; the subnet is the bridge's unless given. */
@@ -86,7 +90,11 @@ final class FirewallWords {
         IpAddress defaultIp = session.defaultHostIp();
         specs.forEach(s -> PortMapping.parse(s).forEach(m -> wanted.add(m.hostIp() == null && defaultIp != null
                 ? new PortMapping(defaultIp, m.hostPort(), m.containerPort(), m.protocol()) : m)));
+        wanted.sort(PortRange.DOCKER_ORDER); // Docker's order: its rules and its ephemeral ports follow it
         if (!session.iptables()) {
+            // As with Docker's --iptables=false: forwarding is on, but nothing leads to the container.
+            session.out().println("netgroovy: warning: iptables is off (dockerd iptables: false); " + container + "'s ports "
+                    + String.join(", ", specs) + " are NOT reachable from outside: no DNAT rule is written for them");
             return wanted;
         }
         IpAddress ip = options.containsKey("ip") ? IpAddress.parse(options.get("ip").toString()) : containerAddress(container);
@@ -96,7 +104,7 @@ final class FirewallWords {
         List<Rule> rules = new ArrayList<>();
         Set<Integer> chosen = new HashSet<>();
         for (PortMapping m : wanted) {
-            PortMapping final_ = m.hostPort() == 0 ? m.withHostPort(Bindings.freePort(existing, m, chosen)) : m;
+            PortMapping final_ = m.hostPort() == 0 ? m.withHostPort(Bindings.freePort(existing, m, chosen, portRange())) : m;
             Bindings.Binding clash = Bindings.conflict(existing, final_);
             if (clash != null && !(clash.container().equals(container) && clash.mapping().equals(final_))) {
                 throw new InvalidValueException("host port " + final_.hostSide() + "/" + final_.protocol()
@@ -112,6 +120,21 @@ final class FirewallWords {
         session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
         session.add(FirewallOp.add(Where.HOST, "publish " + container + " " + String.join(" ", specs), List.of(), rules));
         return made;
+    }
+
+    /** Where ephemeral host ports come from: dockerd's portRange, or the kernel's ip_local_port_range as Docker reads it. */
+    private int[] portRange() {
+        if (session.world().portRange != null) {
+            return PortRange.parse(session.world().portRange);
+        }
+        if (!session.live()) {
+            return PortRange.FALLBACK;
+        }
+        try {
+            return PortRange.parse(netgroovy.kernel.Sysctl.read(session.kernel().nsOrNull(Where.HOST), "net.ipv4.ip_local_port_range"));
+        } catch (RuntimeException e) {
+            return PortRange.FALLBACK; // as Docker falls back when it cannot read the file
+        }
     }
 
     /** {@code expose 'db', 6379, '53/udp'}: the ports a container offers (for links and publishAll). */
@@ -173,22 +196,25 @@ final class FirewallWords {
         }
     }
 
-    /** {@code port 'c1'} / {@code port 'c1', 80}: docker port. */
+    /** {@code port 'c1'} / {@code port 'c1', 80}: docker port, its lines sorted as the CLI sorts them. */
     List<String> port(String container, String containerPort) {
-        session.flush();
-        if (!session.live()) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (Bindings.Binding b : Bindings.of(Iptables.save(null))) {
-            PortMapping m = b.mapping();
-            if (b.container().equals(container) && (containerPort == null
-                    || containerPort.equals(String.valueOf(m.containerPort()))
-                    || containerPort.equals(m.containerPort() + "/" + m.protocol()))) {
-                out.add(containerPort == null ? m.toString() : m.hostSide());
+        List<PortMapping> of = new ArrayList<>();
+        for (PortMapping m : bindings(container)) {
+            if (containerPort == null || containerPort.equals(String.valueOf(m.containerPort()))
+                    || containerPort.equals(m.containerPort() + "/" + m.protocol())) {
+                of.add(m);
             }
         }
-        return out;
+        return containerPort == null ? netgroovy.firewall.PortLines.of(of) : netgroovy.firewall.PortLines.hostSides(of);
+    }
+
+    /** A container's published ports, as the live rules record them (none in a dry run). */
+    List<PortMapping> bindings(String container) {
+        session.flush();
+        if (!session.live() || !session.iptables()) {
+            return List.of();
+        }
+        return Bindings.of(Iptables.save(null)).stream().filter(b -> b.container().equals(container)).map(Bindings.Binding::mapping).toList();
     }
 
     /** Who may reach published ports: {@code -I DOCKER-USER -i IF ! -s ALLOWED -j DROP}. */

@@ -51,13 +51,13 @@ public final class Bindings {
         return null;
     }
 
-    /** A free host port from Docker's range 49153-65535 for this protocol. */
-    public static int freePort(List<Binding> existing, PortMapping m, java.util.Set<Integer> alsoTaken) {
-        for (int p = PortMapping.EPHEMERAL_FIRST; p <= PortMapping.EPHEMERAL_LAST; p++) {
+    /** A free host port in {@code range} ({first, last}) for this protocol, the lowest, as Docker's allocator starts. */
+    public static int freePort(List<Binding> existing, PortMapping m, java.util.Set<Integer> alsoTaken, int[] range) {
+        for (int p = range[0]; p <= range[1]; p++) {
             if (!alsoTaken.contains(p) && conflict(existing, m.withHostPort(p)) == null) {
                 return p;
             }
         }
-        throw new FirewallException("no free host port left in " + PortMapping.EPHEMERAL_FIRST + "-" + PortMapping.EPHEMERAL_LAST);
+        throw new FirewallException("no free host port left in " + range[0] + "-" + range[1]);
     }
 }

@@ -55,20 +55,23 @@ public final class DockerRules {
                 List.of("-s", subnet.network().toString(), "!", "-o", bridge), "MASQUERADE");
     }
 
-    /**
-     * What a bridge needs to forward: to and from the outside, and between its ports (icc);
-     * and the MASQUERADE that lets the host's own 127.0.0.1 reach published ports.
-     */
     /** The rule that says whether containers on one bridge reach each other (Docker's --icc). */
     public static Rule icc(String bridge, boolean icc) {
         List<Rule> rules = bridge(bridge, icc);
         return rules.get(rules.size() - 1);
     }
 
+    /**
+     * What a bridge needs, as Docker 20.10 writes it with {@code --userland-proxy=false}: the
+     * MASQUERADE that lets the host's own addresses (127.0.0.1 too, with route_localnet) reach
+     * published ports ({@code -m addrtype --src-type LOCAL}), and forwarding to and from the
+     * outside and between its ports (icc). Docker inserts these at the top of their chains
+     * (after FORWARD's jumps), so a newer network's rules come first.
+     */
     public static List<Rule> bridge(String bridge, boolean icc) {
         Owner o = new Owner("netgroovy bridge " + bridge);
         return List.of(
-                o.rule("nat", "POSTROUTING", List.of("-s", "127.0.0.0/8", "-o", bridge), "MASQUERADE"),
+                o.rule("nat", "POSTROUTING", List.of("-o", bridge, "-m", "addrtype", "--src-type", "LOCAL"), "MASQUERADE"),
                 o.rule("filter", "FORWARD", List.of("-o", bridge, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED"), "ACCEPT"),
                 o.rule("filter", "FORWARD", List.of("-o", bridge), "DOCKER"),
                 o.rule("filter", "FORWARD", List.of("-i", bridge, "!", "-o", bridge), "ACCEPT"),
@@ -76,8 +79,9 @@ public final class DockerRules {
     }
 
     /**
-     * One published port: DNAT in nat DOCKER, ACCEPT in filter DOCKER, and the hairpin
-     * MASQUERADE that lets a container reach itself through the host port.
+     * One published port: DNAT in nat DOCKER, ACCEPT in filter DOCKER for what comes from
+     * outside the bridge, and the hairpin MASQUERADE that lets a container reach itself
+     * through the host port. Docker's {@code --userland-proxy=false} rules exactly.
      */
     public static List<Rule> publish(String container, String bridge, IpAddress containerIp, PortMapping m) {
         Owner o = new Owner("netgroovy publish " + container + " " + m.hostSide() + "->" + m.containerPort() + "/" + m.protocol());
@@ -90,9 +94,8 @@ public final class DockerRules {
         String to = containerIp + ":" + m.containerPort();
         return List.of(
                 o.rule("nat", "DOCKER", dnat, List.of("DNAT", "--to-destination", to)),
-                o.rule("filter", "DOCKER", List.of("-d", containerIp + "/32", "-o", bridge,
-                        "-p", p, "-m", p, "--dport", String.valueOf(m.containerPort()),
-                        "-m", "conntrack", "--ctstate", "DNAT"), List.of("ACCEPT")),
+                o.rule("filter", "DOCKER", List.of("-d", containerIp + "/32", "!", "-i", bridge, "-o", bridge,
+                        "-p", p, "-m", p, "--dport", String.valueOf(m.containerPort())), List.of("ACCEPT")),
                 o.rule("nat", "POSTROUTING", List.of("-s", containerIp + "/32", "-d", containerIp + "/32",
                         "-p", p, "-m", p, "--dport", String.valueOf(m.containerPort())), List.of("MASQUERADE")));
     }

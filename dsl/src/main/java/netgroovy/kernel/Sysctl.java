@@ -19,7 +19,14 @@ public final class Sysctl {
         Path p = path(key);
         return Namespaces.inside(ns, () -> {
             try {
-                return Files.readString(p).trim();
+                // One read() call: the kernel answers a read of a sysctl file at a later offset with
+                // EOF, and Files.readString reads the first byte on its own (the file's size is 0),
+                // so "32768\t60999" would come back as "3".
+                try (var in = Files.newInputStream(p)) {
+                    byte[] buf = new byte[4096];
+                    int n = in.read(buf);
+                    return n <= 0 ? "" : new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8).trim();
+                }
             } catch (NoSuchFileException e) {
                 throw new KernelException("sysctl " + key + " does not exist" + where(ns));
             } catch (IOException e) {

@@ -25,6 +25,10 @@ public final class World {
     public List<String> dnsSearch = List.of();
     /** dockerd's --ip: the host address published ports bind to when a mapping names none. */
     public IpAddress defaultHostIp;
+    /** dockerd's portRange ("32768-60999"): where -P ports come from; null: the kernel's ip_local_port_range. */
+    public String portRange;
+    /** dockerd's --mtu for the default bridge's containers (0: the kernel's default). */
+    public int mtu;
     /** False after {@code iptables false} (Docker's --iptables=false): no rules are written. */
     public boolean iptables = true;
     /** Ports each container offers ("6379/tcp"), for links and publishAll. */
@@ -51,6 +55,6 @@ public final class World {
 
     public boolean isEmpty() {
         return containers.isEmpty() && networks.isEmpty() && exposed.isEmpty() && bridgeCidrs.isEmpty() && firewalls.isEmpty() && specs.isEmpty() && namespaces.isEmpty()
-                && dns.isEmpty() && dnsSearch.isEmpty() && defaultHostIp == null && iptables;
+                && dns.isEmpty() && dnsSearch.isEmpty() && defaultHostIp == null && portRange == null && mtu == 0 && iptables;
     }
 }

@@ -57,6 +57,9 @@ public final class WorldCodec {
             x.put("pid", c.pid);
             x.put("links", new LinkedHashMap<>(c.links));
             x.put("exposed", List.copyOf(c.exposed));
+            x.put("env", new LinkedHashMap<>(c.env));
+            x.put("dns", c.dns);
+            x.put("dnsSearch", c.dnsSearch);
             List<Object> attachments = new ArrayList<>();
             for (Container.Attachment a : c.attachments) {
                 attachments.add(Map.of("network", a.network().name(), "ip", a.ip().toString(), "mac", a.mac().toString(),
@@ -70,6 +73,8 @@ public final class WorldCodec {
         m.put("dnsSearch", w.dnsSearch);
         m.put("defaultHostIp", str(w.defaultHostIp));
         m.put("iptables", w.iptables);
+        m.put("portRange", w.portRange);
+        m.put("mtu", w.mtu);
         m.put("exposed", w.exposed);
         m.put("bridgeCidrs", w.bridgeCidrs);
         m.put("firewalls", w.firewalls);
@@ -105,6 +110,11 @@ public final class WorldCodec {
             c.pid = ((Number) x.get("pid")).longValue();
             c.links.putAll((Map<String, String>) x.get("links"));
             c.exposed.addAll((List<String>) x.get("exposed"));
+            c.dns = x.get("dns") == null ? null : List.copyOf((List<String>) x.get("dns"));
+            c.dnsSearch = x.get("dnsSearch") == null ? null : List.copyOf((List<String>) x.get("dnsSearch"));
+            if (x.get("env") != null) {
+                c.env.putAll((Map<String, String>) x.get("env"));
+            }
             for (Object ao : (List<Object>) x.get("attachments")) {
                 Map<String, Object> a = (Map<String, Object>) ao;
                 c.attachments.add(new Container.Attachment(w.networks.get((String) a.get("network")), IpAddress.parse((String) a.get("ip")),
@@ -116,6 +126,8 @@ public final class WorldCodec {
         w.dnsSearch = List.copyOf((List<String>) m.get("dnsSearch"));
         w.defaultHostIp = m.get("defaultHostIp") == null ? null : IpAddress.parse((String) m.get("defaultHostIp"));
         w.iptables = (Boolean) m.get("iptables");
+        w.portRange = (String) m.get("portRange");
+        w.mtu = m.get("mtu") == null ? 0 : ((Number) m.get("mtu")).intValue();
         ((Map<String, List<String>>) m.get("exposed")).forEach((k, ports) -> w.exposed.put(k, new ArrayList<>(ports)));
         w.bridgeCidrs.putAll((Map<String, String>) m.get("bridgeCidrs"));
         w.firewalls.putAll((Map<String, Boolean>) m.get("firewalls"));

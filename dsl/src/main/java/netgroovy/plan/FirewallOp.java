@@ -37,7 +37,13 @@ public final class FirewallOp implements Op {
         return new FirewallOp(where, what, chains, rules, false);
     }
 
-    /** Like {@link #add}, but the rules go first in their chains ({@code -I}), before any RETURN. */
+    /**
+     * Like {@link #add}, but the rules go first in their chains ({@code -I}), in the order
+     * given, as Docker inserts a new network's rules before the older networks'. They go after
+     * the unconditional jumps that lead a chain (FORWARD's {@code -j DOCKER-USER} and
+     * {@code -j DOCKER-ISOLATION-STAGE-1}, which Docker keeps on top), and a rule whose
+     * predecessor in the list is there already goes right after it.
+     */
     public static FirewallOp insert(Where where, String what, List<Chain> chains, List<Rule> rules) {
         FirewallOp op = new FirewallOp(where, what, chains, rules, false);
         op.insert = true;
@@ -93,10 +99,28 @@ public final class FirewallOp implements Op {
             }
         }
         removedLines.clear();
+        Map<String, List<String>> chainNow = new LinkedHashMap<>();
+        Map<String, Integer> next = new LinkedHashMap<>();
         for (Rule r : rules) {
+            String key = r.table() + " " + r.chain();
+            List<String> now = chainNow.computeIfAbsent(key, x -> new ArrayList<>(saved.rules(r.table()).stream()
+                    .filter(l -> l.startsWith("-A " + r.chain() + " ")).toList()));
+            if (insert && saved.has(r)) {
+                next.put(key, now.indexOf(saved.line(r).orElseThrow()) + 1);
+            }
             if (saved.has(r) == remove) {
                 // A rule is removed as it is written now: its comment may name another script line.
-                String line = remove ? "-D" + saved.line(r).orElseThrow().substring(2) : r.restoreLine(verb());
+                String line;
+                if (remove) {
+                    line = "-D" + saved.line(r).orElseThrow().substring(2);
+                } else if (insert) {
+                    int at = next.computeIfAbsent(key, x -> leadingJumps(now));
+                    line = "-I " + r.chain() + " " + (at + 1) + r.restoreLine("-A").substring(("-A " + r.chain()).length());
+                    now.add(at, r.restoreLine("-A"));
+                    next.put(key, at + 1);
+                } else {
+                    line = r.restoreLine(verb());
+                }
                 batch.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(line);
                 changed.add(r);
                 if (remove) {
@@ -105,6 +129,21 @@ public final class FirewallOp implements Op {
             }
         }
         Iptables.restore(k.nsOrNull(where), batch);
+    }
+
+    /** How many unconditional jumps to other chains lead a chain (Docker keeps these first). */
+    private static int leadingJumps(List<String> chain) {
+        int n = 0;
+        for (String l : chain) {
+            String[] w = l.replaceAll(" -m comment --comment (\"(\\\\.|[^\"])*\"|\\S+)", "").split(" ");
+            boolean jump = w.length == 4 && w[2].equals("-j")
+                    && !List.of("ACCEPT", "DROP", "RETURN", "REJECT", "MASQUERADE").contains(w[3]);
+            if (!jump) {
+                break;
+            }
+            n++;
+        }
+        return n;
     }
 
     /** The rules this operation is about to add: those that were not there when it was checked. */

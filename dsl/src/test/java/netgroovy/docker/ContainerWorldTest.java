@@ -56,7 +56,7 @@ class ContainerWorldTest {
     void aContainersHostnameIsItsShortIdAndStaysInside() throws Exception {
         String outside = hostname();
         run("container 'web'");
-        Map<?, ?> inspect = (Map<?, ?>) new JsonSlurper().parseText((String) run("inspect 'web'"));
+        Map<?, ?> inspect = (Map<?, ?>) ((List<?>) new JsonSlurper().parseText((String) run("inspect \'web\'"))).get(0);
         String id = (String) inspect.get("Id");
         assertTrue(id.matches("[0-9a-f]{64}"), id);
         String path = "/run/netgroovy/uts/web";

@@ -46,6 +46,7 @@ public final class Sandboxed implements BeforeAllCallback, AfterEachCallback {
                 Sh.run("iptables", "-t", table, "-F");
                 Sh.run("iptables", "-t", table, "-X");
             }
+            Sh.run("iptables", "-P", "FORWARD", "ACCEPT"); // dockerd sets DROP, as Docker does
         }
         Sh.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
         Sh.run("rm", "-rf", "/etc/netns"); // containers' files (the sandbox's /etc is a private overlay)

@@ -106,39 +106,39 @@ public final class Views {
      * peer in a namespace, then every namespace with its links, addresses and default route.
      */
     public String topology() {
-        StringBuilder b = new StringBuilder("host\n");
-        Rtnl host = kernel.rtnl(Where.HOST);
-        List<Link> links = host.links().list();
-        Map<Integer, String> peerNs = peerNamespaces(Where.HOST);
-        Map<String, List<Address>> addrs = host.addresses().list().stream().collect(Collectors.groupingBy(Address::linkName));
+        StringBuilder b = new StringBuilder();
+        b.append(place("host", Where.HOST).render());
+        for (String ns : Namespaces.list()) {
+            b.append(place("netns " + ns, Where.named(ns)).render());
+        }
+        return b.toString();
+    }
+
+    /**
+     * One namespace as a tree: its links (a bridge with its ports under it, each veth with the
+     * namespace its peer lives in), then the routes someone added (the default and any other
+     * with a gateway or made by hand; the kernel's own routes to connected subnets left out).
+     */
+    private Tree place(String title, Where w) {
+        Rtnl in = kernel.rtnl(w);
+        List<Link> links = in.links().list();
+        Map<String, List<Address>> addrs = in.addresses().list().stream().collect(Collectors.groupingBy(Address::linkName));
+        Map<Integer, String> peers = peerNamespaces(w);
+        Tree t = new Tree(title);
         for (Link l : links) {
             if (l.master() != 0 || l.name().equals("lo")) {
                 continue;
             }
-            b.append("├─ ").append(describe(l, addrs, peerNs)).append('\n');
+            Tree node = t.add(describe(l, addrs, peers));
             if (l.isBridge()) {
-                for (Link port : links) {
-                    if (port.master() == l.index()) {
-                        b.append("│   └─ ").append(describe(port, addrs, peerNs)).append('\n');
-                    }
-                }
+                links.stream().filter(port -> port.master() == l.index()).forEach(port -> node.add(describe(port, addrs, peers)));
             }
         }
-        for (String ns : Namespaces.list()) {
-            b.append("netns ").append(ns).append('\n');
-            Rtnl in = kernel.rtnl(Where.named(ns));
-            Map<String, List<Address>> nsAddrs = in.addresses().list().stream().collect(Collectors.groupingBy(Address::linkName));
-            Map<Integer, String> nsPeers = peerNamespaces(Where.named(ns));
-            for (Link l : in.links().list()) {
-                if (l.name().equals("lo")) {
-                    continue;
-                }
-                b.append("├─ ").append(describe(l, nsAddrs, nsPeers)).append('\n');
-            }
-            in.routes().list().stream().filter(r -> r.destination() == null)
-                    .forEach(r -> b.append("└─ ").append(r.describe()).append('\n'));
-        }
-        return b.toString();
+        in.routes().list().stream()
+                .filter(r -> r.destination() == null || r.gateway() != null || !"kernel".equals(r.protocol()))
+                .filter(r -> r.table() == 254 && "unicast".equals(r.type()))
+                .forEach(r -> t.add("route " + r.describe()));
+        return t;
     }
 
     private static String describe(Link l, Map<String, List<Address>> addrs, Map<Integer, String> peerNs) {

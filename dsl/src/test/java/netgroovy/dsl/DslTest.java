@@ -228,6 +228,13 @@ class DslTest {
         assertTrue(topo.contains("A (veth) ── peer in c1"), topo);
         assertTrue(topo.contains("netns c1"), topo);
         assertTrue(topo.contains("eth0 (veth) 172.17.42.99/16 ── peer in host"), topo);
+        // A tree: the port under its bridge (the last child), the default route last in c1.
+        assertTrue(topo.contains("└─ docker0 (bridge) 172.17.42.1/16\n   └─ A (veth) ── peer in c1\n"), topo);
+        assertTrue(topo.contains("netns c1\n├─ eth0 (veth) 172.17.42.99/16 ── peer in host\n└─ route default via 172.17.42.1 dev eth0\n"), topo);
+        run("netns('c1') { bridge 'in0'; veth 'p1', 'p2'; link 'p1' master 'in0'; route '10.9.0.0/24' via '172.17.42.1' }");
+        String nested = (String) run("topology");
+        assertTrue(nested.contains("├─ in0 (bridge)\n│  └─ p1 (veth) DOWN\n"), "a bridge inside a namespace, with its port: " + nested);
+        assertTrue(nested.contains("route 10.9.0.0/24 via 172.17.42.1 dev eth0"), "a route with a gateway is shown: " + nested);
         Run sh = (Run) run("netns('c1') { sh 'ip -4 -o addr show dev eth0' }");
         assertTrue(sh.getOut().contains("172.17.42.99/16"));
         assertEquals(0, sh.getExitCode());

@@ -615,6 +615,71 @@ public abstract class NetgroovyScript extends Script {
     }
 
     // ---- seeing and explaining ---------------------------------------------------------
+
+    /**
+     * {@code draw()}: the live topology as a Mermaid graph (paste it into Markdown);
+     * {@code draw format: 'dot'} as Graphviz DOT, {@code draw format: 'svg', file: 'topo.svg'}
+     * through {@code dot -Tsvg}; {@code highlight: trace(...)} (or a list of namespaces) fills
+     * the namespaces a packet went through.
+     */
+    public String draw() {
+        return draw(Map.of());
+    }
+
+    public String draw(Map<String, Object> options) {
+        for (String k : options.keySet()) {
+            if (!List.of("format", "file", "highlight").contains(k)) {
+                throw new InvalidValueException("draw has no option '" + k + "' (it knows: format, file, highlight)");
+            }
+        }
+        String format = String.valueOf(options.getOrDefault("format", "mermaid"));
+        if (!List.of("mermaid", "dot", "svg").contains(format)) {
+            throw new InvalidValueException("draw format: '" + format + "' is not one of mermaid, dot, svg");
+        }
+        session().flush();
+        if (!session().live()) {
+            return "";
+        }
+        java.util.Set<String> highlight = new java.util.LinkedHashSet<>();
+        Object h = options.get("highlight");
+        if (h instanceof netgroovy.trace.Trace t) {
+            t.getHops().forEach(hop -> highlight.add(hop.getNamespace()));
+        } else if (h instanceof java.util.Collection<?> c) {
+            c.forEach(x -> highlight.add(String.valueOf(x)));
+        } else if (h != null) {
+            highlight.add(String.valueOf(h));
+        }
+        netgroovy.render.Drawing drawing;
+        try {
+            drawing = new netgroovy.render.Drawing(session().kernel());
+        } finally {
+            session().release();
+        }
+        String text = format.equals("mermaid") ? drawing.mermaid(highlight) : drawing.dot(highlight);
+        if (format.equals("svg")) {
+            netgroovy.kernel.ExecResult svg;
+            try {
+                svg = Exec.run(null, List.of("dot", "-Tsvg"), text, Duration.ofSeconds(30));
+            } catch (RuntimeException e) {
+                throw new InvalidValueException("draw format: 'svg' needs Graphviz's dot (Debian: apt-get install graphviz); "
+                        + "format: 'dot' gives the text for it");
+            }
+            if (!svg.ok()) {
+                throw new InvalidValueException("dot -Tsvg failed: " + svg.stderr().strip());
+            }
+            text = svg.stdout();
+        }
+        Object file = options.get("file");
+        if (file != null) {
+            try {
+                Files.writeString(Path.of(file.toString()), text);
+            } catch (java.io.IOException e) {
+                throw new InvalidValueException("cannot write " + file + ": " + e.getMessage());
+            }
+            return "wrote " + file;
+        }
+        return text;
+    }
     // Words that look at what the kernel does with packets; the work is in netgroovy.trace
     // and netgroovy.render.
 

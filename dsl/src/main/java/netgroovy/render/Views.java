@@ -162,6 +162,10 @@ public final class Views {
 
     /** nsid (as seen from {@code w}) → namespace name, for naming where veth peers live. */
     private Map<Integer, String> peerNamespaces(Where w) {
+        return peerNamespaces(kernel, w);
+    }
+
+    static Map<Integer, String> peerNamespaces(Kernel kernel, Where w) {
         Map<Integer, String> out = new HashMap<>();
         Rtnl r = kernel.rtnl(w);
         for (String n : Namespaces.list()) {

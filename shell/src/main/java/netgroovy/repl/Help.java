@@ -90,6 +90,8 @@ final class Help {
                 "expect 'c1' reaches 'c2:80'\nexpect 'c1' blocked 'db:22'");
         word("capture", "packets on links (tcpdump in the link's namespace), one line each; count:, timeout:, in:, file: (pcap)",
                 "capture on: 'docker0', count: 10\ncapture(on: ['veth-a', 'veth-b']) { ping '10.0.0.2' }");
+        word("draw", "the live topology as a picture: Mermaid (default), format: 'dot' or 'svg', file:, highlight: trace(...)",
+                "println draw()\ndraw format: 'dot', file: '/tmp/topo.dot'");
         word("routeGet", "the route the kernel takes to an address, like ip route get", "println routeGet('203.0.113.2')");
     }
 

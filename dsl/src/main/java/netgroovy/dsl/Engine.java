@@ -98,10 +98,7 @@ public final class Engine {
             }
             throw unknownWord(e.getMethod(), e.getArguments(), name, lineOf(e, name), e);
         } catch (MissingPropertyException e) {
-            String word = e.getProperty();
-            String close = Words.closest(word);
-            throw new DslException(name, lineOf(e, name), "unknown word '" + word + "'",
-                    close != null ? "did you mean '" + close + "'?" : ":help lists the words", e);
+            throw unknownWord(e.getProperty(), null, name, lineOf(e, name), e);
         } catch (netgroovy.value.InvalidValueException | KernelException | PlanException e) {
             throw new DslException(name, lineOf(e, name), e.getMessage(), null, e);
         } catch (AssertionError e) {
@@ -136,10 +133,20 @@ public final class Engine {
                 .map(a -> a == null ? "null" : a.getClass().getSimpleName()).collect(Collectors.joining(", "));
     }
 
+    /** Words other shells have, and what does that here. */
+    private static final java.util.Map<String, String> SHELL_COMMANDS = java.util.Map.of(
+            "exit", "in the REPL, :quit (or Ctrl-D) leaves", "quit", "in the REPL, :quit (or Ctrl-D) leaves",
+            "help", ":help lists the words; :help WORD shows one with an example");
+
     private DslException unknownWord(String method, Object[] args, String name, int line, Throwable cause) {
         if (Words.all().contains(method)) {
             return new DslException(name, line, "wrong arguments for '" + method + "': (" + types(args) + ")",
                     ":help " + method + " shows how it is used", cause);
+        }
+        String shell = SHELL_COMMANDS.get(method);
+        if (shell != null) {
+            // What people type in any shell: say where it is here.
+            return new DslException(name, line, "'" + method + "' is not a word of the DSL", shell, cause);
         }
         String close = Words.closest(method);
         return new DslException(name, line, "unknown word '" + method + "'",

@@ -924,12 +924,27 @@ public abstract class NetgroovyScript extends Script {
     }
 
     /**
+     * What teardown removed: the commands, as a list for scripts; "removed 12 objects" where a
+     * person reads it (the REPL), rather than screens of commands.
+     */
+    public static final class Removed extends ArrayList<String> {
+        Removed(List<String> commands) {
+            super(commands);
+        }
+
+        @Override
+        public String toString() {
+            return isEmpty() ? "nothing to remove" : "removed everything netgroovy made: " + size() + (size() == 1 ? " step" : " steps") + " undone";
+        }
+    }
+
+    /**
      * {@code teardown}: removes everything netgroovy made: what this session made, newest
      * first, then what earlier runs made as the stored world knows it (containers, networks,
      * bridges, namespaces), so that the world is empty again ({@code dockerd()} can run anew).
      */
     public List<String> getTeardown() {
-        List<String> removed = new ArrayList<>(session().teardown());
+        Removed removed = new Removed(session().teardown());
         if (!session().live()) {
             return removed;
         }
@@ -1047,6 +1062,12 @@ public abstract class NetgroovyScript extends Script {
     /** {@code topology}: the whole picture as a tree. */
     public String getTopology() {
         return view(Views::topology);
+    }
+
+    /** {@code show} alone: which views there are. */
+    public String getShow() {
+        return "views (show NAME prints one): links, addrs, routes, bridges, namespaces, topology; nat, filter, "
+                + "ownRules, iptablesSave; ps, networks; and draw() for a picture\n";
     }
 
     /** {@code show links}: prints a view. */

@@ -196,4 +196,14 @@ class ReplTest {
         String out = type("println 'first'\nprintln(!!true)\nprintln !false\n:quit\n");
         assertTrue(out.contains(PROMPT + "true\n" + PROMPT + "true\n"), "!! and ! reached Groovy as typed: " + out);
     }
+
+    @Test
+    void wordsOfOtherShellsPointToTheirPlaceAndResultsReadAsPeopleReadThem() {
+        String out = type("exit\nhelp\nshow\nbridge 'td0'\nveth('td1', 'td2')\nteardown\n:quit\n");
+        assertTrue(out.contains("error: 'exit' is not a word of the DSL\n  hint: in the REPL, :quit (or Ctrl-D) leaves\n"), out);
+        assertTrue(out.contains("error: 'help' is not a word of the DSL\n  hint: :help lists the words"), out);
+        assertTrue(out.contains("views (show NAME prints one): links, addrs, routes"), "show alone lists the views: " + out);
+        assertTrue(out.contains(PROMPT + "removed everything netgroovy made: 3 steps undone\n"), "teardown says how much, not every command: " + out);
+        assertTrue(Ip.link(null, "td0").isEmpty() && Ip.link(null, "td1").isEmpty());
+    }
 }

@@ -27,12 +27,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * 203.0.113.0/24 (a documentation range) behind ext0 (203.0.113.1).
  */
 @ExtendWith(Sandboxed.class)
-class NatTest {
+public class NatTest {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private Session session;
     private Engine engine;
 
-    static final String SETUP = """
+    /** Two containers on docker0 and an outside world on 203.0.113.0/24 (TraceTest builds on it). */
+    public static final String SETUP = """
             bridge 'docker0' cidr '172.17.0.1/16'
             ['c1': '172.17.0.2', 'c2': '172.17.0.3'].each { name, ip ->
                 netns name

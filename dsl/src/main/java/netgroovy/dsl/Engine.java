@@ -53,13 +53,43 @@ public final class Engine {
     public Object run(String text, String name) {
         session.setScript(name);
         netgroovy.trace.Origins.remember(name, text); // so trace can quote the line that made a rule
-        Script script;
+        return runParsed(parse(text, name), name);
+    }
+
+    /**
+     * Compiled scripts by name and text, for a resident process that runs the same generated
+     * code on every call (the CNI server: compiling is most of a call's cost). Off unless asked
+     * for, since a REPL's or a script's texts are each run once; bounded either way.
+     */
+    private static final java.util.Map<String, Class<? extends Script>> COMPILED =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Class<? extends Script>> eldest) {
+                    return size() > 64;
+                }
+            });
+    private static volatile boolean reuseCompiled;
+
+    /** Keep compiled scripts for the rest of this process's life (see {@link #COMPILED}). */
+    public static void reuseCompiledScripts() {
+        reuseCompiled = true;
+    }
+
+    private Script parse(String text, String name) {
+        String key = reuseCompiled ? name + '\0' + text : null;
+        Class<? extends Script> compiled = key == null ? null : COMPILED.get(key);
+        if (compiled != null) {
+            return org.codehaus.groovy.runtime.InvokerHelper.createScript(compiled, binding);
+        }
         try {
-            script = shell.parse(text, scriptClassName(name));
+            Script script = shell.parse(text, scriptClassName(name));
+            if (key != null) {
+                COMPILED.put(key, script.getClass());
+            }
+            return script;
         } catch (MultipleCompilationErrorsException e) {
             throw compileError(e, name);
         }
-        return runParsed(script, name);
     }
 
     /** The REPL's check: would this text compile, or is it unfinished (an open brace, a dangling operator)? */

@@ -12,11 +12,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code netgroovy install-cni DIR} and {@code netgroovy cni-config NETWORK}: the two commands
- * that put netgroovy under a runtime. Neither touches the network, so the launcher runs them
- * outside the sandbox.
+ * {@code netgroovy install-cni DIR}, {@code netgroovy cni-config NETWORK} and {@code netgroovy
+ * cni-server}: the commands that put netgroovy under a runtime. The first two touch no network;
+ * the server does the plugin's calls in the namespace it is started in, which is the node's,
+ * like the plugin itself. So the launcher runs all three outside the sandbox.
  */
-@Command(name = "netgroovy", subcommands = {CniCommands.Install.class, CniCommands.Config.class},
+@Command(name = "netgroovy", subcommands = {CniCommands.Install.class, CniCommands.Config.class, CniCommands.Server.class},
         description = "netgroovy as a CNI plugin: install it, and write network configurations for it.")
 public final class CniCommands {
     CniCommands() {
@@ -35,11 +36,15 @@ public final class CniCommands {
         @Option(names = "--no-archive", description = "Skip the class-data archive (faster install, slower calls).")
         boolean noArchive;
 
+        @Option(names = "--socket", paramLabel = "PATH",
+                description = "The cni-server socket the plugin uses when a server listens there. Default: " + "/run/netgroovy/cni.sock.")
+        Path socket;
+
         @Override
         public Integer call() throws Exception {
             PrintStream err = System.err;
             Files.createDirectories(dir);
-            Path plugin = CniInstall.install(dir.toAbsolutePath(), !noArchive);
+            Path plugin = CniInstall.install(dir.toAbsolutePath(), !noArchive, socket);
             err.println("netgroovy: installed " + plugin + " (network configurations name it as \"type\": \"" + CniConfigFiles.PLUGIN + "\")");
             return 0;
         }
@@ -114,6 +119,37 @@ public final class CniCommands {
             plugin.put("cniVersion", list.get("cniVersion"));
             plugin.put("name", list.get("name"));
             return plugin;
+        }
+    }
+
+    @Command(name = "cni-server", mixinStandardHelpOptions = true,
+            description = {"Serve netgroovy-cni's calls from one resident process, in this network namespace.",
+                    "The installed plugin hands each call over when the server listens; otherwise it does the call itself."})
+    static final class Server implements Callable<Integer> {
+        @Option(names = "--socket", paramLabel = "PATH", description = "Default: NETGROOVY_CNI_SOCKET, else /run/netgroovy/cni.sock.")
+        Path socket;
+
+        @Override
+        public Integer call() {
+            Path path = socket != null ? socket : CniWire.socket(System.getenv());
+            CniServer server;
+            try {
+                server = CniServer.listen(path, System.err);
+            } catch (IOException e) {
+                System.err.println("netgroovy: cni-server: " + e.getMessage());
+                return 1;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                } catch (IOException e) {
+                    // the process is going; a stale socket is replaced by the next server
+                }
+            }));
+            CniServer.warmUp();
+            System.err.println("netgroovy: cni-server listening on " + path);
+            server.serve();
+            return 0;
         }
     }
 }

@@ -24,6 +24,11 @@ final class CniInstall {
     }
 
     static Path install(Path dir, boolean archive) throws IOException, InterruptedException {
+        return install(dir, archive, null);
+    }
+
+    /** socket: the cni-server socket the plugin looks for (null: NETGROOVY_CNI_SOCKET, else the default). */
+    static Path install(Path dir, boolean archive, Path socket) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = absoluteClasspath(System.getProperty("java.class.path"));
         String home = Path.of(System.getenv().getOrDefault("NETGROOVY_HOME", System.getProperty("netgroovy.home", ".")))
@@ -37,13 +42,16 @@ final class CniInstall {
         s.append("# netgroovy-cni: netgroovy as a CNI plugin (written by `netgroovy install-cni`).\n");
         s.append("# A runtime runs it with CNI_COMMAND & co. and the network configuration on stdin.\n");
         s.append("NETGROOVY_HOME=").append(quote(home)).append("; export NETGROOVY_HOME\n");
+        if (socket != null) {
+            s.append(": \"${NETGROOVY_CNI_SOCKET:=").append(socket.toAbsolutePath().toString().replace("\"", "")).append("}\"; export NETGROOVY_CNI_SOCKET\n");
+        }
         s.append("jsa=").append(quote(jsa.toString())).append("\n");
         s.append("if [ -f \"$jsa\" ]; then share=\"-XX:SharedArchiveFile=$jsa\"; else share=; fi\n");
         s.append("exec ").append(quote(java));
         for (String f : flags) {
             s.append(' ').append(f);
         }
-        s.append(" $share -cp ").append(quote(classpath)).append(" netgroovy.cni.CniPlugin \"$@\"\n");
+        s.append(" $share -cp ").append(quote(classpath)).append(" netgroovy.cni.CniClient \"$@\"\n");
         Files.writeString(plugin, s.toString());
         Files.setPosixFilePermissions(plugin, PosixFilePermissions.fromString("rwxr-xr-x"));
         if (archive) {

@@ -4,7 +4,6 @@ import groovy.json.JsonOutput;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -25,18 +24,29 @@ public final class CniPlugin {
     }
 
     public static void main(String[] argv) {
+        byte[] stdin;
+        try {
+            stdin = System.in.readAllBytes();
+        } catch (IOException e) {
+            stdin = null;
+        }
+        runHere(stdin);
+    }
+
+    /**
+     * The call, done in this process: the result on stdout, everything else on stderr, then
+     * exit. (null stdin: it could not be read.)
+     */
+    static void runHere(byte[] stdin) {
         PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         PrintStream log = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         System.setOut(log); // only the result may reach stdout
-        String stdin;
-        try {
-            stdin = read(System.in);
-        } catch (IOException e) {
-            stdout.println(JsonOutput.toJson(new CniException(CniException.IO_FAILURE, "cannot read stdin", e.getMessage()).toResult("1.0.0")));
+        if (stdin == null) {
+            stdout.println(JsonOutput.toJson(new CniException(CniException.IO_FAILURE, "cannot read stdin", "").toResult("1.0.0")));
             System.exit(1);
             return;
         }
-        Answer a = handle(System.getenv(), stdin, log);
+        Answer a = handle(System.getenv(), new String(stdin, StandardCharsets.UTF_8), log);
         if (a.json() != null) {
             stdout.println(a.json());
         }
@@ -115,9 +125,5 @@ public final class CniPlugin {
         if (conf.delegatesIpam()) {
             DelegatedIpam.call(inv, conf, "STATUS");
         }
-    }
-
-    private static String read(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -19,6 +19,9 @@ final class CniTraining {
         NetConf.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"training\",\"type\":\"netgroovy-cni\",\"subnet\":\"10.88.0.0/16\"}");
         groovy.json.JsonOutput.toJson(Map.of("cniVersion", "1.0.0", "interfaces", java.util.List.of(Map.of("name", "eth0"))));
         CniPlugin.handle(Map.of("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"1.0.0\"}", nowhere);
+        // The thin client's path to a cni-server (none listens here: it only loads the classes).
+        CniClient.ask(java.nio.file.Path.of("/nonexistent/netgroovy-training.sock"),
+                new CniWire.Request(CniWire.networkNamespace(), Map.of("CNI_COMMAND", "VERSION"), new byte[0]));
         try (Session session = new Session(true, nowhere, "cni")) {
             Engine engine = new Engine(session);
             engine.binding().setVariable("cniOptions", new java.util.LinkedHashMap<>(Map.of("ifname", "eth0", "hostIfname", "veth00000000")));

@@ -28,6 +28,7 @@ import netgroovy.plan.Where;
 import netgroovy.value.Cidr;
 import netgroovy.value.IfName;
 import netgroovy.value.IpAddress;
+import netgroovy.value.Mac;
 
 /**
  * One container on one network, as the CNI commands see it. ADD runs the configured recipe
@@ -37,6 +38,7 @@ import netgroovy.value.IpAddress;
  */
 final class Attachment {
     private static final String IP_FORWARD = "net.ipv4.ip_forward";
+    private static final String IPV6_FORWARD = "net.ipv6.conf.all.forwarding";
     private final Invocation inv;
     private final NetConf conf;
     private final PrintStream log;
@@ -91,6 +93,9 @@ final class Attachment {
             if (lease.gateway != null) {
                 record.put("gateway", lease.gateway.toString());
             }
+            if (lease.gateway6 != null) {
+                record.put("gateway6", lease.gateway6.toString());
+            }
             record.put("ownIpam", lease.own);
             store.putAttachment(inv.attachmentKey(), record);
             return result(ns, lease, hostIf);
@@ -101,6 +106,7 @@ final class Attachment {
     static final class Lease {
         final List<Cidr> addresses = new ArrayList<>();
         IpAddress gateway;
+        IpAddress gateway6;
         final List<Map<String, Object>> routes = new ArrayList<>();
         Map<String, Object> dns;
         boolean own;
@@ -127,15 +133,61 @@ final class Attachment {
             lease.dns = r.get("dns") instanceof Map<?, ?> d ? NetConf.cast(d) : null;
         } else {
             lease.own = true;
-            lease.addresses.add(store.allocate(conf.subnet, conf.gateway, conf.rangeStart, conf.rangeEnd));
+            IpAddress want4 = wanted(true);
+            IpAddress want6 = wanted(false);
+            lease.addresses.add(store.allocate(conf.subnet, conf.gateway, conf.rangeStart, conf.rangeEnd, want4));
             lease.gateway = conf.gateway;
+            if (conf.subnet6 != null) {
+                lease.addresses.add(store.allocate(conf.subnet6, conf.gateway6, null, null, want6));
+                lease.gateway6 = conf.gateway6;
+            }
             if (conf.raw.get("routes") instanceof List<?> routes) {
                 routes.forEach(x -> lease.routes.add((Map<String, Object>) x));
-            } else if (conf.gateway != null) {
-                lease.routes.add(new LinkedHashMap<>(Map.of("dst", "0.0.0.0/0", "gw", conf.gateway.toString())));
+            } else {
+                if (conf.gateway != null) {
+                    lease.routes.add(new LinkedHashMap<>(Map.of("dst", "0.0.0.0/0", "gw", conf.gateway.toString())));
+                }
+                if (conf.gateway6 != null) {
+                    lease.routes.add(new LinkedHashMap<>(Map.of("dst", "::/0", "gw", conf.gateway6.toString())));
+                }
             }
         }
         return lease;
+    }
+
+    /** The address of this IP version the runtime asked for; one it asked for but we cannot give is an error. */
+    private IpAddress wanted(boolean v4) {
+        List<IpAddress> asked = new ArrayList<>(conf.wantedIps);
+        String ip = inv.args().get("IP");
+        if (asked.isEmpty() && ip != null) {
+            // The older convention, CNI_ARGS IP=ADDRESS: what podman sends for --ip.
+            for (String one : ip.split(",")) {
+                try {
+                    asked.add(one.contains("/") ? Cidr.parse(one).address() : IpAddress.parse(one));
+                } catch (netgroovy.value.InvalidValueException e) {
+                    throw new CniException(CniException.INVALID_ENVIRONMENT, "CNI_ARGS IP=" + ip + ": " + e.getMessage(), "");
+                }
+            }
+        }
+        IpAddress w = asked.stream().filter(a -> a.isV4() == v4).findFirst().orElse(null);
+        if (w == null && !v4 && asked.stream().anyMatch(IpAddress::isV6) && conf.subnet6 == null) {
+            throw new CniException(CniException.INVALID_CONFIG, "invalid network configuration: runtimeConfig.ips asks for an IPv6 address"
+                    + " but the network has no subnet6", "");
+        }
+        return w;
+    }
+
+    /** runtimeConfig.mac, else CNI_ARGS MAC= (what podman sends for --mac-address). */
+    private Mac wantedMac() {
+        if (conf.wantedMac != null) {
+            return conf.wantedMac;
+        }
+        String mac = inv.args().get("MAC");
+        try {
+            return mac == null ? null : Mac.parse(mac);
+        } catch (netgroovy.value.InvalidValueException e) {
+            throw new CniException(CniException.INVALID_ENVIRONMENT, "CNI_ARGS MAC=" + mac + ": " + e.getMessage(), "");
+        }
     }
 
     private void releaseLease(AttachmentStore store, Lease lease) {
@@ -159,6 +211,9 @@ final class Attachment {
         if (conf.isGateway && store.get("ipForwardBefore") == null) {
             store.put("ipForwardBefore", Sysctl.read(null, IP_FORWARD).strip());
         }
+        if (conf.isGateway && lease.gateway6 != null && store.get("ipv6ForwardBefore") == null) {
+            store.put("ipv6ForwardBefore", Sysctl.read(null, IPV6_FORWARD).strip());
+        }
     }
 
     /**
@@ -174,10 +229,11 @@ final class Attachment {
         List<List<String>> otherRoutes = new ArrayList<>();
         for (Map<String, Object> r : lease.routes) {
             String dst = String.valueOf(r.get("dst"));
-            String gw = r.get("gw") instanceof String g ? g : lease.gateway == null ? null : lease.gateway.toString();
+            IpAddress familyGateway = Cidr.parse(dst).isV4() ? lease.gateway : lease.gateway6;
+            String gw = r.get("gw") instanceof String g ? g : familyGateway == null ? null : familyGateway.toString();
             if (dst.equals("0.0.0.0/0") && (lease.gateway == null || lease.gateway.toString().equals(gw))) {
                 defaultRoute = lease.gateway != null;
-            } else if (Cidr.parse(dst).isV4() && gw != null) {
+            } else if (gw != null) {
                 otherRoutes.add(List.of(dst, gw));
             }
         }
@@ -188,12 +244,20 @@ final class Attachment {
         }
         options.put("ifname", inv.ifname());
         options.put("hostIfname", hostIf);
+        Mac mac = wantedMac();
+        if (mac != null) {
+            options.put("mac", mac.toString()); // the runtime's wish beats the configuration's recipeOptions
+        }
 
         StringBuilder s = new StringBuilder();
         s.append("use cniRecipe\n");
         if (conf.isGateway && lease.gateway != null) {
             s.append("bridge cniBridge cidr cniBridgeCidr\n");
             s.append("ipForward true\n");
+            if (lease.gateway6 != null) {
+                s.append("addr cniBridgeCidr6 dev cniBridge\n");
+                s.append("sysctl '" + IPV6_FORWARD + "', 1\n");
+            }
         } else {
             s.append("bridge cniBridge\n");
         }
@@ -212,6 +276,7 @@ final class Attachment {
             b.setVariable("cniRecipe", conf.recipe);
             b.setVariable("cniBridge", conf.bridge);
             b.setVariable("cniBridgeCidr", lease.gateway == null ? null : new Cidr(lease.gateway, subnet.prefix()).toString());
+            b.setVariable("cniBridgeCidr6", lease.gateway6 == null ? null : new Cidr(lease.gateway6, conf.subnet6.prefix()).toString());
             b.setVariable("cniSubnet", subnet.toString());
             b.setVariable("cniOptions", options);
             b.setVariable("cniNs", ns.ref());
@@ -259,8 +324,9 @@ final class Attachment {
         for (Cidr a : lease.addresses) {
             Map<String, Object> ip = new LinkedHashMap<>();
             ip.put("address", a.toString());
-            if (lease.gateway != null && a.isV4()) {
-                ip.put("gateway", lease.gateway.toString());
+            IpAddress gw = a.isV4() ? lease.gateway : lease.gateway6;
+            if (gw != null) {
+                ip.put("gateway", gw.toString());
             }
             ip.put("interface", index);
             ips.add(ip);
@@ -360,6 +426,10 @@ final class Attachment {
         if (store.get("ipForwardBefore") instanceof String before) {
             Sysctl.write(null, IP_FORWARD, before);
         }
+        if (store.get("ipv6ForwardBefore") instanceof String before) {
+            Sysctl.write(null, IPV6_FORWARD, before);
+        }
+        store.put("ipv6ForwardBefore", null);
         store.put("bridgeMade", null);
         store.put("ipForwardBefore", null);
     }
@@ -409,11 +479,14 @@ final class Attachment {
                     }
                 }
             }
-            if (record.get("gateway") instanceof String gw) {
-                List<Route> routes = inside.routes().list();
-                boolean viaGateway = routes.stream().anyMatch(r -> r.gateway() != null && r.gateway().toString().equals(gw));
-                if (!viaGateway) {
-                    throw failed("no route via the gateway " + gw + " in " + inv.netns());
+            List<Route> routes = null;
+            for (String key : List.of("gateway", "gateway6")) {
+                if (record.get(key) instanceof String gw) {
+                    routes = routes != null ? routes : inside.routes().list();
+                    boolean viaGateway = routes.stream().anyMatch(r -> r.gateway() != null && r.gateway().toString().equals(gw));
+                    if (!viaGateway) {
+                        throw failed("no route via the gateway " + gw + " in " + inv.netns());
+                    }
                 }
             }
             String hostIf = String.valueOf(record.get("hostIfname"));
@@ -425,9 +498,11 @@ final class Attachment {
             if (!veth.up() || !bridge.up()) {
                 throw failed((veth.up() ? conf.bridge : hostIf) + " is down");
             }
-            if (conf.isGateway && record.get("gateway") instanceof String gw
-                    && host.addresses().list(IfName.of(conf.bridge)).stream().noneMatch(a -> a.cidr().address().toString().equals(gw))) {
-                throw failed("the bridge " + conf.bridge + " lacks the gateway address " + gw);
+            for (String key : List.of("gateway", "gateway6")) {
+                if (conf.isGateway && record.get(key) instanceof String gw
+                        && host.addresses().list(IfName.of(conf.bridge)).stream().noneMatch(a -> a.cidr().address().toString().equals(gw))) {
+                    throw failed("the bridge " + conf.bridge + " lacks the gateway address " + gw);
+                }
             }
             if (conf.ipMasq && Iptables.save(null).rules("nat").stream().noneMatch(r -> r.contains("netgroovy masquerade " + conf.bridge + " "))) {
                 throw failed("the MASQUERADE rule for " + conf.bridge + " is missing");

@@ -117,26 +117,51 @@ public final class AttachmentStore implements AutoCloseable {
      * The network address, the gateway and the broadcast address are never handed out.
      */
     public Cidr allocate(Cidr subnet, IpAddress gateway, IpAddress rangeStart, IpAddress rangeEnd) {
+        return allocate(subnet, gateway, rangeStart, rangeEnd, null);
+    }
+
+    /** wanted: an address the runtime asked for (runtimeConfig.ips), taken if it is free; null: the next free one. */
+    public Cidr allocate(Cidr subnet, IpAddress gateway, IpAddress rangeStart, IpAddress rangeEnd, IpAddress wanted) {
         Set<IpAddress> used = new TreeSet<>();
         for (Map<String, Object> a : attachments().values()) {
-            if (a.get("address") instanceof String s && Boolean.TRUE.equals(a.get("ownIpam"))) {
-                used.add(Cidr.parse(s).address());
+            if (!Boolean.TRUE.equals(a.get("ownIpam"))) {
+                continue;
+            }
+            Object all = a.get("addresses") instanceof java.util.List<?> l ? l : java.util.List.of(String.valueOf(a.get("address")));
+            for (Object o : (java.util.List<?>) all) {
+                IpAddress ip = Cidr.parse(String.valueOf(o)).address();
+                if (subnet.contains(ip)) {
+                    used.add(ip);
+                }
             }
         }
+        // Where the last search ended, per IP version: each continues after it, as host-local does.
+        String lastKey = subnet.isV4() ? "lastReserved" : "lastReserved6";
         IpAddress first = rangeStart != null ? rangeStart : subnet.address().plus(1);
         IpAddress last = rangeEnd != null ? rangeEnd : subnet.address().plus(subnet.size() - 2);
         if (!subnet.contains(first) || !subnet.contains(last) || first.compareTo(last) > 0) {
             throw new CniException(CniException.INVALID_CONFIG, "invalid network configuration: range " + first + "-" + last
                     + " is not inside " + subnet, "");
         }
-        IpAddress start = state.get("lastReserved") instanceof String s ? IpAddress.parse(s).plus(1) : first;
+        if (wanted != null) {
+            if (!subnet.contains(wanted) || wanted.equals(gateway) || wanted.equals(subnet.address())) {
+                throw new CniException(CniException.INVALID_CONFIG, "invalid network configuration: runtimeConfig.ips asks for " + wanted
+                        + ", which is not a container address of " + subnet + (gateway != null ? " (gateway " + gateway + ")" : ""), "");
+            }
+            if (used.contains(wanted)) {
+                throw new CniException(CniException.NO_ADDRESS_LEFT, "the address " + wanted + " asked for is taken",
+                        "another container on this network has it");
+            }
+            return new Cidr(wanted, subnet.prefix());
+        }
+        IpAddress start = state.get(lastKey) instanceof String s ? IpAddress.parse(s).plus(1) : first;
         if (start.compareTo(first) < 0 || start.compareTo(last) > 0) {
             start = first;
         }
         IpAddress candidate = start;
         do {
             if (!used.contains(candidate) && !candidate.equals(gateway)) {
-                state.put("lastReserved", candidate.toString());
+                state.put(lastKey, candidate.toString());
                 return new Cidr(candidate, subnet.prefix());
             }
             candidate = candidate.compareTo(last) >= 0 ? first : candidate.plus(1);

@@ -62,6 +62,9 @@ public final class CniCommands {
         @Option(names = "--gateway", description = "Default: the subnet's first address.")
         String gateway;
 
+        @Option(names = "--subnet6", description = "Also an IPv6 address from this subnet (dual stack, netgroovy's own IPAM).")
+        String subnet6;
+
         @Option(names = "--bridge", description = "Default: ng-NETWORK (15 characters at most).")
         String bridge;
 
@@ -93,7 +96,7 @@ public final class CniCommands {
                 return 2;
             }
             String b = bridge != null ? bridge : ("ng-" + name).substring(0, Math.min(15, 3 + name.length()));
-            var n = new CniConfigFiles.Network(name, b, subnet, gateway, recipe, ipam, ipMasq, !noPortmap, dataDir);
+            var n = new CniConfigFiles.Network(name, b, subnet, gateway, recipe, ipam, ipMasq, !noPortmap, dataDir, subnet6);
             try {
                 // The same checks the plugin makes when a runtime calls it: fail here, not on the node.
                 NetConf.parse(groovy.json.JsonOutput.toJson(withVersion(CniConfigFiles.conflist(n))));

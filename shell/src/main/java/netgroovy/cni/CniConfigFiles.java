@@ -19,7 +19,11 @@ public final class CniConfigFiles {
 
     /** What {@code netgroovy cni-config} is asked for. */
     public record Network(String name, String bridge, String subnet, String gateway, String recipe, String ipam,
-                          boolean ipMasq, boolean portmap, String dataDir) {
+                          boolean ipMasq, boolean portmap, String dataDir, String subnet6) {
+        public Network(String name, String bridge, String subnet, String gateway, String recipe, String ipam,
+                       boolean ipMasq, boolean portmap, String dataDir) {
+            this(name, bridge, subnet, gateway, recipe, ipam, ipMasq, portmap, dataDir, null);
+        }
     }
 
     /** The network configuration list, as a map ready for JSON. */
@@ -34,6 +38,9 @@ public final class CniConfigFiles {
             plugin.put("subnet", n.subnet());
             if (n.gateway() != null) {
                 plugin.put("gateway", n.gateway());
+            }
+            if (n.subnet6() != null) {
+                plugin.put("subnet6", n.subnet6());
             }
         } else {
             Map<String, Object> range = new LinkedHashMap<>();
@@ -50,6 +57,8 @@ public final class CniConfigFiles {
         if (n.dataDir() != null) {
             plugin.put("dataDir", n.dataDir());
         }
+        // So runtimes pass a container's --ip and --mac-address in runtimeConfig.
+        plugin.put("capabilities", Map.of("ips", true, "mac", true));
         List<Object> plugins = new ArrayList<>();
         plugins.add(plugin);
         if (n.portmap()) {

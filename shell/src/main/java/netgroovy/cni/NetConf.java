@@ -10,6 +10,7 @@ import netgroovy.value.Cidr;
 import netgroovy.value.IfName;
 import netgroovy.value.InvalidValueException;
 import netgroovy.value.IpAddress;
+import netgroovy.value.Mac;
 
 /**
  * The plugin configuration a runtime hands us on stdin: the spec's keys ({@code cniVersion},
@@ -19,12 +20,17 @@ import netgroovy.value.IpAddress;
  *   "bridge": "ng0"             the bridge the recipe attaches containers to
  *   "subnet": "10.88.0.0/16"    with no "ipam" type: netgroovy's own IPAM hands out addresses from it
  *   "gateway": "10.88.0.1"      default: the subnet's first address
+ *   "subnet6": "fd00:88::/64"   dual stack: an IPv6 address from it too (own IPAM)
+ *   "gateway6": "fd00:88::1"    default: subnet6's first address
  *   "rangeStart"/"rangeEnd"     optional limits for the own IPAM
  *   "isGateway": true           the bridge gets the gateway address (and ip_forward is turned on)
  *   "ipMasq": false             MASQUERADE for traffic from the subnet leaving through other links
  *   "recipeOptions": {"mac":..} extra named options for the recipe
  *   "dataDir": "/var/lib/netgroovy/cni"  where attachments and addresses are kept
  * </pre>
+ * and the runtime's per-container wishes in {@code runtimeConfig} (the conventions' {@code ips}
+ * and {@code mac} capabilities: what {@code podman run --ip/--mac-address} and Multus' {@code
+ * ips}/{@code mac} annotations send).
  */
 public final class NetConf {
     public static final List<String> SUPPORTED_VERSIONS = List.of("1.0.0", "1.1.0");
@@ -37,6 +43,8 @@ public final class NetConf {
     public final String bridge;
     public final Cidr subnet;
     public final IpAddress gateway;
+    public final Cidr subnet6;
+    public final IpAddress gateway6;
     public final IpAddress rangeStart;
     public final IpAddress rangeEnd;
     public final boolean isGateway;
@@ -46,6 +54,10 @@ public final class NetConf {
     public final Map<String, Object> prevResult;
     public final Map<String, Object> recipeOptions;
     public final Path dataDir;
+    /** runtimeConfig.ips: the addresses this container asks for (own IPAM), at most one per IP version. */
+    public final List<IpAddress> wantedIps;
+    /** runtimeConfig.mac: the MAC its interface should have. */
+    public final Mac wantedMac;
 
     private NetConf(Map<String, Object> raw) {
         this.raw = raw;
@@ -70,6 +82,9 @@ public final class NetConf {
         prevResult = raw.get("prevResult") instanceof Map<?, ?> m ? cast(m) : null;
         recipeOptions = map("recipeOptions");
         dataDir = Path.of(text("dataDir", DEFAULT_DATA_DIR));
+        Map<String, Object> runtime = map("runtimeConfig");
+        wantedIps = runtime == null ? List.of() : wantedIps(runtime.get("ips"));
+        wantedMac = runtime == null || runtime.get("mac") == null ? null : mac(runtime.get("mac"));
         isGateway = flag("isGateway", true);
         ipMasq = flag("ipMasq", false);
         try {
@@ -77,6 +92,10 @@ public final class NetConf {
             subnet = s == null ? null : Cidr.parse(s).network();
             String g = text("gateway", null);
             gateway = g != null ? IpAddress.parse(g) : subnet != null ? subnet.address().plus(1) : null;
+            String s6 = text("subnet6", null);
+            subnet6 = s6 == null ? null : Cidr.parse(s6).network();
+            String g6 = text("gateway6", null);
+            gateway6 = g6 != null ? IpAddress.parse(g6) : subnet6 != null ? subnet6.address().plus(1) : null;
             String rs = text("rangeStart", null);
             String re = text("rangeEnd", null);
             rangeStart = rs == null ? null : IpAddress.parse(rs);
@@ -85,14 +104,56 @@ public final class NetConf {
             throw invalid(e.getMessage());
         }
         if (subnet != null && !subnet.isV4()) {
-            throw new CniException(CniException.UNSUPPORTED_FIELD, "subnet: " + subnet + " (IPv6 is not supported yet)",
-                    "netgroovy's own IPAM hands out IPv4 addresses; delegate IPv6 to an IPAM plugin such as host-local");
+            throw new CniException(CniException.UNSUPPORTED_FIELD, "subnet: " + subnet + " is IPv6; \"subnet\" is the IPv4 one",
+                    "give an IPv6 subnet as \"subnet6\", beside an IPv4 \"subnet\" (IPv6-only networks: an IPAM plugin such as host-local)");
+        }
+        if (subnet6 != null && subnet6.isV4()) {
+            throw invalid("subnet6: " + subnet6 + " is not an IPv6 subnet");
+        }
+        if (subnet6 != null && (subnet == null || delegatesIpam())) {
+            throw invalid("subnet6 works with netgroovy's own IPAM, beside an IPv4 \"subnet\"");
+        }
+        if (subnet6 != null && gateway6 != null && !subnet6.contains(gateway6)) {
+            throw invalid("gateway6 " + gateway6 + " is outside subnet6 " + subnet6);
+        }
+        if (subnet6 == null && raw.get("gateway6") != null) {
+            throw invalid("gateway6 without subnet6");
         }
         if (subnet != null && gateway != null && !subnet.contains(gateway)) {
             throw invalid("gateway " + gateway + " is outside subnet " + subnet);
         }
         if (!delegatesIpam() && subnet == null) {
             throw invalid("no addresses: give \"subnet\" (netgroovy's own IPAM) or \"ipam\": {\"type\": ...} (an IPAM plugin)");
+        }
+    }
+
+    private static List<IpAddress> wantedIps(Object v) {
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l)) {
+            throw invalid("runtimeConfig.ips must be a list of addresses, not " + v);
+        }
+        List<IpAddress> out = new java.util.ArrayList<>();
+        for (Object o : l) {
+            try {
+                String t = String.valueOf(o);
+                out.add(t.contains("/") ? Cidr.parse(t).address() : IpAddress.parse(t));
+            } catch (InvalidValueException e) {
+                throw invalid("runtimeConfig.ips: " + e.getMessage());
+            }
+        }
+        if (out.stream().filter(IpAddress::isV4).count() > 1 || out.stream().filter(IpAddress::isV6).count() > 1) {
+            throw invalid("runtimeConfig.ips: at most one IPv4 and one IPv6 address per interface, not " + l);
+        }
+        return List.copyOf(out);
+    }
+
+    private static Mac mac(Object v) {
+        try {
+            return Mac.parse(String.valueOf(v));
+        } catch (InvalidValueException e) {
+            throw invalid("runtimeConfig.mac: " + e.getMessage());
         }
     }
 

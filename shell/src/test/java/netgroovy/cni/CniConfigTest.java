@@ -55,6 +55,7 @@ class CniConfigTest {
         List<Map<String, Object>> plugins = (List<Map<String, Object>>) list.get("plugins");
         assertEquals(List.of("netgroovy-cni", "portmap"), plugins.stream().map(p -> p.get("type")).toList());
         assertEquals(Map.of("portMappings", true), plugins.get(1).get("capabilities"));
+        assertEquals(Map.of("ips", true, "mac", true), plugins.get(0).get("capabilities"), "so runtimes pass --ip and --mac-address");
         assertEquals("10.89.0.0/24", plugins.get(0).get("subnet"));
         assertEquals("ng-demo", plugins.get(0).get("bridge"));
 

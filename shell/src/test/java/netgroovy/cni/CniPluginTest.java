@@ -192,6 +192,104 @@ class CniPluginTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void dualStackFromItsOwnIpamAndDelPutsIpv6ForwardingBack() {
+        Sh.ok("sysctl", "-w", "net.ipv6.conf.all.forwarding=0");
+        String netns = container("c1");
+        String netns2 = container("c2");
+        Map<String, Object> conf = conf("net6", Map.of("subnet6", "fd00:88::/64"));
+        String before = NodeState.of("c1", "c2");
+        var add = runtime.call("netgroovy-cni", "ADD", "c1id", netns, "eth0", conf);
+        assertTrue(add.ok(), add.transcript());
+        ResultShape.addResult(add.json(), "1.0.0");
+        var add2 = runtime.call("netgroovy-cni", "ADD", "c2id", netns2, "eth0", conf);
+        assertTrue(add2.ok(), add2.transcript());
+
+        // What ip sees: both families on eth0, both gateways on the bridge, a default route each.
+        assertEquals(List.of("10.88.0.2/24", "fd00:88::2/64"), Ip.addresses("c1", "eth0").stream().filter(a -> !a.startsWith("fe80")).toList());
+        assertEquals(List.of("10.88.0.3/24", "fd00:88::3/64"), Ip.addresses("c2", "eth0").stream().filter(a -> !a.startsWith("fe80")).toList());
+        assertTrue(Ip.addresses(null, "ng0").containsAll(List.of("10.88.0.1/24", "fd00:88::1/64")), Ip.addresses(null, "ng0").toString());
+        assertTrue(Ip.routes("c1", "-6").stream().anyMatch(r -> "default".equals(r.get("dst")) && "fd00:88::1".equals(r.get("gateway"))),
+                Ip.routes("c1", "-6").toString());
+        assertEquals("1", Sh.ok("sysctl", "-n", "net.ipv6.conf.all.forwarding").strip(), "isGateway forwards IPv6 too");
+        assertTrue(Ip.ping("c1", "fd00:88::1"), "the container reaches its IPv6 gateway");
+        assertTrue(Ip.ping("c1", "fd00:88::3"), "and the other container over IPv6");
+
+        List<Map<String, Object>> ips = (List<Map<String, Object>>) add.json().get("ips");
+        assertEquals(List.of("10.88.0.2/24", "fd00:88::2/64"), ips.stream().map(i -> i.get("address")).toList());
+        assertEquals(List.of("10.88.0.1", "fd00:88::1"), ips.stream().map(i -> i.get("gateway")).toList());
+        List<Map<String, Object>> routes = (List<Map<String, Object>>) add.json().get("routes");
+        assertTrue(routes.contains(Map.of("dst", "::/0", "gw", "fd00:88::1")), routes.toString());
+
+        var check = runtime.call("netgroovy-cni", "CHECK", "c1id", netns, "eth0", with(conf, "prevResult", add.json()));
+        assertTrue(check.ok(), check.transcript());
+        Sh.ok("ip", "-n", "c1", "-6", "route", "del", "default");
+        check = runtime.call("netgroovy-cni", "CHECK", "c1id", netns, "eth0", with(conf, "prevResult", add.json()));
+        ResultShape.error(check.json(), CniException.CHECK_FAILED);
+        assertTrue(check.json().get("msg").toString().contains("fd00:88::1"), check.transcript());
+
+        assertTrue(runtime.call("netgroovy-cni", "DEL", "c2id", netns2, "eth0", conf).ok());
+        assertTrue(runtime.call("netgroovy-cni", "DEL", "c1id", netns, "eth0", conf).ok());
+        assertEquals(before, NodeState.of("c1", "c2"), "DEL puts the node back, IPv6 forwarding included");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theRuntimesWishedForAddressAndMacThroughRuntimeConfig() {
+        // The list cni-config writes declares the ips and mac capabilities; the runtime (here
+        // libcni's way, in CniRuntime.list) turns a container's --ip/--mac-address into runtimeConfig.
+        Map<String, Object> list = CniConfigFiles.conflist(new CniConfigFiles.Network("wish", "ng0", "10.88.0.0/24", null, "attach",
+                "netgroovy", false, false, data.toString(), "fd00:88::/64"));
+        String a = container("a");
+        String b = container("b");
+        String before = NodeState.of("a", "b");
+        var add = runtime.list("ADD", list, "aid", a, "eth0", null,
+                Map.of("ips", List.of("10.88.0.77/24", "fd00:88::77/64"), "mac", "02:42:0a:58:00:4d"));
+        assertEquals(List.of("10.88.0.77/24", "fd00:88::77/64"), Ip.addresses("a", "eth0").stream().filter(x -> !x.startsWith("fe80")).toList());
+        assertEquals("02:42:0a:58:00:4d", Ip.link("a", "eth0").orElseThrow().get("address"));
+        List<Map<String, Object>> ips = (List<Map<String, Object>>) add.json().get("ips");
+        assertEquals(List.of("10.88.0.77/24", "fd00:88::77/64"), ips.stream().map(i -> i.get("address")).toList());
+
+        // Another container asking for the same address gets the spec's error, and nothing.
+        Map<String, Object> conf = new LinkedHashMap<>((Map<String, Object>) ((List<?>) list.get("plugins")).get(0));
+        conf.put("cniVersion", "1.0.0");
+        conf.put("name", "wish");
+        var taken = runtime.call("netgroovy-cni", "ADD", "bid", b, "eth0", with(conf, "runtimeConfig", Map.of("ips", List.of("10.88.0.77"))));
+        ResultShape.error(taken.json(), CniException.NO_ADDRESS_LEFT);
+        assertTrue(taken.json().get("msg").toString().contains("10.88.0.77"), taken.transcript());
+        var outside = runtime.call("netgroovy-cni", "ADD", "bid", b, "eth0", with(conf, "runtimeConfig", Map.of("ips", List.of("10.99.0.5"))));
+        ResultShape.error(outside.json(), CniException.INVALID_CONFIG);
+        var badMac = runtime.call("netgroovy-cni", "ADD", "bid", b, "eth0", with(conf, "runtimeConfig", Map.of("mac", "02:42:zz")));
+        ResultShape.error(badMac.json(), CniException.INVALID_CONFIG);
+        assertTrue(badMac.json().get("msg").toString().contains("runtimeConfig.mac"), badMac.transcript());
+        assertEquals(List.of("lo"), Ip.linkNames("b"), "the refused ADDs left nothing");
+
+        // Without wishes, b gets the next free address as usual.
+        var addB = runtime.call("netgroovy-cni", "ADD", "bid", b, "eth0", conf);
+        assertTrue(addB.ok(), addB.transcript());
+        assertEquals(List.of("10.88.0.2/24"), v4("b", "eth0"));
+        runtime.list("DEL", list, "aid", a, "eth0", add.json(), Map.of());
+        assertTrue(runtime.call("netgroovy-cni", "DEL", "bid", b, "eth0", conf).ok());
+        assertEquals(before, NodeState.of("a", "b"));
+    }
+
+    @Test
+    void ipv6SettingsThatCannotWorkAreRefusedWithTheirReason() {
+        String netns = container("c1");
+        var a = runtime.call("netgroovy-cni", "ADD", "x", netns, "eth0", conf("n", Map.of("subnet", "fd00:88::/64")));
+        ResultShape.error(a.json(), CniException.UNSUPPORTED_FIELD);
+        assertTrue(a.json().get("msg").toString().contains("is IPv6"), a.transcript());
+        assertTrue(a.json().get("details").toString().contains("\"subnet6\""), a.transcript());
+        a = runtime.call("netgroovy-cni", "ADD", "x", netns, "eth0", conf("n", Map.of("subnet6", "10.9.0.0/24")));
+        ResultShape.error(a.json(), CniException.INVALID_CONFIG);
+        assertTrue(a.json().get("msg").toString().contains("not an IPv6 subnet"), a.transcript());
+        a = runtime.call("netgroovy-cni", "ADD", "x", netns, "eth0", conf("n", Map.of("subnet6", "fd00:88::/64", "gateway6", "fd00:99::1")));
+        ResultShape.error(a.json(), CniException.INVALID_CONFIG);
+        assertTrue(a.json().get("msg").toString().contains("outside subnet6"), a.transcript());
+        assertEquals(List.of("lo"), Ip.linkNames("c1"), "nothing was made");
+    }
+
+    @Test
     void errorsAreTheSpecsErrorStructureWithItsCodes() {
         String netns = container("c1");
         Map<String, Object> conf = conf("net1", Map.of());

@@ -26,7 +26,7 @@ final class NodeState {
                 s.append(line.replaceAll("\\[\\d+:\\d+\\]", "[counters]")).append('\n');
             }
         }
-        s.append("== sysctl\n").append(Sh.ok("sysctl", "net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding"));
+        s.append("== sysctl\n").append(Sh.ok("sysctl", "net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding", "net.ipv6.conf.all.forwarding"));
         return s.toString();
     }
 

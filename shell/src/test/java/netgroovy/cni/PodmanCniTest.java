@@ -124,10 +124,14 @@ class PodmanCniTest {
         assertTrue(hostIf.startsWith("veth"), "netgroovy's attach put a's veth on the bridge");
 
         // Another container reaches a (bridge), and the outside world (MASQUERADE through the host).
-        var b = podman("run", "--rm", "--network", NET, "--cgroups", "disabled", "--rootfs", rootfs.toString(),
-                "/bin/sh", "-c", "ip -4 addr show eth0; ping -c 1 -W 2 " + aIp + " && wget -q -O - http://" + aIp + "/ && ping -c 1 -W 2 203.0.113.2");
+        // b asks for its address and MAC (--ip, --mac-address): podman passes them in runtimeConfig.
+        var b = podman("run", "--rm", "--network", NET, "--ip", "10.90.0.77", "--mac-address", "02:42:0a:5a:00:4d",
+                "--cgroups", "disabled", "--rootfs", rootfs.toString(),
+                "/bin/sh", "-c", "ip addr show eth0; ping -c 1 -W 2 " + aIp + " && wget -q -O - http://" + aIp + "/ && ping -c 1 -W 2 203.0.113.2");
         assertEquals(0, b.code(), b.transcript());
         assertTrue(b.out().contains("hello from a"), b.transcript());
+        assertTrue(b.out().contains("inet 10.90.0.77/24"), "podman's --ip reached netgroovy-cni: " + b.transcript());
+        assertTrue(b.out().contains("link/ether 02:42:0a:5a:00:4d"), "podman's --mac-address reached netgroovy-cni: " + b.transcript());
 
         // -p 8080:80 through portmap, chained after netgroovy-cni: the world reaches a's httpd on the host's port.
         // (bash's /dev/tcp as the client: busybox-static's wget crashes outside a container here.)

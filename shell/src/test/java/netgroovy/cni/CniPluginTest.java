@@ -46,13 +46,7 @@ class CniPluginTest {
 
     @BeforeEach
     void node() throws Exception {
-        data = Files.createTempDirectory(dir, "data");
-        // A node as runtimes find it: its nat and filter tables exist (kube-proxy, Docker or the
-        // distribution made them); a new network namespace has none until something writes one.
-        Sh.ok("iptables", "-t", "nat", "-N", "NG-TEST-INIT");
-        Sh.ok("iptables", "-t", "nat", "-X", "NG-TEST-INIT");
-        Sh.ok("iptables", "-N", "NG-TEST-INIT");
-        Sh.ok("iptables", "-X", "NG-TEST-INIT");
+        data = CniRuntime.node(dir);
     }
 
     /** A container's namespace as runtimes make it: named under /run/netns, lo up. */

@@ -31,6 +31,19 @@ final class CniRuntime {
         CniInstall.install(bin, false);
     }
 
+    /**
+     * A node as runtimes find it, with a fresh state folder under dir for the plugin: its nat
+     * and filter tables exist (kube-proxy, Docker or the distribution made them); a new network
+     * namespace has none until something writes one.
+     */
+    static Path node(Path dir) throws IOException {
+        netgroovy.testing.Sh.ok("iptables", "-t", "nat", "-N", "NG-TEST-INIT");
+        netgroovy.testing.Sh.ok("iptables", "-t", "nat", "-X", "NG-TEST-INIT");
+        netgroovy.testing.Sh.ok("iptables", "-N", "NG-TEST-INIT");
+        netgroovy.testing.Sh.ok("iptables", "-X", "NG-TEST-INIT");
+        return Files.createTempDirectory(dir, "data");
+    }
+
     String cniPath() {
         return bin + ":" + REFERENCE;
     }

@@ -48,10 +48,8 @@ class CniServerTest {
 
     @BeforeEach
     void node() throws IOException {
-        data = Files.createTempDirectory(dir, "data");
+        data = CniRuntime.node(dir);
         socket = Files.createTempDirectory(dir, "run").resolve("cni.sock");
-        Sh.ok("iptables", "-t", "nat", "-N", "NG-TEST-INIT");
-        Sh.ok("iptables", "-t", "nat", "-X", "NG-TEST-INIT");
     }
 
     @AfterEach

@@ -274,7 +274,8 @@ public abstract class NetgroovyScript extends Script {
      * gets its links' environment, as a process started by Docker would.
      */
     private netgroovy.kernel.ExecResult runHere(Where w, List<String> argv) {
-        return Exec.run(launchHere(w, argv), null, Duration.ofSeconds(60));
+        // A netgroovy the command starts is another run: its plans are not this one's.
+        return Exec.run(launchHere(w, argv).withEnv(Map.of("NETGROOVY_PLAN_LOG", "")), null, Duration.ofSeconds(60));
     }
 
     /**

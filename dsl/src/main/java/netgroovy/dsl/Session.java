@@ -282,6 +282,7 @@ public final class Session implements AutoCloseable {
             ops.forEach(op -> explaining.add(op.command()));
             return;
         }
+        PlanLog.planned(ops.stream().map(Op::command).toList());
         if (dryRunNow) {
             ops.forEach(op -> out.println(op.command()));
             endOfStatement();

@@ -60,21 +60,51 @@ class LauncherIT {
         }));
     }
 
-    /** {@code ./netgroovy SCRIPT} from the project folder, as a user types it. */
+    /**
+     * {@code ./netgroovy SCRIPT} from the project folder, as a user types it; then {@code
+     * ./netgroovy --dry-run SCRIPT}, whose plan must be the one the live run carried out,
+     * command for command (NETGROOVY_PLAN_LOG records both): what {@code --dry-run} and {@code
+     * explain} show is what netgroovy does.
+     */
     private static void runs(Path script) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("./netgroovy", HOME.relativize(script).toString()).directory(HOME.toFile());
+        Path liveLog = Files.createTempFile("netgroovy-plan-live", ".log");
+        Path dryLog = Files.createTempFile("netgroovy-plan-dry", ".log");
+        try {
+            Subprocess r = launch(script, liveLog, List.of());
+            assertEquals(0, r.code(), script.getFileName() + " failed\n" + r.transcript());
+            assertFalse(r.err().contains("netgroovy: building"), "the launcher rebuilt: the stamp was stale\n" + r.transcript());
+            assertFalse(r.err().lines().anyMatch(l -> l.startsWith("\tat ")), "a stack trace reached the user\n" + r.transcript());
+            Optional<String> ok = okLine(Files.readString(script));
+            ok.ifPresent(line -> assertTrue(r.out().lines().anyMatch(line::equals),
+                    "the script did not reach its end ('" + line + "')\n" + r.transcript()));
+
+            Subprocess dry = launch(script, dryLog, List.of("--dry-run"));
+            assertEquals(0, dry.code(), script.getFileName() + " --dry-run failed\n" + dry.transcript());
+            assertEquals(normalised(Files.readString(liveLog)), normalised(Files.readString(dryLog)),
+                    script.getFileName() + ": --dry-run planned other commands than the live run carried out");
+        } finally {
+            Files.deleteIfExists(liveLog);
+            Files.deleteIfExists(dryLog);
+        }
+    }
+
+    /** Container IDs are random per run, as Docker's (12 hex digits shown, 64 in full). */
+    static String normalised(String plan) {
+        return plan.replaceAll("\\b[0-9a-f]{64}\\b", "<ID>").replaceAll("\\b[0-9a-f]{12}\\b", "<id>");
+    }
+
+    private static Subprocess launch(Path script, Path planLog, List<String> flags) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of("./netgroovy"));
+        argv.addAll(flags);
+        argv.add(HOME.relativize(script).toString());
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(HOME.toFile());
+        pb.environment().put("NETGROOVY_PLAN_LOG", planLog.toString());
         // The test JVM is already in a sandbox (NETGROOVY_SANDBOX=1) and may have been told where
         // the classes are; a user's shell has neither, so the launcher picks the jar and makes its own sandbox.
         pb.environment().remove("NETGROOVY_SANDBOX");
         pb.environment().remove("NETGROOVY_CLASSPATH");
         pb.environment().remove("NETGROOVY_HOME");
-        Subprocess r = Subprocess.run(pb, TIMEOUT);
-        assertEquals(0, r.code(), script.getFileName() + " failed\n" + r.transcript());
-        assertFalse(r.err().contains("netgroovy: building"), "the launcher rebuilt: the stamp was stale\n" + r.transcript());
-        assertFalse(r.err().lines().anyMatch(l -> l.startsWith("\tat ")), "a stack trace reached the user\n" + r.transcript());
-        Optional<String> ok = okLine(Files.readString(script));
-        ok.ifPresent(line -> assertTrue(r.out().lines().anyMatch(line::equals),
-                "the script did not reach its end ('" + line + "')\n" + r.transcript()));
+        return Subprocess.run(pb, TIMEOUT);
     }
 
     /** The script's final {@code ok: } line, if it prints one. */

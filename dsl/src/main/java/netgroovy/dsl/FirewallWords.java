@@ -109,7 +109,7 @@ final class FirewallWords {
         List<PortMapping> made = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
         Set<Integer> chosen = new HashSet<>();
-        boolean v6 = proxy() && session.live() && UserlandProxy.v6Listenable();
+        boolean v6 = proxy() && session.live() && atHost(UserlandProxy::v6Listenable);
         for (PortMapping m : wanted) {
             PortMapping final_ = m.hostPort() == 0 ? m.withHostPort(ephemeral(existing, m, chosen, ip, v6)) : m;
             Bindings.Binding clash = Bindings.conflict(existing, final_);
@@ -141,6 +141,11 @@ final class FirewallWords {
         return made;
     }
 
+    /** Asks in the host's namespace, where the proxy listens (a socket is made in its thread's namespace). */
+    private boolean atHost(java.util.concurrent.Callable<Boolean> question) {
+        return netgroovy.kernel.Namespaces.inside(session.kernel().ns(Where.HOST), question);
+    }
+
     /** With the userland proxy (dockerd userlandProxy: true): Docker's default mode. */
     private boolean proxy() {
         return session.world().userlandProxy;
@@ -168,7 +173,7 @@ final class FirewallWords {
         int last = session.world().lastPorts.getOrDefault(key, range[1]);
         for (int i = 0; i <= range[1] - range[0]; i++) {
             int p = Bindings.nextFreePort(existing, m, taken, range, last);
-            if (!proxy() || !session.live() || UserlandProxy.canListen(new Frontend("", m.withHostPort(p), ip, v6 && m.hostIp() == null))) {
+            if (!proxy() || !session.live() || atHost(() -> UserlandProxy.canListen(new Frontend("", m.withHostPort(p), ip, v6 && m.hostIp() == null)))) {
                 session.world().lastPorts.put(key, p);
                 return p;
             }
@@ -284,7 +289,7 @@ final class FirewallWords {
         }
         List<PortMapping> out = new ArrayList<>(liveBindings().stream().filter(b -> b.container().equals(container))
                 .map(Bindings.Binding::mapping).toList());
-        if (proxy() && !out.isEmpty() && UserlandProxy.v6Listenable()) {
+        if (proxy() && !out.isEmpty() && atHost(UserlandProxy::v6Listenable)) {
             out.addAll(out.stream().filter(m -> m.hostIp() == null).map(PortMapping::onAllV6).toList());
         }
         return out;

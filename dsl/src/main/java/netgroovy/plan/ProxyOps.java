@@ -13,6 +13,18 @@ public final class ProxyOps {
     private ProxyOps() {
     }
 
+    /**
+     * Opens forwarders in the host's namespace whichever thread applies the plan: a socket
+     * belongs to the namespace of the thread that makes it, and the forwarder's threads
+     * (started there) stay in it for their connections to the container.
+     */
+    static void atHost(Kernel k, Runnable open) {
+        netgroovy.kernel.Namespaces.inside(k.ns(Where.HOST), () -> {
+            open.run();
+            return null;
+        });
+    }
+
     /** Serve one published port; undo stops it. */
     public static final class Listen implements Op {
         private final UserlandProxy proxy;
@@ -34,7 +46,7 @@ public final class ProxyOps {
         }
 
         public void apply(Kernel k) {
-            proxy.open(frontend);
+            atHost(k, () -> proxy.open(frontend));
         }
 
         public void undo(Kernel k) {
@@ -79,7 +91,7 @@ public final class ProxyOps {
         }
 
         public void undo(Kernel k) {
-            stopped.forEach(proxy::open);
+            atHost(k, () -> stopped.forEach(proxy::open));
         }
 
         public String subject() {

@@ -149,4 +149,26 @@ class UserlandProxyTest {
             assertEquals("0.0.0.0:40001\n[::]:40001", run("port 'web', 80").toString());
         }
     }
+
+    /** As Docker with --iptables=false: no rule at all, but the proxy still serves the port (from the host's addresses). */
+    @Test
+    void withoutRulesTheProxyAloneServes() {
+        run("""
+                dockerd userlandProxy: true, iptables: false
+                container 'web', publish: '8080:80'
+                serve 'web', 80
+                """);
+        assertFalse(Sh.ok("iptables-save").contains("DNAT"), Sh.ok("iptables-save"));
+        assertEquals("web saw 172.17.0.1", bashClient("tcp", "127.0.0.1", 8080));
+        assertEquals("80/tcp -> 0.0.0.0:8080\n80/tcp -> [::]:8080", run("port 'web'").toString());
+    }
+
+    /** explain (and --dry-run) print the proxy as the docker-proxy process Docker would start. */
+    @Test
+    void explainNamesTheDockerProxy() {
+        String said = run("explain { dockerd userlandProxy: true; container 'web', publish: '8080:80' }").toString();
+        assertTrue(said.contains("docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 8080 -container-ip 172.17.0.2 -container-port 80"), said);
+        assertFalse(said.contains("route_localnet"), said);
+        assertFalse(listening("tcp").contains(":8080"), "explained only");
+    }
 }

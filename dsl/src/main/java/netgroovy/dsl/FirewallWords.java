@@ -240,6 +240,9 @@ final class FirewallWords {
 
     /** Its ports stop being served first, as Docker stops docker-proxy before it removes the rules. */
     private void stopProxy(String container) {
+        if (!proxy() && session.proxy().of(container).isEmpty()) {
+            return; // nothing was ever served: no line in explain's output either
+        }
         var c = session.world().containers.get(container);
         session.add(new ProxyOps.Stop(session.proxy(), container, c == null ? null : c.ip));
     }

@@ -109,7 +109,8 @@ final class FirewallWords {
         List<PortMapping> made = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
         Set<Integer> chosen = new HashSet<>();
-        boolean v6 = proxy() && session.live() && atHost(UserlandProxy::v6Listenable);
+        // (explain and --dry-run ask here, touching nothing: the process's own namespace)
+        boolean v6 = proxy() && (session.live() ? atHost(UserlandProxy::v6Listenable) : UserlandProxy.v6Listenable());
         for (PortMapping m : wanted) {
             PortMapping final_ = m.hostPort() == 0 ? m.withHostPort(ephemeral(existing, m, chosen, ip, v6)) : m;
             Bindings.Binding clash = Bindings.conflict(existing, final_);
@@ -134,8 +135,10 @@ final class FirewallWords {
         }
         if (proxy()) {
             // After the rules, as Docker's portmapper starts docker-proxy once its rules are in.
+            var c = session.world().containers.get(container);
+            IpAddress ip6 = c != null && c.network != null && c.network.v6() != null && c.mac != null ? c.network.v6Address(c.mac) : null;
             for (PortMapping m : made) {
-                session.add(new ProxyOps.Listen(session.proxy(), new Frontend(container, m, ip, v6 && m.hostIp() == null)));
+                session.add(new ProxyOps.Listen(session.proxy(), new Frontend(container, m, ip, ip6, v6 && m.hostIp() == null)));
             }
         }
         return made;

@@ -13,12 +13,27 @@ interface Forwarder extends Closeable {
     /** Opens one: TCP or UDP, listening at once (a port that is taken fails here, before anything else is done). */
     static Forwarder open(Frontend f) throws IOException {
         InetSocketAddress listen = listenAddress(f);
-        InetSocketAddress backend = new InetSocketAddress(InetAddress.getByAddress(f.containerIp().bytes()), f.mapping().containerPort());
+        Backends backends = new Backends(backend(f.containerIp(), f), backend(f.containerIpV6() != null ? f.containerIpV6() : f.containerIp(), f));
         return switch (f.mapping().protocol()) {
-            case "tcp" -> new TcpForwarder(f, listen, backend);
-            case "udp" -> new UdpForwarder(f, listen, backend);
+            case "tcp" -> new TcpForwarder(f, listen, backends);
+            case "udp" -> new UdpForwarder(f, listen, backends);
             default -> throw new IOException("the userland proxy forwards tcp and udp, not " + f.mapping().protocol());
         };
+    }
+
+    private static InetSocketAddress backend(netgroovy.value.IpAddress ip, Frontend f) throws IOException {
+        return new InetSocketAddress(InetAddress.getByAddress(ip.bytes()), f.mapping().containerPort());
+    }
+
+    /**
+     * Where a client's traffic goes: an IPv4 client (a dual-stack socket shows it as an
+     * Inet4Address) to the container's IPv4 address, an IPv6 one to its IPv6 address if it has
+     * one — Docker's two docker-proxy processes, in one socket.
+     */
+    record Backends(InetSocketAddress v4, InetSocketAddress v6) {
+        InetSocketAddress forClient(InetAddress client) {
+            return client instanceof java.net.Inet4Address ? v4 : v6;
+        }
     }
 
     /** Whether {@code f}'s host side can be listened on now (a socket is bound and closed again). */

@@ -17,12 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class TcpForwarder implements Forwarder {
     private final Frontend frontend;
     private final ServerSocket server;
-    private final InetSocketAddress backend;
+    private final Forwarder.Backends backends;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
-    TcpForwarder(Frontend frontend, InetSocketAddress listen, InetSocketAddress backend) throws IOException {
+    TcpForwarder(Frontend frontend, InetSocketAddress listen, Forwarder.Backends backends) throws IOException {
         this.frontend = frontend;
-        this.backend = backend;
+        this.backends = backends;
         ServerSocket s = new ServerSocket();
         try {
             s.setReuseAddress(true); // as Go's listeners: a port in TIME_WAIT may be taken again
@@ -56,7 +56,7 @@ final class TcpForwarder implements Forwarder {
         Socket up = new Socket();
         open.add(up);
         try {
-            up.connect(backend, 5000);
+            up.connect(backends.forClient(client.getInetAddress()), 5000);
         } catch (IOException e) {
             // As docker-proxy: the client's connection is closed, nothing else.
             closeQuietly(client);

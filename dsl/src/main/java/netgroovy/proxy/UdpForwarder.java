@@ -18,12 +18,12 @@ final class UdpForwarder implements Forwarder {
     static final int IDLE_MILLIS = 90_000;
     private final Frontend frontend;
     private final DatagramSocket server;
-    private final InetSocketAddress backend;
+    private final Forwarder.Backends backends;
     private final Map<SocketAddress, DatagramSocket> clients = new ConcurrentHashMap<>();
 
-    UdpForwarder(Frontend frontend, InetSocketAddress listen, InetSocketAddress backend) throws IOException {
+    UdpForwarder(Frontend frontend, InetSocketAddress listen, Forwarder.Backends backends) throws IOException {
         this.frontend = frontend;
-        this.backend = backend;
+        this.backends = backends;
         DatagramSocket s = new DatagramSocket(null);
         try {
             s.bind(listen);
@@ -49,7 +49,7 @@ final class UdpForwarder implements Forwarder {
                 DatagramSocket up = clients.get(from);
                 if (up == null) {
                     up = new DatagramSocket();
-                    up.connect(backend);
+                    up.connect(backends.forClient(p.getAddress()));
                     up.setSoTimeout(IDLE_MILLIS);
                     clients.put(from, up);
                     DatagramSocket u = up;

@@ -171,4 +171,20 @@ class UserlandProxyTest {
         assertFalse(said.contains("route_localnet"), said);
         assertFalse(listening("tcp").contains(":8080"), "explained only");
     }
+
+    /** With --ipv6, what reaches [::]:P goes to the container's IPv6 address, as Docker's -host-ip :: docker-proxy sends it. */
+    @Test
+    void ipv6ClientsReachTheContainersIpv6Address() {
+        run("""
+                dockerd userlandProxy: true, ipv6: true, fixedCidrV6: '2001:db8:1::/64'
+                container 'web', publish: ['8080:80', '5353:53/udp']
+                serve 'web', 80
+                serve 'web', '53/udp'
+                """);
+        assertEquals("web saw 172.17.0.1", bashClient("tcp", "127.0.0.1", 8080));
+        assertEquals("web saw 2001:db8:1:0:0:0:0:1", bashClient("tcp", "::1", 8080), "by IPv6 to the container's IPv6 address, from docker0's (Java's long form)");
+        assertEquals("web saw 2001:db8:1:0:0:0:0:1", bashClient("udp", "::1", 5353));
+        String said = run("explain { publish 'web', '9090:90' }").toString();
+        assertTrue(said.contains("-host-ip :: -host-port 9090 -container-ip 2001:db8:1::242:ac11:2 -container-port 90"), said);
+    }
 }

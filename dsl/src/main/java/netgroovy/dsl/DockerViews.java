@@ -134,7 +134,7 @@ final class DockerViews {
                 list = new ArrayList<>();
                 ports.put(m.containerPort() + "/" + m.protocol(), list);
             }
-            list.add(Map.of("HostIp", m.hostIp() == null ? "0.0.0.0" : m.hostIp().toString(), "HostPort", String.valueOf(m.hostPort())));
+            list.add(Map.of("HostIp", m.hostAddress(), "HostPort", String.valueOf(m.hostPort())));
         }
         return ports;
     }

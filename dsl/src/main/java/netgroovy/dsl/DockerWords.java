@@ -45,7 +45,8 @@ final class DockerWords {
     /** The daemon: docker0 (or -b BRIDGE) with bip, fixedCidr, mtu, icc, ipForward, iptables, dns. */
     void dockerd(Map<String, Object> o) {
         known("dockerd", o, "bridge", "bip", "fixedCidr", "mtu", "icc", "ipForward", "iptables", "ip", "dns", "dnsSearch",
-                "ipv6", "fixedCidrV6", "portRange");
+                "ipv6", "fixedCidrV6", "portRange",
+                "userlandProxy");
         if (o.containsKey("portRange")) {
             netgroovy.firewall.PortRange.parse(o.get("portRange").toString()); // checked before anything is done
         }
@@ -60,6 +61,8 @@ final class DockerWords {
                     + ", bridge network on " + state().networks.get("bridge").bridge() + "); teardown removes what it made");
         }
         state().specs.put("dockerd", spec(o));
+        // Docker's default is the userland proxy; netgroovy's is --userland-proxy=false (README: Docker profile).
+        state().userlandProxy = Boolean.TRUE.equals(o.get("userlandProxy"));
         boolean iptables = !Boolean.FALSE.equals(o.get("iptables"));
         boolean icc = !Boolean.FALSE.equals(o.get("icc"));
         String bridge = o.containsKey("bridge") ? o.get("bridge").toString() : "docker0";
@@ -82,6 +85,7 @@ final class DockerWords {
                 b.mtu(((Number) o.get("mtu")).intValue());
             }
         }
+        noRouterAdvertisements(bridge);
         if (!iptables) {
             session.setIptables(false);
             if (!Boolean.FALSE.equals(o.get("ipForward"))) {
@@ -134,18 +138,29 @@ final class DockerWords {
     }
 
     /**
-     * Docker's --ipv6: the bridge gets fe80::1 and the subnet's first address, the host
-     * forwards IPv6, and (the seed's advice) keeps accepting router advertisements with
-     * forwarding on (accept_ra = 2).
+     * Docker 20.10 turns router advertisements off on every bridge it makes, and on the default
+     * bridge also when it was there already ({@code -b}): libnetwork's setupDefaultSysctl
+     * writes {@code net.ipv6.conf.BRIDGE.accept_ra=0}, with or without --ipv6, so that no RA
+     * from a container configures the host. Skipped, as Docker skips it, when the kernel has no IPv6.
+     */
+    private void noRouterAdvertisements(String bridge) {
+        if (!session.live() || java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/sys/net/ipv6/conf/all"))) {
+            session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net/ipv6/conf/" + bridge + "/accept_ra", "0"));
+        }
+    }
+
+    /**
+     * Docker's --ipv6: the bridge gets fe80::1 and the subnet's first address, and the host
+     * forwards IPv6. Docker leaves the host's own accept_ra alone (its guide advises
+     * accept_ra=2 on the uplink, which is the host's business, not the daemon's).
      */
     private Cidr ipv6(String bridge, Object subnet) {
         Cidr v6 = v6Subnet(subnet);
         IfName br = IfName.of(bridge);
         session.add(new AddressOps.Add(Where.HOST, br, Cidr.parse("fe80::1/64"), false));
         session.add(new AddressOps.Add(Where.HOST, br, new Cidr(v6.address().plus(1), v6.prefix()), false));
+        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.default.forwarding", "1")); // both, as libnetwork's setupIPv6Forwarding
         session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.all.forwarding", "1"));
-        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.all.accept_ra", "2"));
-        session.add(new netgroovy.plan.SysctlOp(Where.HOST, "net.ipv6.conf.default.accept_ra", "2"));
         return v6;
     }
 
@@ -310,7 +325,9 @@ final class DockerWords {
         session.add(new LinkOps.CreateVeth(Where.HOST, host, inner, in));
         session.add(new LinkOps.SetMaster(Where.HOST, host, IfName.of(n.bridge())));
         session.add(new LinkOps.SetUp(Where.HOST, host, true));
-        session.add(new netgroovy.plan.HairpinOp(Where.HOST, host)); // as Docker without the userland proxy
+        if (!state().userlandProxy) {
+            session.add(new netgroovy.plan.HairpinOp(Where.HOST, host)); // as Docker without the userland proxy
+        }
         if (!n.userDefined() && state().mtu > 0) {
             session.add(new LinkOps.SetMtu(Where.HOST, host, state().mtu));
             session.add(new LinkOps.SetMtu(in, inner, state().mtu));
@@ -351,6 +368,7 @@ final class DockerWords {
         boolean icc = !Boolean.FALSE.equals(o.get("icc"));
         Network n = new Network(name, bridge, new Ipam(subnet, null, gateway), icc, true, null);
         script.bridge(bridge).cidr(new Cidr(gateway, subnet.prefix()).toString());
+        noRouterAdvertisements(bridge);
         if (session.iptables()) {
             script.firewall(Map.of("icc", icc), bridge);
         }

@@ -17,6 +17,9 @@ import netgroovy.kernel.Exec;
 import netgroovy.kernel.ExecResult;
 import netgroovy.kernel.Link;
 import netgroovy.plan.FirewallOp;
+import netgroovy.plan.ProxyOps;
+import netgroovy.proxy.Frontend;
+import netgroovy.proxy.UserlandProxy;
 import netgroovy.plan.RemoveOwnedRules;
 import netgroovy.plan.SysctlOp;
 import netgroovy.plan.Where;
@@ -52,9 +55,12 @@ final class FirewallWords {
         ipForward(true);
         // Bridged traffic must pass iptables for icc and links to mean anything (Docker checks this too).
         session.add(new SysctlOp(Where.HOST, "net.bridge.bridge-nf-call-iptables", "1"));
-        // Lets the host's 127.0.0.1 be NATed out of the bridge, so published ports answer on localhost.
-        session.add(new SysctlOp(Where.HOST, "net/ipv4/conf/" + bridge + "/route_localnet", "1"));
-        session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
+        if (!proxy()) {
+            // Lets the host's 127.0.0.1 be NATed out of the bridge, so published ports answer on localhost
+            // (with the userland proxy, the proxy answers there instead, and Docker leaves it off).
+            session.add(new SysctlOp(Where.HOST, "net/ipv4/conf/" + bridge + "/route_localnet", "1"));
+        }
+        session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base(proxy())));
         // Saying it again with the other icc replaces that rule: the last word counts, as it would for dockerd --icc.
         Boolean had = session.world().firewalls.put(bridge, icc);
         if (had != null && had != icc) {
@@ -62,7 +68,7 @@ final class FirewallWords {
         }
         // Docker inserts a bridge's rules at the top (a newer network's come first), its
         // MASQUERADE for the subnet right after the one for the host's own addresses.
-        List<Rule> rules = new ArrayList<>(DockerRules.bridge(bridge, icc));
+        List<Rule> rules = new ArrayList<>(DockerRules.bridge(bridge, icc, proxy()));
         if (!Boolean.FALSE.equals(options.get("masquerade"))) {
             rules.add(1, DockerRules.masquerade(bridge, bridgeCidr(bridge)));
         }
@@ -91,7 +97,7 @@ final class FirewallWords {
         specs.forEach(s -> PortMapping.parse(s).forEach(m -> wanted.add(m.hostIp() == null && defaultIp != null
                 ? new PortMapping(defaultIp, m.hostPort(), m.containerPort(), m.protocol()) : m)));
         wanted.sort(PortRange.DOCKER_ORDER); // Docker's order: its rules and its ephemeral ports follow it
-        if (!session.iptables()) {
+        if (!session.iptables() && !proxy()) {
             // As with Docker's --iptables=false: forwarding is on, but nothing leads to the container.
             session.out().println("netgroovy: warning: iptables is off (dockerd iptables: false); " + container + "'s ports "
                     + String.join(", ", specs) + " are NOT reachable from outside: no DNAT rule is written for them");
@@ -99,12 +105,14 @@ final class FirewallWords {
         }
         IpAddress ip = options.containsKey("ip") ? IpAddress.parse(options.get("ip").toString()) : containerAddress(container);
         String bridge = options.containsKey("bridge") ? options.get("bridge").toString() : bridgeOf(container, ip);
-        List<Bindings.Binding> existing = session.live() ? Bindings.of(Iptables.save(null)) : List.of();
+        List<Bindings.Binding> existing = session.live() ? liveBindings() : List.of();
         List<PortMapping> made = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
         Set<Integer> chosen = new HashSet<>();
+        // (explain and --dry-run ask here, touching nothing: the process's own namespace)
+        boolean v6 = proxy() && (session.live() ? atHost(UserlandProxy::v6Listenable) : UserlandProxy.v6Listenable());
         for (PortMapping m : wanted) {
-            PortMapping final_ = m.hostPort() == 0 ? m.withHostPort(Bindings.freePort(existing, m, chosen, portRange())) : m;
+            PortMapping final_ = m.hostPort() == 0 ? m.withHostPort(ephemeral(existing, m, chosen, ip, v6)) : m;
             Bindings.Binding clash = Bindings.conflict(existing, final_);
             if (clash != null && !(clash.container().equals(container) && clash.mapping().equals(final_))) {
                 throw new InvalidValueException("host port " + final_.hostSide() + "/" + final_.protocol()
@@ -115,11 +123,67 @@ final class FirewallWords {
             }
             chosen.add(final_.hostPort());
             made.add(final_);
-            rules.addAll(DockerRules.publish(container, bridge, ip, final_));
+            rules.addAll(DockerRules.publish(container, bridge, ip, final_, proxy()));
         }
-        session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
-        session.add(FirewallOp.add(Where.HOST, "publish " + container + " " + String.join(" ", specs), List.of(), rules));
+        if (session.iptables()) {
+            session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base(proxy())));
+            session.add(FirewallOp.add(Where.HOST, "publish " + container + " " + String.join(" ", specs), List.of(), rules));
+        } else {
+            session.out().println("netgroovy: warning: iptables is off (dockerd iptables: false); " + container + "'s ports "
+                    + String.join(", ", specs) + " are reachable only through the userland proxy (the host's addresses), "
+                    + "from the source address of the proxy");
+        }
+        if (proxy()) {
+            // After the rules, as Docker's portmapper starts docker-proxy once its rules are in.
+            var c = session.world().containers.get(container);
+            IpAddress ip6 = c != null && c.network != null && c.network.v6() != null && c.mac != null ? c.network.v6Address(c.mac) : null;
+            for (PortMapping m : made) {
+                session.add(new ProxyOps.Listen(session.proxy(), new Frontend(container, m, ip, ip6, v6 && m.hostIp() == null)));
+            }
+        }
         return made;
+    }
+
+    /** Asks in the host's namespace, where the proxy listens (a socket is made in its thread's namespace). */
+    private boolean atHost(java.util.concurrent.Callable<Boolean> question) {
+        return netgroovy.kernel.Namespaces.inside(session.kernel().ns(Where.HOST), question);
+    }
+
+    /** With the userland proxy (dockerd userlandProxy: true): Docker's default mode. */
+    private boolean proxy() {
+        return session.world().userlandProxy;
+    }
+
+    /** The bindings made so far: as the rules record them, or (rules off) as the proxy serves them. */
+    private List<Bindings.Binding> liveBindings() {
+        if (session.iptables()) {
+            return Bindings.of(Iptables.save(null));
+        }
+        return session.proxy().all().stream().map(f -> new Bindings.Binding(f.container(), f.mapping())).toList();
+    }
+
+    /**
+     * A host port for {@code -p 80} and {@code -P}, as Docker's port allocator hands them out:
+     * the one after the last it gave for that host address and protocol, wrapping round at the
+     * end of the range (not the lowest free one: a port just released is not taken again at
+     * once). With the userland proxy, a port some other program holds is passed over, as
+     * Docker's portmapper retries when docker-proxy cannot bind.
+     */
+    private int ephemeral(List<Bindings.Binding> existing, PortMapping m, Set<Integer> chosen, IpAddress ip, boolean v6) {
+        int[] range = portRange();
+        String key = m.hostAddress() + "/" + m.protocol() + " " + range[0] + "-" + range[1];
+        Set<Integer> taken = new HashSet<>(chosen);
+        int last = session.world().lastPorts.getOrDefault(key, range[1]);
+        for (int i = 0; i <= range[1] - range[0]; i++) {
+            int p = Bindings.nextFreePort(existing, m, taken, range, last);
+            if (!proxy() || !session.live() || atHost(() -> UserlandProxy.canListen(new Frontend("", m.withHostPort(p), ip, v6 && m.hostIp() == null)))) {
+                session.world().lastPorts.put(key, p);
+                return p;
+            }
+            taken.add(p);
+            last = p;
+        }
+        throw new InvalidValueException("no free host port left in " + range[0] + "-" + range[1]);
     }
 
     /** Where ephemeral host ports come from: dockerd's portRange, or the kernel's ip_local_port_range as Docker reads it. */
@@ -166,18 +230,29 @@ final class FirewallWords {
             String[] pp = p.split("/");
             rules.addAll(DockerRules.link(bridge, client, c, server, s, Integer.parseInt(pp[0]), pp[1]));
         }
-        session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
+        session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base(proxy())));
         session.add(FirewallOp.add(Where.HOST, "link " + client + " -> " + server, List.of(), rules));
     }
 
     void unpublish(String container) {
+        stopProxy(container);
         if (session.iptables()) {
             session.add(new RemoveOwnedRules(Where.HOST, "netgroovy publish " + container + " "));
         }
     }
 
+    /** Its ports stop being served first, as Docker stops docker-proxy before it removes the rules. */
+    private void stopProxy(String container) {
+        if (!proxy() && session.proxy().of(container).isEmpty()) {
+            return; // nothing was ever served: no line in explain's output either
+        }
+        var c = session.world().containers.get(container);
+        session.add(new ProxyOps.Stop(session.proxy(), container, c == null ? null : c.ip));
+    }
+
     /** Before a container's namespace goes: its published ports and its links, both ends. */
     void forgetContainer(String container) {
+        stopProxy(container);
         if (session.iptables()) {
             session.add(new RemoveOwnedRules(Where.HOST, "netgroovy publish " + container + " "));
             session.add(new RemoveOwnedRules(Where.HOST, "netgroovy link " + container + "->"));
@@ -208,13 +283,22 @@ final class FirewallWords {
         return containerPort == null ? netgroovy.firewall.PortLines.of(of) : netgroovy.firewall.PortLines.hostSides(of);
     }
 
-    /** A container's published ports, as the live rules record them (none in a dry run). */
+    /**
+     * A container's published ports, as the live rules record them (none in a dry run); with
+     * the userland proxy also each 0.0.0.0 port's [::] twin when the host can listen on IPv6,
+     * as Docker lists (and serves) them.
+     */
     List<PortMapping> bindings(String container) {
         session.flush();
-        if (!session.live() || !session.iptables()) {
+        if (!session.live() || !(session.iptables() || proxy())) {
             return List.of();
         }
-        return Bindings.of(Iptables.save(null)).stream().filter(b -> b.container().equals(container)).map(Bindings.Binding::mapping).toList();
+        List<PortMapping> out = new ArrayList<>(liveBindings().stream().filter(b -> b.container().equals(container))
+                .map(Bindings.Binding::mapping).toList());
+        if (proxy() && !out.isEmpty() && atHost(UserlandProxy::v6Listenable)) {
+            out.addAll(out.stream().filter(m -> m.hostIp() == null).map(PortMapping::onAllV6).toList());
+        }
+        return out;
     }
 
     /** Who may reach published ports: {@code -I DOCKER-USER -i IF ! -s ALLOWED -j DROP}. */
@@ -233,7 +317,7 @@ final class FirewallWords {
         }
         Rule r = new Rule("filter", "DOCKER-USER", List.of("!", "-s", who.toString(), "-i", dev.name()), List.of("DROP"),
                 "netgroovy restrict " + dev + " " + who + " #1");
-        session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base()));
+        session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base(proxy())));
         session.add(FirewallOp.insert(Where.HOST, "restrict " + dev, List.of(), List.of(r)));
     }
 

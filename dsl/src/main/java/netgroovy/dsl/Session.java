@@ -34,6 +34,8 @@ public final class Session implements AutoCloseable {
     /** For each entered place, the Docker container entered there ("" for a plain namespace). */
     private final Deque<String> containers = new ArrayDeque<>();
     private final EchoServers servers = new EchoServers();
+    /** The userland proxy's forwarders (dockerd userlandProxy: true); they end with the session. */
+    private final netgroovy.proxy.UserlandProxy proxy = new netgroovy.proxy.UserlandProxy();
     /** What netgroovy has built; see {@link #world()} for how a statement changes it. */
     private World world = new World();
     /** Where the world is kept between runs and processes; null in a dry-run session. */
@@ -498,10 +500,15 @@ public final class Session implements AutoCloseable {
         return servers;
     }
 
+    netgroovy.proxy.UserlandProxy proxy() {
+        return proxy;
+    }
+
     @Override
     public void close() {
         pending.clear();
         servers.close();
+        proxy.close();
         if (kernel != null) {
             kernel.close();
         }

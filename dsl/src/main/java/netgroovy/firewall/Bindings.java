@@ -51,9 +51,15 @@ public final class Bindings {
         return null;
     }
 
-    /** A free host port in {@code range} ({first, last}) for this protocol, the lowest, as Docker's allocator starts. */
-    public static int freePort(List<Binding> existing, PortMapping m, java.util.Set<Integer> alsoTaken, int[] range) {
-        for (int p = range[0]; p <= range[1]; p++) {
+    /**
+     * A free host port in {@code range} ({first, last}) for this protocol, the first after
+     * {@code last} (wrapping round to the range's start), as Docker's port allocator looks
+     * (portallocator's findPort; its first search starts after the range's end, so at its start).
+     */
+    public static int nextFreePort(List<Binding> existing, PortMapping m, java.util.Set<Integer> alsoTaken, int[] range, int last) {
+        int p = last;
+        for (int i = 0; i <= range[1] - range[0]; i++) {
+            p = p >= range[1] || p < range[0] ? range[0] : p + 1;
             if (!alsoTaken.contains(p) && conflict(existing, m.withHostPort(p)) == null) {
                 return p;
             }

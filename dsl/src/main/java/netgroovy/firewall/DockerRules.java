@@ -8,9 +8,17 @@ import netgroovy.value.IpAddress;
 /**
  * The rules Docker writes, as seeds 000–002 list them, built as data. The chain names are
  * Docker's so the views read like the seeds; every rule's comment says which netgroovy
- * object owns it ("netgroovy bridge docker0 #3"). netgroovy has no userland proxy, so the
- * rules are those of Docker's {@code --userland-proxy=false}: published ports are reached
- * from other containers (hairpin) and from the host's 127.0.0.1 by NAT alone.
+ * object owns it ("netgroovy bridge docker0 #3"). Two sets, as Docker 20.10 writes them
+ * (libnetwork's {@code hairpinMode = !EnableUserlandProxy}):
+ * <ul>
+ * <li>{@code --userland-proxy=false} (netgroovy's default): published ports are reached from
+ * other containers (hairpin) and from the host's 127.0.0.1 by NAT alone;</li>
+ * <li>with the userland proxy (Docker's default, {@code dockerd userlandProxy: true}): what
+ * comes from the bridge itself ({@code -i docker0 -j RETURN}, {@code ! -i docker0} on each
+ * DNAT) and what the host sends to 127.0.0.0/8 ({@code ! -d 127.0.0.0/8} on the OUTPUT jump)
+ * is not translated but reaches the proxy listening on the host port; no MASQUERADE for the
+ * host's own addresses is needed.</li>
+ * </ul>
  */
 public final class DockerRules {
     private DockerRules() {
@@ -24,12 +32,17 @@ public final class DockerRules {
                 new Chain("filter", ISOLATION_1), new Chain("filter", ISOLATION_2));
     }
 
-    /** The jumps into Docker's chains, shared by all bridges. */
-    public static List<Rule> base() {
+    /**
+     * The jumps into Docker's chains, shared by all bridges. With the userland proxy the host's
+     * own connections to 127.0.0.0/8 skip nat DOCKER: the proxy answers them.
+     */
+    public static List<Rule> base(boolean userlandProxy) {
         Owner o = new Owner("netgroovy docker");
+        List<String> output = userlandProxy ? List.of("!", "-d", "127.0.0.0/8", "-m", "addrtype", "--dst-type", "LOCAL")
+                : List.of("-m", "addrtype", "--dst-type", "LOCAL");
         return List.of(
                 o.rule("nat", "PREROUTING", List.of("-m", "addrtype", "--dst-type", "LOCAL"), "DOCKER"),
-                o.rule("nat", "OUTPUT", List.of("-m", "addrtype", "--dst-type", "LOCAL"), "DOCKER"),
+                o.rule("nat", "OUTPUT", output, "DOCKER"),
                 o.rule("filter", "FORWARD", List.of(), "DOCKER-USER"),
                 o.rule("filter", "FORWARD", List.of(), ISOLATION_1),
                 o.rule("filter", "DOCKER-USER", List.of(), "RETURN"),
@@ -57,21 +70,24 @@ public final class DockerRules {
 
     /** The rule that says whether containers on one bridge reach each other (Docker's --icc). */
     public static Rule icc(String bridge, boolean icc) {
-        List<Rule> rules = bridge(bridge, icc);
+        List<Rule> rules = bridge(bridge, icc, false);
         return rules.get(rules.size() - 1);
     }
 
     /**
-     * What a bridge needs, as Docker 20.10 writes it with {@code --userland-proxy=false}: the
+     * What a bridge needs, as Docker 20.10 writes it. Without the userland proxy: the
      * MASQUERADE that lets the host's own addresses (127.0.0.1 too, with route_localnet) reach
-     * published ports ({@code -m addrtype --src-type LOCAL}), and forwarding to and from the
-     * outside and between its ports (icc). Docker inserts these at the top of their chains
-     * (after FORWARD's jumps), so a newer network's rules come first.
+     * published ports ({@code -m addrtype --src-type LOCAL}); with it, instead, nat DOCKER
+     * leaves what comes from the bridge alone ({@code -i BRIDGE -j RETURN}, Docker's "SKIP
+     * DNAT"). Then forwarding to and from the outside and between its ports (icc, last).
+     * Docker inserts these at the top of their chains (after FORWARD's jumps), so a newer
+     * network's rules come first.
      */
-    public static List<Rule> bridge(String bridge, boolean icc) {
+    public static List<Rule> bridge(String bridge, boolean icc, boolean userlandProxy) {
         Owner o = new Owner("netgroovy bridge " + bridge);
         return List.of(
-                o.rule("nat", "POSTROUTING", List.of("-o", bridge, "-m", "addrtype", "--src-type", "LOCAL"), "MASQUERADE"),
+                userlandProxy ? o.rule("nat", "DOCKER", List.of("-i", bridge), "RETURN")
+                        : o.rule("nat", "POSTROUTING", List.of("-o", bridge, "-m", "addrtype", "--src-type", "LOCAL"), "MASQUERADE"),
                 o.rule("filter", "FORWARD", List.of("-o", bridge, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED"), "ACCEPT"),
                 o.rule("filter", "FORWARD", List.of("-o", bridge), "DOCKER"),
                 o.rule("filter", "FORWARD", List.of("-i", bridge, "!", "-o", bridge), "ACCEPT"),
@@ -81,14 +97,19 @@ public final class DockerRules {
     /**
      * One published port: DNAT in nat DOCKER, ACCEPT in filter DOCKER for what comes from
      * outside the bridge, and the hairpin MASQUERADE that lets a container reach itself
-     * through the host port. Docker's {@code --userland-proxy=false} rules exactly.
+     * through the host port. Docker's {@code --userland-proxy=false} rules exactly; with the
+     * userland proxy the DNAT skips what comes from the bridge ({@code ! -i BRIDGE}), which
+     * the proxy serves.
      */
-    public static List<Rule> publish(String container, String bridge, IpAddress containerIp, PortMapping m) {
+    public static List<Rule> publish(String container, String bridge, IpAddress containerIp, PortMapping m, boolean userlandProxy) {
         Owner o = new Owner("netgroovy publish " + container + " " + m.hostSide() + "->" + m.containerPort() + "/" + m.protocol());
         String p = m.protocol();
         List<String> dnat = new ArrayList<>();
         if (m.hostIp() != null) {
             dnat.addAll(List.of("-d", m.hostIp() + "/32"));
+        }
+        if (userlandProxy) {
+            dnat.addAll(List.of("!", "-i", bridge));
         }
         dnat.addAll(List.of("-p", p, "-m", p, "--dport", String.valueOf(m.hostPort())));
         String to = containerIp + ":" + m.containerPort();

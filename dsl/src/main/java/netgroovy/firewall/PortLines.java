@@ -34,10 +34,10 @@ public final class PortLines extends AbstractList<String> {
         return s;
     }
 
-    /** {@code docker ps}' PORTS column: "0.0.0.0:8080->80/udp, 127.0.0.1:5000->5000/tcp". */
+    /** {@code docker ps}' PORTS column: "0.0.0.0:8080->80/udp, :::8080->80/udp, 127.0.0.1:5000->5000/tcp". */
     public static String psColumn(List<PortMapping> bindings) {
         return String.join(", ", sorted(bindings).stream()
-                .map(m -> m.hostSide() + "->" + m.containerPort() + "/" + m.protocol()).toList());
+                .map(m -> m.hostAddress() + ":" + m.hostPort() + "->" + m.containerPort() + "/" + m.protocol()).toList());
     }
 
     @Override

@@ -100,9 +100,19 @@ public record PortMapping(IpAddress hostIp, int hostPort, int containerPort, Str
         return new PortMapping(hostIp, port, containerPort, protocol);
     }
 
-    /** "0.0.0.0:8080" as {@code docker port} prints the host side. */
+    /** "0.0.0.0:8080" (or "[::]:8080") as {@code docker port} prints the host side. */
     public String hostSide() {
-        return (hostIp == null ? "0.0.0.0" : hostIp.toString()) + ":" + hostPort;
+        return hostIp != null && hostIp.isV6() ? "[" + hostIp + "]:" + hostPort : hostAddress() + ":" + hostPort;
+    }
+
+    /** The host address as Docker names it: "0.0.0.0" for all, "::" for the userland proxy's IPv6 side. */
+    public String hostAddress() {
+        return hostIp == null ? "0.0.0.0" : hostIp.toString();
+    }
+
+    /** The same port on [::], as Docker adds it for every 0.0.0.0 binding when the userland proxy serves IPv6 too. */
+    public PortMapping onAllV6() {
+        return new PortMapping(IpAddress.parse("::"), hostPort, containerPort, protocol);
     }
 
     /** {@code docker port} style: "80/tcp -> 0.0.0.0:8080". */

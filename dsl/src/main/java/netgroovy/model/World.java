@@ -29,6 +29,17 @@ public final class World {
     public String portRange;
     /** dockerd's --mtu for the default bridge's containers (0: the kernel's default). */
     public int mtu;
+    /**
+     * dockerd's --userland-proxy (off unless {@code userlandProxy: true}): Docker's default
+     * mode, in which a proxy serves every published port and the rules leave the bridge's own
+     * and the host's 127.0.0.1 traffic to it (see {@code DockerRules}).
+     */
+    public boolean userlandProxy;
+    /**
+     * The last ephemeral host port handed out, per "HOSTIP/PROTOCOL RANGE": Docker's allocator
+     * continues after it (wrapping round) instead of taking the lowest free port.
+     */
+    public final Map<String, Integer> lastPorts = new LinkedHashMap<>();
     /** False after {@code iptables false} (Docker's --iptables=false): no rules are written. */
     public boolean iptables = true;
     /** Ports each container offers ("6379/tcp"), for links and publishAll. */
@@ -55,6 +66,7 @@ public final class World {
 
     public boolean isEmpty() {
         return containers.isEmpty() && networks.isEmpty() && exposed.isEmpty() && bridgeCidrs.isEmpty() && firewalls.isEmpty() && specs.isEmpty() && namespaces.isEmpty()
-                && dns.isEmpty() && dnsSearch.isEmpty() && defaultHostIp == null && portRange == null && mtu == 0 && iptables;
+                && dns.isEmpty() && dnsSearch.isEmpty() && defaultHostIp == null && portRange == null && mtu == 0 && iptables
+                && !userlandProxy && lastPorts.isEmpty();
     }
 }

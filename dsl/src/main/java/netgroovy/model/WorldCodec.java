@@ -75,6 +75,8 @@ public final class WorldCodec {
         m.put("iptables", w.iptables);
         m.put("portRange", w.portRange);
         m.put("mtu", w.mtu);
+        m.put("userlandProxy", w.userlandProxy);
+        m.put("lastPorts", w.lastPorts);
         m.put("exposed", w.exposed);
         m.put("bridgeCidrs", w.bridgeCidrs);
         m.put("firewalls", w.firewalls);
@@ -128,6 +130,10 @@ public final class WorldCodec {
         w.iptables = (Boolean) m.get("iptables");
         w.portRange = (String) m.get("portRange");
         w.mtu = m.get("mtu") == null ? 0 : ((Number) m.get("mtu")).intValue();
+        w.userlandProxy = Boolean.TRUE.equals(m.get("userlandProxy"));
+        if (m.get("lastPorts") != null) {
+            ((Map<String, Number>) m.get("lastPorts")).forEach((k, port) -> w.lastPorts.put(k, port.intValue()));
+        }
         ((Map<String, List<String>>) m.get("exposed")).forEach((k, ports) -> w.exposed.put(k, new ArrayList<>(ports)));
         w.bridgeCidrs.putAll((Map<String, String>) m.get("bridgeCidrs"));
         w.firewalls.putAll((Map<String, Boolean>) m.get("firewalls"));

@@ -64,7 +64,7 @@ public final class PortsBench {
             e.run("publish 'c1', '9999:9999'\nunpublish 'c1'", "bench"); // makes Docker's chains, as docker does at start
             List<Rule> rules = new ArrayList<>();
             for (int p = 10000; p < 10000 + n; p++) {
-                rules.addAll(DockerRules.publish("c1", "docker0", IpAddress.parse("172.17.0.2"), PortMapping.parse(p + ":" + p).get(0)));
+                rules.addAll(DockerRules.publish("c1", "docker0", IpAddress.parse("172.17.0.2"), PortMapping.parse(p + ":" + p).get(0), false));
             }
             long start = System.nanoTime();
             for (Rule r : rules) {

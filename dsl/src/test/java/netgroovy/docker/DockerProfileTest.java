@@ -132,4 +132,45 @@ class DockerProfileTest {
                 """);
         assertEquals(List.of("80/tcp -> 0.0.0.0:49153"), run("port 'b'"));
     }
+
+    /**
+     * Issue 10, item 2: Docker's port allocator continues after the last port it gave (for
+     * that host address and protocol), wrapping round at the range's end; a released port is
+     * not taken again at once.
+     */
+    @Test
+    void ephemeralPortsContinueAfterTheLastOneAndWrapRound() {
+        run("""
+                dockerd portRange: '40000-40002'
+                container 'a', publish: '80'
+                """);
+        assertEquals(List.of("80/tcp -> 0.0.0.0:40000"), run("port 'a'"));
+        run("rm 'a'\ncontainer 'b', publish: '80'");
+        assertEquals(List.of("80/tcp -> 0.0.0.0:40001"), run("port 'b'"), "not 40000 again, though it is free");
+        run("container 'c', publish: ['80', '53/udp']");
+        assertEquals(List.of("53/udp -> 0.0.0.0:40000", "80/tcp -> 0.0.0.0:40002"), run("port 'c'"), "udp counts apart from tcp");
+        run("container 'd', publish: '80'");
+        assertEquals(List.of("80/tcp -> 0.0.0.0:40000"), run("port 'd'"), "wrapped round to the free 40000");
+        run("rm 'b'\ncontainer 'e', publish: '127.0.0.1::80'");
+        assertEquals(List.of("80/tcp -> 127.0.0.1:40001"), run("port 'e'"),
+                "another host address counts apart (from the start), and skips what 0.0.0.0 holds (40000)");
+    }
+
+    /**
+     * Issue 10, item 3: Docker 20.10 (libnetwork's setupDefaultSysctl) writes accept_ra=0 on
+     * every bridge it makes, with or without IPv6, and leaves the host's own settings alone.
+     */
+    @Test
+    void bridgesIgnoreRouterAdvertisements() {
+        String all = netgroovy.testing.Sh.ok("sysctl", "-n", "net.ipv6.conf.all.accept_ra");
+        run("""
+                dockerd()
+                network 'n1'
+                """);
+        String br = (String) ((java.util.Map<?, ?>) ((List<?>) new groovy.json.JsonSlurper().parseText((String) run("networkInspect 'n1'"))).get(0))
+                .get("Bridge");
+        assertEquals("0\n", netgroovy.testing.Sh.ok("sysctl", "-n", "net.ipv6.conf.docker0.accept_ra"));
+        assertEquals("0\n", netgroovy.testing.Sh.ok("cat", "/proc/sys/net/ipv6/conf/" + br + "/accept_ra"), br);
+        assertEquals(all, netgroovy.testing.Sh.ok("sysctl", "-n", "net.ipv6.conf.all.accept_ra"), "the host's own is left alone");
+    }
 }

@@ -184,6 +184,74 @@ class GoldenTest {
     }
 
     /**
+     * Docker's default mode, from the proxy-off golden and what the golden README and
+     * libnetwork (drivers/bridge/setup_ip_tables.go, iptables/iptables.go, with
+     * {@code hairpinMode = !EnableUserlandProxy}) say the userland proxy changes: {@code ! -d
+     * 127.0.0.0/8} on the OUTPUT jump, {@code ! -i docker0} on each DNAT, a {@code -i BRIDGE -j
+     * RETURN} at the top of nat DOCKER per bridge (Docker's "SKIP DNAT", newest first), and no
+     * {@code -o BRIDGE -m addrtype --src-type LOCAL -j MASQUERADE} (Docker's "MASQ LOCAL HOST",
+     * written only in hairpin mode).
+     */
+    static String withUserlandProxy(String noProxy) {
+        List<String> out = new ArrayList<>();
+        String table = "";
+        for (String l : noProxy.split("\n")) {
+            if (l.startsWith("*")) {
+                table = l;
+            }
+            if (l.matches("-A POSTROUTING -o \\S+ -m addrtype --src-type LOCAL -j MASQUERADE")) {
+                continue;
+            }
+            if (table.equals("*nat") && (l.startsWith("-A DOCKER ") || l.equals("COMMIT"))) {
+                table = "*nat, RETURNs written"; // first in nat DOCKER (which comes last in nat)
+                out.add("-A DOCKER -i br-ID -j RETURN");
+                out.add("-A DOCKER -i docker0 -j RETURN");
+            }
+            if (l.equals("-A OUTPUT -m addrtype --dst-type LOCAL -j DOCKER")) {
+                l = "-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER";
+            }
+            if (l.contains(" -j DNAT ")) {
+                l = l.replaceFirst("^(-A DOCKER(?: -d \\S+)?) ", "$1 ! -i docker0 ");
+            }
+            out.add(l);
+        }
+        return String.join("\n", out) + "\n";
+    }
+
+    /**
+     * With {@code userlandProxy: true}: iptables-save is Docker's default mode rule for rule,
+     * route_localnet stays off, and {@code docker port} and inspect's Ports list the [::]
+     * bindings exactly as the goldens (taken with the default proxy) do.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void withTheUserlandProxyRulesPortsAndInspectAreDockersDefault() throws IOException {
+        run(SCENARIO.replace("dockerd icc: false", "dockerd icc: false, userlandProxy: true"));
+        String expected = withUserlandProxy(normalised(section("userland-proxy-false.txt", "iptables-save")));
+        assertEquals(expected, normalised(Sh.ok("iptables-save")));
+        assertEquals("0\n", Sh.ok("sysctl", "-n", "net.ipv4.conf.docker0.route_localnet"));
+        assertEquals(Files.readString(golden("docker-port-webapp.txt")).strip(), run("port 'webapp'").toString());
+        assertEquals(Files.readString(golden("docker-port-pall.txt")).strip(), run("port 'pall'").toString());
+        var slurper = new groovy.json.JsonSlurper();
+        var golden = (java.util.Map<String, Object>) ((List<?>) slurper.parse(golden("docker-inspect-webapp.json").toFile())).get(0);
+        var ours = (java.util.Map<String, Object>) ((List<?>) slurper.parseText((String) run("inspect 'webapp'"))).get(0);
+        assertEquals(new java.util.TreeMap<>((java.util.Map<String, Object>) ((java.util.Map<String, Object>) golden.get("NetworkSettings")).get("Ports")),
+                new java.util.TreeMap<>((java.util.Map<String, Object>) ((java.util.Map<String, Object>) ours.get("NetworkSettings")).get("Ports")));
+    }
+
+    /** With the userland proxy, removing everything leaves the proxy-mode base rules and nothing listening. */
+    @Test
+    void withTheUserlandProxyRemovingEverythingLeavesDockersBase() throws IOException {
+        run(SCENARIO.replace("dockerd icc: false", "dockerd icc: false, userlandProxy: true"));
+        run("rm 'pall'\nrm 'centos04'\nrm 'webapp'\nrm 'redis'\nnetworkRm 'mynet'");
+        String expected = withUserlandProxy(normalised(section("userland-proxy-false.txt", "rm")))
+                .replace("-A DOCKER -i br-ID -j RETURN\n", "").lines().filter(l -> !l.contains("port 6379 -j ACCEPT"))
+                .collect(java.util.stream.Collectors.joining("\n")) + "\n";
+        assertEquals(expected, normalised(Sh.ok("iptables-save")));
+        assertEquals("", Sh.ok("ss", "-H", "-ltn") + Sh.ok("ss", "-H", "-lun"), "no proxy listens any more");
+    }
+
+    /**
      * After everything is removed, the rules equal Docker's, but for one deliberate
      * difference: Docker 20.10 leaves a removed link's two ACCEPT rules behind in filter
      * DOCKER; netgroovy removes every rule it wrote for a container with it.

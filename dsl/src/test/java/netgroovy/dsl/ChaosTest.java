@@ -25,7 +25,8 @@ class ChaosTest {
         // (a bridge's operational state follows its ports by itself: not something to undo)
         return Sh.ok("ip", "-o", "link", "show").replaceAll(" state \\S+", "") + withoutLinkLocal(Sh.ok("ip", "-o", "addr", "show") + Sh.ok("ip", "route", "show", "table", "all"))
                 + Sh.ok("ip", "netns", "list") + Sh.ok("iptables-save").replaceAll("(?m)^#.*\n", "").replaceAll("\\[\\d+:\\d+\\]", "")
-                + Sh.ok("sh", "-c", "find /etc/netns /run/netgroovy/uts 2>/dev/null | sort; cat /proc/sys/net/ipv4/ip_forward");
+                + Sh.ok("sh", "-c", "find /etc/netns /run/netgroovy/uts 2>/dev/null | sort; cat /proc/sys/net/ipv4/ip_forward")
+                + Sh.ok("ss", "-H", "-ltun"); // the userland proxy's listeners
     }
 
     /** IPv6 link-local addresses come and go with the kernel's own address detection, in their own time. */
@@ -35,10 +36,20 @@ class ChaosTest {
 
     @Test
     void aContainerFailingAtAnyStepLeavesNothingBehind() {
-        String statement = "container 'web', link: 'db:redis', publish: '8080:80', expose: 80";
+        failAtEveryStep("dockerd icc: false");
+    }
+
+    /** The same with Docker's default userland proxy: its listeners are undone too. */
+    @Test
+    void withTheUserlandProxyToo() {
+        failAtEveryStep("dockerd icc: false, userlandProxy: true");
+    }
+
+    private void failAtEveryStep(String dockerd) {
+        String statement = "container 'web', link: 'db:redis', publish: ['8080:80', '5353:53/udp'], expose: 80";
         try (Session s = new Session(false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "sandbox")) {
             Engine e = new Engine(s);
-            e.run("dockerd icc: false\ncontainer 'db', expose: 6379", "chaos");
+            e.run(dockerd + "\ncontainer 'db', expose: 6379", "chaos");
             String before = machine();
             String world = (String) e.run("ps", "chaos");
             int steps = 0;
@@ -58,6 +69,7 @@ class ChaosTest {
             s.executor().injectFault(n -> false);
             assertTrue(steps >= 10, "a container is many steps: " + steps);
             assertTrue(((String) e.run("ps", "chaos")).contains("web"), "and once nothing fails, it is made");
+            assertEquals(dockerd.contains("userlandProxy"), Sh.ok("ss", "-H", "-ltn").contains(":8080"), "served by the proxy, if there is one");
             assertThrows(DslException.class, () -> e.run("container 'web', publish: '9999:80'", "chaos"), "(made with other options)");
         }
     }

@@ -105,7 +105,7 @@ final class FirewallWords {
         }
         IpAddress ip = options.containsKey("ip") ? IpAddress.parse(options.get("ip").toString()) : containerAddress(container);
         String bridge = options.containsKey("bridge") ? options.get("bridge").toString() : bridgeOf(container, ip);
-        List<Bindings.Binding> existing = session.live() ? liveBindings() : List.of();
+        List<Bindings.Binding> existing = Bindings.of(session.world().published);
         List<PortMapping> made = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
         Set<Integer> chosen = new HashSet<>();
@@ -125,6 +125,8 @@ final class FirewallWords {
             made.add(final_);
             rules.addAll(DockerRules.publish(container, bridge, ip, final_, proxy()));
         }
+        List<String> records = session.world().published.computeIfAbsent(container, k -> new ArrayList<>());
+        made.stream().map(Bindings::record).filter(r -> !records.contains(r)).forEach(records::add);
         if (session.iptables()) {
             session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base(proxy())));
             session.add(FirewallOp.add(Where.HOST, "publish " + container + " " + String.join(" ", specs), List.of(), rules));
@@ -152,14 +154,6 @@ final class FirewallWords {
     /** With the userland proxy (dockerd userlandProxy: true): Docker's default mode. */
     private boolean proxy() {
         return session.world().userlandProxy;
-    }
-
-    /** The bindings made so far: as the rules record them, or (rules off) as the proxy serves them. */
-    private List<Bindings.Binding> liveBindings() {
-        if (session.iptables()) {
-            return Bindings.of(Iptables.save(null));
-        }
-        return session.proxy().all().stream().map(f -> new Bindings.Binding(f.container(), f.mapping())).toList();
     }
 
     /**
@@ -191,11 +185,11 @@ final class FirewallWords {
         if (session.world().portRange != null) {
             return PortRange.parse(session.world().portRange);
         }
-        if (!session.live()) {
-            return PortRange.FALLBACK;
-        }
         try {
-            return PortRange.parse(netgroovy.kernel.Sysctl.read(session.kernel().nsOrNull(Where.HOST), "net.ipv4.ip_local_port_range"));
+            // A dry run reads its own namespace's (readable without privileges): a new namespace,
+            // such as the sandbox, starts with the same kernel default.
+            return PortRange.parse(netgroovy.kernel.Sysctl.read(session.live() ? session.kernel().nsOrNull(Where.HOST) : null,
+                    "net.ipv4.ip_local_port_range"));
         } catch (RuntimeException e) {
             return PortRange.FALLBACK; // as Docker falls back when it cannot read the file
         }
@@ -235,6 +229,7 @@ final class FirewallWords {
     }
 
     void unpublish(String container) {
+        session.world().published.remove(container);
         stopProxy(container);
         if (session.iptables()) {
             session.add(new RemoveOwnedRules(Where.HOST, "netgroovy publish " + container + " "));
@@ -252,6 +247,7 @@ final class FirewallWords {
 
     /** Before a container's namespace goes: its published ports and its links, both ends. */
     void forgetContainer(String container) {
+        session.world().published.remove(container);
         stopProxy(container);
         if (session.iptables()) {
             session.add(new RemoveOwnedRules(Where.HOST, "netgroovy publish " + container + " "));
@@ -284,18 +280,18 @@ final class FirewallWords {
     }
 
     /**
-     * A container's published ports, as the live rules record them (none in a dry run); with
-     * the userland proxy also each 0.0.0.0 port's [::] twin when the host can listen on IPv6,
-     * as Docker lists (and serves) them.
+     * A container's published ports, as the model keeps them (so a dry run answers as the live
+     * run would); with the userland proxy also each 0.0.0.0 port's [::] twin when the host can
+     * listen on IPv6, as Docker lists (and serves) them.
      */
     List<PortMapping> bindings(String container) {
         session.flush();
-        if (!session.live() || !(session.iptables() || proxy())) {
+        if (!(session.iptables() || proxy())) {
             return List.of();
         }
-        List<PortMapping> out = new ArrayList<>(liveBindings().stream().filter(b -> b.container().equals(container))
+        List<PortMapping> out = new ArrayList<>(Bindings.of(session.world().published).stream().filter(b -> b.container().equals(container))
                 .map(Bindings.Binding::mapping).toList());
-        if (proxy() && !out.isEmpty() && atHost(UserlandProxy::v6Listenable)) {
+        if (proxy() && !out.isEmpty() && (session.live() ? atHost(UserlandProxy::v6Listenable) : UserlandProxy.v6Listenable())) {
             out.addAll(out.stream().filter(m -> m.hostIp() == null).map(PortMapping::onAllV6).toList());
         }
         return out;
@@ -371,10 +367,16 @@ final class FirewallWords {
             }
             return c.ip;
         }
+        Where where = Names.where(container);
+        for (Cidr made : madeAddresses(where)) {
+            if (made.isV4()) {
+                return made.address();
+            }
+        }
         if (!session.live()) {
             return IpAddress.parse("0.0.0.0");
         }
-        for (Address a : session.kernel().rtnl(Names.where(container)).addresses().list()) {
+        for (Address a : session.kernel().rtnl(where).addresses().list()) {
             if (a.cidr().isV4() && "global".equals(a.scope())) {
                 return a.cidr().address();
             }
@@ -383,11 +385,36 @@ final class FirewallWords {
                 + " (give it one in an earlier statement)");
     }
 
+    /** The addresses this session gave in {@code where} and has not taken away again, oldest first. */
+    private List<Cidr> madeAddresses(Where where) {
+        List<Cidr> out = new ArrayList<>();
+        for (var op : session.made()) {
+            if (op instanceof netgroovy.plan.AddressOps.Add a && a.where().equals(where)) {
+                out.add(a.cidr());
+            } else if (op instanceof netgroovy.plan.AddressOps.Delete d && d.where().equals(where)) {
+                out.remove(d.cidr());
+            }
+        }
+        return out;
+    }
+
     /** The host bridge of a Docker container's network, or else the bridge whose subnet holds {@code ip}. */
     private String bridgeOf(String container, IpAddress ip) {
         var c = session.world().containers.get(container);
         if (c != null && c.network != null) {
             return c.network.bridge();
+        }
+        java.util.Set<String> bridges = new java.util.HashSet<>();
+        for (var op : session.made()) {
+            if (op instanceof netgroovy.plan.LinkOps.CreateBridge b && b.where().equals(Where.HOST)) {
+                bridges.add(b.name().name());
+            }
+        }
+        for (var op : session.made()) {
+            if (op instanceof netgroovy.plan.AddressOps.Add a && a.where().equals(Where.HOST)
+                    && bridges.contains(a.dev().name()) && a.cidr().contains(ip)) {
+                return a.dev().name();
+            }
         }
         if (!session.live()) {
             return "<bridge>";

@@ -51,6 +51,14 @@ public abstract class NetgroovyScript extends Script {
         return thrown;
     }
 
+    /**
+     * {@code if (dryRun) ...}: true in a dry run ({@code --dry-run}, {@code :dry-run on}), for
+     * scripts whose later steps need what only a live run has (a command's output).
+     */
+    public boolean getDryRun() {
+        return session().dryRun();
+    }
+
     /** Guards every {@code assert} (see {@link StatementMarker}): false, and said so, in a dry run. */
     public boolean __checking(int line) {
         if (session().live()) {
@@ -274,8 +282,12 @@ public abstract class NetgroovyScript extends Script {
      * gets its links' environment, as a process started by Docker would.
      */
     private netgroovy.kernel.ExecResult runHere(Where w, List<String> argv) {
-        // A netgroovy the command starts is another run: its plans are not this one's.
-        return Exec.run(launchHere(w, argv).withEnv(Map.of("NETGROOVY_PLAN_LOG", "")), null, Duration.ofSeconds(60));
+        netgroovy.kernel.Launch launch = launchHere(w, argv);
+        if (!launch.ownEnvOnly() && System.getenv("NETGROOVY_PLAN_LOG") != null) {
+            // A netgroovy the command starts is another run: its plans are not this one's.
+            launch = launch.withEnv(Map.of("NETGROOVY_PLAN_LOG", ""));
+        }
+        return Exec.run(launch, null, Duration.ofSeconds(60));
     }
 
     /**

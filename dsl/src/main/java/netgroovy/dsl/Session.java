@@ -29,6 +29,8 @@ public final class Session implements AutoCloseable {
     private final String target;
     private Kernel kernel;
     private Executor executor;
+    /** What dry statements "made": a dry run's stand-in for the executor's journal. */
+    private final List<Op> dryMade = new ArrayList<>();
     private final Plan pending = new Plan();
     private final Deque<Where> where = new ArrayDeque<>();
     /** For each entered place, the Docker container entered there ("" for a plain namespace). */
@@ -194,6 +196,17 @@ public final class Session implements AutoCloseable {
         return kernel;
     }
 
+    /**
+     * What this session has made so far, oldest first: the operations applied (or, in a dry run,
+     * printed). Words that need an address or a bridge of something made earlier in the same
+     * session look here first, so a dry run plans what a live run would.
+     */
+    public List<Op> made() {
+        List<Op> all = new ArrayList<>(executor == null ? List.of() : executor.journal());
+        all.addAll(dryMade);
+        return all;
+    }
+
     public Executor executor() {
         kernel();
         return executor;
@@ -286,6 +299,7 @@ public final class Session implements AutoCloseable {
         }
         PlanLog.planned(ops.stream().map(Op::command).toList());
         if (dryRunNow) {
+            dryMade.addAll(ops);
             ops.forEach(op -> out.println(op.command()));
             endOfStatement();
             return;

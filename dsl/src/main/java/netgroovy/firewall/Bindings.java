@@ -26,6 +26,29 @@ public final class Bindings {
         }
     }
 
+    private static final Pattern RECORD = Pattern.compile("([0-9.]+):(\\d+)->(\\d+)/(\\w+)");
+
+    /** How the model keeps a binding, the same words as the rule comments: "0.0.0.0:8080->80/tcp". */
+    public static String record(PortMapping m) {
+        return m.hostAddress() + ":" + m.hostPort() + "->" + m.containerPort() + "/" + m.protocol();
+    }
+
+    /** The bindings the model keeps (container -> records), in the order they were made. */
+    public static List<Binding> of(java.util.Map<String, List<String>> published) {
+        List<Binding> out = new ArrayList<>();
+        published.forEach((container, records) -> {
+            for (String r : records) {
+                Matcher m = RECORD.matcher(r);
+                if (!m.matches()) {
+                    throw new IllegalArgumentException("not a port binding: " + r);
+                }
+                IpAddress ip = m.group(1).equals("0.0.0.0") ? null : IpAddress.parse(m.group(1));
+                out.add(new Binding(container, new PortMapping(ip, Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), m.group(4))));
+            }
+        });
+        return out;
+    }
+
     public static List<Binding> of(Iptables.Saved saved) {
         List<Binding> out = new ArrayList<>();
         for (String line : saved.rules("nat")) {

@@ -44,6 +44,11 @@ public final class World {
     public boolean iptables = true;
     /** Ports each container offers ("6379/tcp"), for links and publishAll. */
     public final Map<String, List<String>> exposed = new LinkedHashMap<>();
+    /**
+     * Published ports by container, as "HOSTADDR:HOSTPORT->PORT/PROTO": what publish made, so
+     * that port, clashes and the next ephemeral port are answered without reading the rules.
+     */
+    public final Map<String, List<String>> published = new LinkedHashMap<>();
     /** The address each bridge was given (its subnet is what MASQUERADE covers). */
     public final Map<String, String> bridgeCidrs = new LinkedHashMap<>();
     /** The bridges that have Docker's firewall rules ({@code firewall}), with their icc setting. */
@@ -65,7 +70,7 @@ public final class World {
     }
 
     public boolean isEmpty() {
-        return containers.isEmpty() && networks.isEmpty() && exposed.isEmpty() && bridgeCidrs.isEmpty() && firewalls.isEmpty() && specs.isEmpty() && namespaces.isEmpty()
+        return containers.isEmpty() && networks.isEmpty() && exposed.isEmpty() && published.isEmpty() && bridgeCidrs.isEmpty() && firewalls.isEmpty() && specs.isEmpty() && namespaces.isEmpty()
                 && dns.isEmpty() && dnsSearch.isEmpty() && defaultHostIp == null && portRange == null && mtu == 0 && iptables
                 && !userlandProxy && lastPorts.isEmpty();
     }

@@ -78,6 +78,7 @@ public final class WorldCodec {
         m.put("userlandProxy", w.userlandProxy);
         m.put("lastPorts", w.lastPorts);
         m.put("exposed", w.exposed);
+        m.put("published", w.published);
         m.put("bridgeCidrs", w.bridgeCidrs);
         m.put("firewalls", w.firewalls);
         m.put("specs", w.specs);
@@ -135,6 +136,9 @@ public final class WorldCodec {
             ((Map<String, Number>) m.get("lastPorts")).forEach((k, port) -> w.lastPorts.put(k, port.intValue()));
         }
         ((Map<String, List<String>>) m.get("exposed")).forEach((k, ports) -> w.exposed.put(k, new ArrayList<>(ports)));
+        if (m.get("published") != null) {
+            ((Map<String, List<String>>) m.get("published")).forEach((k, ports) -> w.published.put(k, new ArrayList<>(ports)));
+        }
         w.bridgeCidrs.putAll((Map<String, String>) m.get("bridgeCidrs"));
         w.firewalls.putAll((Map<String, Boolean>) m.get("firewalls"));
         w.specs.putAll((Map<String, String>) m.get("specs"));

@@ -34,6 +34,9 @@ public final class Session implements AutoCloseable {
     /** For each entered place, the Docker container entered there ("" for a plain namespace). */
     private final Deque<String> containers = new ArrayDeque<>();
     private final EchoServers servers = new EchoServers();
+    /** dockerd's embedded DNS server (resolver: 'embedded'), serving the containers of this session's world. */
+    private final netgroovy.docker.EmbeddedDns dns = new netgroovy.docker.EmbeddedDns();
+    private boolean dnsSynced;
     /** What netgroovy has built; see {@link #world()} for how a statement changes it. */
     private World world = new World();
     /** Where the world is kept between runs and processes; null in a dry-run session. */
@@ -123,6 +126,7 @@ public final class Session implements AutoCloseable {
             World stored = store.loadIfChanged();
             if (stored != null) {
                 world = stored;
+                dnsSynced = false; // what it finds (containers of an earlier run) is served at the statement's end
             }
         } catch (RuntimeException e) {
             store.unlock();
@@ -152,8 +156,12 @@ public final class Session implements AutoCloseable {
     /** As above; {@code applied}: a plan was applied, so its note in the store is done with (removed before the lock goes). */
     private void endOfStatement(boolean applied) {
         try {
-            if (before != null && holding() && !WorldCodec.encode(world).equals(before)) {
+            boolean changed = before != null && !WorldCodec.encode(world).equals(before);
+            if (changed && holding()) {
                 store.save(world);
+            }
+            if (changed || !dnsSynced) {
+                syncDns();
             }
             if (applied && holding()) {
                 store.applied();
@@ -162,6 +170,30 @@ public final class Session implements AutoCloseable {
             before = null;
             letGo();
         }
+    }
+
+    /**
+     * The embedded DNS server answers from the world as the statement left it, and serves the
+     * containers the world has (which a later run found in the store, too) — none in hosts mode.
+     */
+    private void syncDns() {
+        if (!live()) {
+            return;
+        }
+        dnsSynced = true;
+        netgroovy.docker.DnsNames names = world.resolver.equals(World.EMBEDDED)
+                ? netgroovy.docker.DnsNames.of(world.containers.values(), world.dns, world.dnsSearch)
+                : netgroovy.docker.DnsNames.NONE;
+        dns.names(names);
+        try {
+            dns.sync(names.namespaces());
+        } catch (RuntimeException e) {
+            out.println("# embedded DNS server: " + e.getMessage());
+        }
+    }
+
+    netgroovy.docker.EmbeddedDns embeddedDns() {
+        return dns;
     }
 
     /** The statement failed, or was only explained: the world is as the statement found it. */
@@ -501,6 +533,7 @@ public final class Session implements AutoCloseable {
     public void close() {
         pending.clear();
         servers.close();
+        dns.close();
         if (kernel != null) {
             kernel.close();
         }

@@ -29,6 +29,9 @@ public final class World {
     public String portRange;
     /** dockerd's --mtu for the default bridge's containers (0: the kernel's default). */
     public int mtu;
+    /** How containers on user networks find each other by name: "hosts" (/etc/hosts, the seeds' era) or "embedded" (a DNS server at 127.0.0.11, Docker ≥1.10). */
+    public String resolver = HOSTS;
+    public static final String HOSTS = "hosts", EMBEDDED = "embedded";
     /** False after {@code iptables false} (Docker's --iptables=false): no rules are written. */
     public boolean iptables = true;
     /** Ports each container offers ("6379/tcp"), for links and publishAll. */
@@ -55,6 +58,7 @@ public final class World {
 
     public boolean isEmpty() {
         return containers.isEmpty() && networks.isEmpty() && exposed.isEmpty() && bridgeCidrs.isEmpty() && firewalls.isEmpty() && specs.isEmpty() && namespaces.isEmpty()
-                && dns.isEmpty() && dnsSearch.isEmpty() && defaultHostIp == null && portRange == null && mtu == 0 && iptables;
+                && dns.isEmpty() && dnsSearch.isEmpty() && defaultHostIp == null && portRange == null && mtu == 0 && iptables
+                && resolver.equals(HOSTS);
     }
 }

@@ -63,7 +63,7 @@ public final class WorldCodec {
             List<Object> attachments = new ArrayList<>();
             for (Container.Attachment a : c.attachments) {
                 attachments.add(Map.of("network", a.network().name(), "ip", a.ip().toString(), "mac", a.mac().toString(),
-                        "ifname", a.ifname(), "hostVeth", a.hostVeth()));
+                        "ifname", a.ifname(), "hostVeth", a.hostVeth(), "aliases", a.aliases()));
             }
             x.put("attachments", attachments);
             containers.add(x);
@@ -75,6 +75,7 @@ public final class WorldCodec {
         m.put("iptables", w.iptables);
         m.put("portRange", w.portRange);
         m.put("mtu", w.mtu);
+        m.put("resolver", w.resolver);
         m.put("exposed", w.exposed);
         m.put("bridgeCidrs", w.bridgeCidrs);
         m.put("firewalls", w.firewalls);
@@ -118,7 +119,8 @@ public final class WorldCodec {
             for (Object ao : (List<Object>) x.get("attachments")) {
                 Map<String, Object> a = (Map<String, Object>) ao;
                 c.attachments.add(new Container.Attachment(w.networks.get((String) a.get("network")), IpAddress.parse((String) a.get("ip")),
-                        Mac.parse((String) a.get("mac")), (String) a.get("ifname"), (String) a.get("hostVeth")));
+                        Mac.parse((String) a.get("mac")), (String) a.get("ifname"), (String) a.get("hostVeth"),
+                        a.get("aliases") == null ? List.of() : (List<String>) a.get("aliases")));
             }
             w.containers.put(c.name, c);
         }
@@ -128,6 +130,7 @@ public final class WorldCodec {
         w.iptables = (Boolean) m.get("iptables");
         w.portRange = (String) m.get("portRange");
         w.mtu = m.get("mtu") == null ? 0 : ((Number) m.get("mtu")).intValue();
+        w.resolver = m.get("resolver") == null ? World.HOSTS : (String) m.get("resolver");
         ((Map<String, List<String>>) m.get("exposed")).forEach((k, ports) -> w.exposed.put(k, new ArrayList<>(ports)));
         w.bridgeCidrs.putAll((Map<String, String>) m.get("bridgeCidrs"));
         w.firewalls.putAll((Map<String, Boolean>) m.get("firewalls"));

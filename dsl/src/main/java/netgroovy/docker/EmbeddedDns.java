@@ -1,0 +1,289 @@
+package netgroovy.docker;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import netgroovy.kernel.KernelException;
+import netgroovy.kernel.Namespaces;
+import netgroovy.kernel.NetNs;
+
+/**
+ * Docker's embedded DNS server (≥1.10), living in netgroovy's JVM: a UDP socket on
+ * 127.0.0.11:53 in each served container's namespace, all read by one daemon thread. It answers
+ * A and AAAA (and PTR) for the names {@link DnsNames} gives that container, and forwards every
+ * other question to the container's upstream servers — from inside the container, as Docker
+ * does, or from the host for a loopback server — answering SERVFAIL when none replies.
+ *
+ * <p>A socket made by a thread that has entered a namespace stays in that namespace, so the
+ * sockets are made on the namespace worker and no thread of this server ever enters one. An
+ * open socket keeps its namespace alive: {@link #stop} closes it before the namespace goes.
+ * The server dies with the JVM; TCP (for answers over 512 bytes) is not served.
+ */
+public final class EmbeddedDns implements AutoCloseable {
+    public static final String ADDRESS = "127.0.0.11";
+    static final int PORT = 53;
+    /** Docker's respTTL. */
+    private static final int TTL = 600;
+    /** Per upstream server: three of them still answer within glibc's five-second wait. */
+    private static final int UPSTREAM_TIMEOUT_MS = 1500;
+
+    private volatile DnsNames names = DnsNames.NONE;
+    private final Map<String, DatagramChannel> listening = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Runnable> onLoop = new ConcurrentLinkedQueue<>();
+    private Selector selector;
+    private Thread thread;
+    private ExecutorService forwarders;
+
+    /** The names to answer from now on (the world as the last statement left it). */
+    public void names(DnsNames table) {
+        names = table;
+    }
+
+    public boolean serving(String namespace) {
+        return listening.containsKey(namespace);
+    }
+
+    /** Opens 127.0.0.11:53 in the namespace and serves it; nothing happens when it is served already. */
+    public synchronized void serve(String namespace) {
+        if (listening.containsKey(namespace)) {
+            return;
+        }
+        DatagramChannel channel;
+        try (NetNs ns = NetNs.named(namespace)) {
+            channel = Namespaces.inside(ns, () -> {
+                DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
+                try {
+                    ch.bind(new InetSocketAddress(InetAddress.getByName(ADDRESS), PORT));
+                    ch.configureBlocking(false);
+                } catch (IOException e) {
+                    ch.close();
+                    throw new KernelException("cannot serve DNS at " + ADDRESS + ":" + PORT + " in " + namespace + ": " + e.getMessage());
+                }
+                return ch;
+            });
+        }
+        start();
+        listening.put(namespace, channel);
+        onLoopAndWait(() -> channel.register(selector, SelectionKey.OP_READ, namespace));
+    }
+
+    /** Stops serving the namespace and closes its socket for good (so the namespace can go). */
+    public synchronized void stop(String namespace) {
+        DatagramChannel channel = listening.remove(namespace);
+        if (channel == null) {
+            return;
+        }
+        // A registered channel's descriptor is really closed only when its selector deregisters it.
+        onLoopAndWait(() -> {
+            channel.close();
+            selector.selectNow();
+        });
+    }
+
+    /** Serves exactly {@code wanted} (those whose namespace still exists), as a run that finds containers in the store needs. */
+    public synchronized void sync(Set<String> wanted) {
+        for (String ns : List.copyOf(listening.keySet())) {
+            if (!wanted.contains(ns)) {
+                stop(ns);
+            }
+        }
+        for (String ns : wanted) {
+            if (!listening.containsKey(ns) && Namespaces.exists(ns)) {
+                serve(ns);
+            }
+        }
+    }
+
+    private void start() {
+        if (thread != null) {
+            return;
+        }
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new KernelException("cannot start the embedded DNS server: " + e.getMessage());
+        }
+        forwarders = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "netgroovy-dns-forward");
+            t.setDaemon(true);
+            return t;
+        });
+        thread = new Thread(this::loop, "netgroovy-dns");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code step} on the server's thread (the only one touching the selector) and waits for it. */
+    private void onLoopAndWait(Step step) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        onLoop.add(() -> {
+            try {
+                step.run();
+                done.complete(null);
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        selector.wakeup();
+        try {
+            done.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new KernelException("embedded DNS server: " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KernelException("embedded DNS server: interrupted");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KernelException("embedded DNS server: its thread does not respond");
+        }
+    }
+
+    private void loop() {
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+        while (selector.isOpen()) {
+            try {
+                selector.select();
+                for (Runnable r; (r = onLoop.poll()) != null; ) {
+                    r.run();
+                }
+                for (SelectionKey key : selector.selectedKeys()) {
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    DatagramChannel ch = (DatagramChannel) key.channel();
+                    for (SocketAddress from; (from = receive(ch, buf.clear())) != null; ) {
+                        byte[] query = new byte[buf.flip().remaining()];
+                        buf.get(query);
+                        answer((String) key.attachment(), ch, query, from);
+                    }
+                }
+                selector.selectedKeys().clear();
+            } catch (IOException | RuntimeException e) {
+                if (!selector.isOpen()) {
+                    return;
+                }
+                // One bad datagram or a socket closed under us must not end the server.
+            }
+        }
+    }
+
+    private static SocketAddress receive(DatagramChannel ch, ByteBuffer buf) throws IOException {
+        return ch.isOpen() ? ch.receive(buf) : null;
+    }
+
+    private void answer(String namespace, DatagramChannel ch, byte[] bytes, SocketAddress from) throws IOException {
+        DnsMessage q;
+        try {
+            q = DnsMessage.parse(bytes, bytes.length);
+        } catch (IllegalArgumentException e) {
+            return; // not a question this server can answer in any form: dropped, as a malformed packet is
+        }
+        if (q.opcode() != 0) {
+            ch.send(ByteBuffer.wrap(q.error(DnsMessage.NOTIMP)), from);
+            return;
+        }
+        DnsNames.Asker asker = names.asker(namespace);
+        if (asker == null) {
+            ch.send(ByteBuffer.wrap(q.error(DnsMessage.REFUSED)), from); // served a moment before the table knows it
+            return;
+        }
+        String name = q.name().endsWith(".") ? q.name().substring(0, q.name().length() - 1) : q.name();
+        List<InetAddress> addresses = asker.names().get(name);
+        if (addresses != null) {
+            byte[] reply = q.type() == DnsMessage.A || q.type() == DnsMessage.AAAA ? q.addresses(addresses, TTL) : q.addresses(List.of(), TTL);
+            ch.send(ByteBuffer.wrap(reply), from);
+            return;
+        }
+        if (q.type() == DnsMessage.PTR && asker.pointers().containsKey(name)) {
+            ch.send(ByteBuffer.wrap(q.pointer(asker.pointers().get(name), TTL)), from);
+            return;
+        }
+        forwarders.submit(() -> forward(namespace, ch, q, bytes, from, asker.upstream()));
+    }
+
+    /** Asks the upstream servers in turn; relays the first reply, or answers SERVFAIL. */
+    private static void forward(String namespace, DatagramChannel ch, DnsMessage q, byte[] query, SocketAddress from, List<String> upstream) {
+        byte[] reply = null;
+        for (String server : upstream) {
+            reply = ask(namespace, server, query);
+            if (reply != null) {
+                break;
+            }
+        }
+        try {
+            ch.send(ByteBuffer.wrap(reply != null ? reply : q.error(DnsMessage.SERVFAIL)), from);
+        } catch (IOException e) {
+            // the container went meanwhile
+        }
+    }
+
+    /** One exchange with one upstream server; null when it does not answer in time. */
+    private static byte[] ask(String namespace, String server, byte[] query) {
+        try {
+            InetAddress address = InetAddress.getByName(server); // a literal from resolv.conf: no lookup
+            // Docker's HostLoopback: a loopback server is the host's, asked from the host.
+            try (DatagramSocket s = address.isLoopbackAddress() ? new DatagramSocket() : socketIn(namespace)) {
+                s.setSoTimeout(UPSTREAM_TIMEOUT_MS);
+                s.connect(address, PORT); // so that a refusal (ICMP) ends the wait at once
+                s.send(new DatagramPacket(query, query.length));
+                long deadline = System.currentTimeMillis() + UPSTREAM_TIMEOUT_MS;
+                while (System.currentTimeMillis() < deadline) {
+                    DatagramPacket p = new DatagramPacket(new byte[4096], 4096);
+                    s.receive(p);
+                    if (p.getLength() >= 12 && DnsMessage.id(p.getData()) == DnsMessage.id(query)) {
+                        return java.util.Arrays.copyOf(p.getData(), p.getLength());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // timed out, refused, or the container's namespace is gone: the next server
+        }
+        return null;
+    }
+
+    private static DatagramSocket socketIn(String namespace) {
+        try (NetNs ns = NetNs.named(namespace)) {
+            return Namespaces.inside(ns, () -> new DatagramSocket());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (String ns : List.copyOf(listening.keySet())) {
+            try {
+                stop(ns);
+            } catch (RuntimeException e) {
+                // closing what is left at the end of the session
+            }
+        }
+        if (thread != null) {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // the thread ends anyway
+            }
+            forwarders.shutdownNow();
+            thread = null;
+        }
+    }
+}

@@ -208,6 +208,20 @@ class EmbeddedDnsTest {
     }
 
     @Test
+    void teardownClosesTheServerBeforeTheNamespacesGo() throws Exception {
+        run(SCENE);
+        run("teardown");
+        assertEquals(List.of(), Ip.netnsList());
+        // Nothing of the containers is left (teardown also deletes the veths' host ends itself; rm's test shows the socket closing).
+        for (int i = 0; i < 50 && Ip.linkNames(null).stream().anyMatch(l -> l.startsWith("veth")); i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(), Ip.linkNames(null).stream().filter(l -> l.startsWith("veth")).toList());
+        run("dockerd resolver: 'embedded'\nnetwork 'front'\ncontainer 'web', net: 'front'\ncontainer 'app', net: 'front'");
+        assertTrue(getent("web", "app").startsWith("172.18.0.3"), "made again after teardown, served again");
+    }
+
+    @Test
     void aLaterRunServesTheContainersTheStoreRecords() {
         startUpstream();
         try (Session first = new Session(false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "sandbox")) {

@@ -47,6 +47,8 @@ public final class EmbeddedDns implements AutoCloseable {
     private volatile DnsNames names = DnsNames.NONE;
     private final Map<String, DatagramChannel> listening = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Runnable> onLoop = new ConcurrentLinkedQueue<>();
+    /** Namespaces {@link #sync} could not serve. */
+    private final Set<String> refused = new java.util.HashSet<>();
     private Selector selector;
     private Thread thread;
     private ExecutorService forwarders;
@@ -97,18 +99,30 @@ public final class EmbeddedDns implements AutoCloseable {
         });
     }
 
-    /** Serves exactly {@code wanted} (those whose namespace still exists), as a run that finds containers in the store needs. */
-    public synchronized void sync(Set<String> wanted) {
+    /**
+     * Serves exactly {@code wanted} (those whose namespace still exists), as a run that finds
+     * containers in the store needs. Returns why some could not be served (another netgroovy
+     * process serving them already holds 127.0.0.11:53 there); each is said once, not retried.
+     */
+    public synchronized List<String> sync(Set<String> wanted) {
         for (String ns : List.copyOf(listening.keySet())) {
             if (!wanted.contains(ns)) {
                 stop(ns);
             }
         }
+        refused.retainAll(wanted);
+        List<String> problems = new java.util.ArrayList<>();
         for (String ns : wanted) {
-            if (!listening.containsKey(ns) && Namespaces.exists(ns)) {
-                serve(ns);
+            if (!listening.containsKey(ns) && !refused.contains(ns) && Namespaces.exists(ns)) {
+                try {
+                    serve(ns);
+                } catch (RuntimeException e) {
+                    refused.add(ns);
+                    problems.add(e.getMessage());
+                }
             }
         }
+        return problems;
     }
 
     private void start() {

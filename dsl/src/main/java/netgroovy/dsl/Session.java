@@ -186,7 +186,7 @@ public final class Session implements AutoCloseable {
                 : netgroovy.docker.DnsNames.NONE;
         dns.names(names);
         try {
-            dns.sync(names.namespaces());
+            dns.sync(names.namespaces()).forEach(problem -> out.println("# embedded DNS server: " + problem));
         } catch (RuntimeException e) {
             out.println("# embedded DNS server: " + e.getMessage());
         }

@@ -147,7 +147,8 @@ class GoldenTest {
      * The files inside each container equal Docker's, but for one deliberate difference:
      * on a user network netgroovy answers names from /etc/hosts (the seeds' era) where Docker
      * 20.10 runs its embedded DNS server at 127.0.0.11 — so a member's hosts file also lists
-     * the other members, and its resolv.conf is derived from the host's.
+     * the other members, and its resolv.conf is derived from the host's (with
+     * {@code resolver: 'embedded'} there is no difference: the next test).
      */
     @Test
     void containerFilesEqualDockers() throws IOException {

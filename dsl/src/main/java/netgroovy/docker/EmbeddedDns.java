@@ -81,9 +81,18 @@ public final class EmbeddedDns implements AutoCloseable {
                 return ch;
             });
         }
-        start();
+        try {
+            start();
+            onLoopAndWait(() -> channel.register(selector, SelectionKey.OP_READ, namespace));
+        } catch (RuntimeException e) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // it was never served
+            }
+            throw e;
+        }
         listening.put(namespace, channel);
-        onLoopAndWait(() -> channel.register(selector, SelectionKey.OP_READ, namespace));
     }
 
     /** Stops serving the namespace and closes its socket for good (so the namespace can go). */

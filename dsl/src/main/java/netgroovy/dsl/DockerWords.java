@@ -44,7 +44,7 @@ final class DockerWords {
         return session.world();
     }
 
-    /** The daemon: docker0 (or -b BRIDGE) with bip, fixedCidr, mtu, icc, ipForward, iptables, dns. */
+    /** The daemon: docker0 (or -b BRIDGE) with bip, fixedCidr, mtu, icc, ipForward, iptables, dns, and its resolver for user networks. */
     void dockerd(Map<String, Object> o) {
         known("dockerd", o, "bridge", "bip", "fixedCidr", "mtu", "icc", "ipForward", "iptables", "ip", "dns", "dnsSearch",
                 "ipv6", "fixedCidrV6", "portRange", "resolver");

@@ -221,6 +221,35 @@ class EmbeddedDnsTest {
         assertTrue(getent("web", "app").startsWith("172.18.0.3"), "made again after teardown, served again");
     }
 
+    /**
+     * Whichever step of a container's plan fails, its server's socket goes with the rest (else
+     * the next attempt would find the name "served" in a namespace that is gone), and then the
+     * same statement succeeds and is answered.
+     */
+    @Test
+    void aContainerFailingAtAnyStepLeavesNoServerBehind() {
+        // A loopback upstream is asked from the host, where nothing listens: unknown names fail at once.
+        run("dockerd resolver: 'embedded', dns: ['127.0.0.1']\nnetwork 'front'\ncontainer 'app', net: 'front'");
+        List<String> before = Ip.netnsList();
+        int k = 1;
+        for (; k < 100; k++) {
+            final int fail = k;
+            session.executor().injectFault(n -> n == fail);
+            try {
+                run("container 'web', net: 'front', alias: 'www', publish: '8080:80'"); // the ports come after the server's step
+                break;
+            } catch (DslException expected) {
+                assertTrue(expected.getMessage().contains("injected fault"), expected.getMessage());
+            }
+            assertEquals(before, Ip.netnsList(), "after a failure at step " + k);
+            assertEquals(null, getent("app", "www"), "after a failure at step " + k);
+        }
+        assertTrue(k > 10, "the fault was met at every step: " + k);
+        session.executor().injectFault(n -> false);
+        assertTrue(getent("app", "www").startsWith("172.18.0.3"));
+        assertTrue(getent("web", "app").startsWith("172.18.0.2"), "web itself is served");
+    }
+
     @Test
     void aLaterRunServesTheContainersTheStoreRecords() {
         startUpstream();

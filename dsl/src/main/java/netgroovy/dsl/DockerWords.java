@@ -49,6 +49,10 @@ final class DockerWords {
         known("dockerd", o, "bridge", "bip", "fixedCidr", "mtu", "icc", "ipForward", "iptables", "ip", "dns", "dnsSearch",
                 "ipv6", "fixedCidrV6", "portRange", "resolver");
         String resolver = resolver(o.get("resolver"));
+        if (strings(o.get("dns")).stream().anyMatch(d -> d.equals(World.EMBEDDED) || d.equals(World.HOSTS))) {
+            throw new InvalidValueException("dockerd dns: takes nameserver addresses (Docker's --dns); for names from the embedded DNS server say resolver: '"
+                    + World.EMBEDDED + "' (or '" + World.HOSTS + "' for /etc/hosts)");
+        }
         if (o.containsKey("portRange")) {
             netgroovy.firewall.PortRange.parse(o.get("portRange").toString()); // checked before anything is done
         }

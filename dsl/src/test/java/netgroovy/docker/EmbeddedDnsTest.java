@@ -282,6 +282,8 @@ class EmbeddedDnsTest {
         DslException e = assertThrows(DslException.class, () -> run("dockerd resolver: 'bind9'"));
         assertTrue(e.getMessage().contains("resolver: 'bind9'") && e.getMessage().contains("'embedded'"), e.getMessage());
         assertTrue(Ip.link(null, "docker0").isEmpty());
+        e = assertThrows(DslException.class, () -> run("dockerd dns: 'embedded'"));
+        assertTrue(e.getMessage().contains("resolver: 'embedded'"), "the issue's spelling points to the option: " + e.getMessage());
         e = assertThrows(DslException.class, () -> run("container 'c', alias: 'x'"));
         assertTrue(e.getMessage().contains("user-defined network"), e.getMessage());
         e = assertThrows(DslException.class, () -> run("network 'n'\ncontainer 'c', net: 'n', alias: 'bad name'"));

@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +36,8 @@ import netgroovy.kernel.NetNs;
  * <p>A socket made by a thread that has entered a namespace stays in that namespace, so the
  * sockets are made on the namespace worker and no thread of this server ever enters one. An
  * open socket keeps its namespace alive: {@link #stop} closes it before the namespace goes.
- * The server dies with the JVM; TCP (for answers over 512 bytes) is not served.
+ * The server dies with the JVM. TCP is served too (a client retries over TCP when a UDP
+ * answer comes truncated); questions are forwarded over UDP either way.
  */
 public final class EmbeddedDns implements AutoCloseable {
     public static final String ADDRESS = "127.0.0.11";
@@ -45,7 +48,7 @@ public final class EmbeddedDns implements AutoCloseable {
     private static final int UPSTREAM_TIMEOUT_MS = 1500;
 
     private volatile DnsNames names = DnsNames.NONE;
-    private final Map<String, DatagramChannel> listening = new ConcurrentHashMap<>();
+    private final Map<String, Sockets> listening = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Runnable> onLoop = new ConcurrentLinkedQueue<>();
     /** Namespaces {@link #sync} could not serve. */
     private final Set<String> refused = new java.util.HashSet<>();
@@ -62,48 +65,67 @@ public final class EmbeddedDns implements AutoCloseable {
         return listening.containsKey(namespace);
     }
 
-    /** Opens 127.0.0.11:53 in the namespace and serves it; nothing happens when it is served already. */
+    /** The server's two sockets in one namespace: UDP, and TCP for answers too long for a datagram. */
+    private record Sockets(DatagramChannel udp, ServerSocketChannel tcp) {
+        void close() {
+            for (java.nio.channels.Channel c : new java.nio.channels.Channel[] {udp, tcp}) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (IOException ignored) {
+                    // closing for good: nothing more to do
+                }
+            }
+        }
+    }
+
+    /** Opens 127.0.0.11:53 (UDP and TCP) in the namespace and serves it; nothing happens when it is served already. */
     public synchronized void serve(String namespace) {
         if (listening.containsKey(namespace)) {
             return;
         }
-        DatagramChannel channel;
+        Sockets sockets;
         try (NetNs ns = NetNs.named(namespace)) {
-            channel = Namespaces.inside(ns, () -> {
-                DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
+            sockets = Namespaces.inside(ns, () -> {
+                InetSocketAddress at = new InetSocketAddress(InetAddress.getByName(ADDRESS), PORT);
+                DatagramChannel udp = DatagramChannel.open(StandardProtocolFamily.INET);
+                ServerSocketChannel tcp = null;
                 try {
-                    ch.bind(new InetSocketAddress(InetAddress.getByName(ADDRESS), PORT));
-                    ch.configureBlocking(false);
+                    udp.bind(at);
+                    udp.configureBlocking(false);
+                    tcp = ServerSocketChannel.open(StandardProtocolFamily.INET);
+                    tcp.bind(at);
+                    tcp.configureBlocking(false);
                 } catch (IOException e) {
-                    ch.close();
+                    new Sockets(udp, tcp).close();
                     throw new KernelException("cannot serve DNS at " + ADDRESS + ":" + PORT + " in " + namespace + ": " + e.getMessage());
                 }
-                return ch;
+                return new Sockets(udp, tcp);
             });
         }
         try {
             start();
-            onLoopAndWait(() -> channel.register(selector, SelectionKey.OP_READ, namespace));
+            onLoopAndWait(() -> {
+                sockets.udp().register(selector, SelectionKey.OP_READ, namespace);
+                sockets.tcp().register(selector, SelectionKey.OP_ACCEPT, namespace);
+            });
         } catch (RuntimeException e) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // it was never served
-            }
+            sockets.close(); // it was never served
             throw e;
         }
-        listening.put(namespace, channel);
+        listening.put(namespace, sockets);
     }
 
     /** Stops serving the namespace and closes its socket for good (so the namespace can go). */
     public synchronized void stop(String namespace) {
-        DatagramChannel channel = listening.remove(namespace);
-        if (channel == null) {
+        Sockets sockets = listening.remove(namespace);
+        if (sockets == null) {
             return;
         }
         // A registered channel's descriptor is really closed only when its selector deregisters it.
         onLoopAndWait(() -> {
-            channel.close();
+            sockets.close();
             selector.selectNow();
         });
     }
@@ -193,6 +215,13 @@ public final class EmbeddedDns implements AutoCloseable {
                     if (!key.isValid()) {
                         continue;
                     }
+                    if (key.isAcceptable()) {
+                        SocketChannel conn = ((ServerSocketChannel) key.channel()).accept();
+                        if (conn != null) {
+                            forwarders.submit(() -> overTcp((String) key.attachment(), conn));
+                        }
+                        continue;
+                    }
                     DatagramChannel ch = (DatagramChannel) key.channel();
                     for (SocketAddress from; (from = receive(ch, buf.clear())) != null; ) {
                         byte[] query = new byte[buf.flip().remaining()];
@@ -221,43 +250,78 @@ public final class EmbeddedDns implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return; // not a question this server can answer in any form: dropped, as a malformed packet is
         }
-        if (q.opcode() != 0) {
-            ch.send(ByteBuffer.wrap(q.error(DnsMessage.NOTIMP)), from);
+        DnsNames.Asker asker = names.asker(namespace);
+        byte[] reply = known(asker, q);
+        if (reply != null) {
+            ch.send(ByteBuffer.wrap(reply), from);
             return;
         }
-        DnsNames.Asker asker = names.asker(namespace);
+        List<String> upstream = asker.upstream();
+        forwarders.submit(() -> {
+            try {
+                ch.send(ByteBuffer.wrap(forward(namespace, q, bytes, upstream)), from);
+            } catch (IOException e) {
+                // the container went meanwhile
+            }
+        });
+    }
+
+    /** The reply this server gives itself (a member's name, an error), or null when the question is for upstream. */
+    private static byte[] known(DnsNames.Asker asker, DnsMessage q) {
+        if (q.opcode() != 0) {
+            return q.error(DnsMessage.NOTIMP);
+        }
         if (asker == null) {
-            ch.send(ByteBuffer.wrap(q.error(DnsMessage.REFUSED)), from); // served a moment before the table knows it
-            return;
+            return q.error(DnsMessage.REFUSED); // served a moment before the table knows it
         }
         String name = q.name().endsWith(".") ? q.name().substring(0, q.name().length() - 1) : q.name();
         List<InetAddress> addresses = asker.names().get(name);
         if (addresses != null) {
-            byte[] reply = q.type() == DnsMessage.A || q.type() == DnsMessage.AAAA ? q.addresses(addresses, TTL) : q.addresses(List.of(), TTL);
-            ch.send(ByteBuffer.wrap(reply), from);
-            return;
+            return q.type() == DnsMessage.A || q.type() == DnsMessage.AAAA ? q.addresses(addresses, TTL) : q.addresses(List.of(), TTL);
         }
         if (q.type() == DnsMessage.PTR && asker.pointers().containsKey(name)) {
-            ch.send(ByteBuffer.wrap(q.pointer(asker.pointers().get(name), TTL)), from);
-            return;
+            return q.pointer(asker.pointers().get(name), TTL);
         }
-        forwarders.submit(() -> forward(namespace, ch, q, bytes, from, asker.upstream()));
+        return null;
     }
 
-    /** Asks the upstream servers in turn; relays the first reply, or answers SERVFAIL. */
-    private static void forward(String namespace, DatagramChannel ch, DnsMessage q, byte[] query, SocketAddress from, List<String> upstream) {
-        byte[] reply = null;
+    /**
+     * One TCP connection (RFC 1035 4.2.2: each message after its two-byte length), on a
+     * forwarding thread: questions answered one after another until the client closes or idles.
+     */
+    private void overTcp(String namespace, SocketChannel conn) {
+        try (conn) {
+            conn.configureBlocking(true);
+            conn.socket().setSoTimeout(UPSTREAM_TIMEOUT_MS * 4);
+            var in = new java.io.DataInputStream(conn.socket().getInputStream());
+            var out = new java.io.DataOutputStream(conn.socket().getOutputStream());
+            while (true) {
+                byte[] bytes = new byte[in.readUnsignedShort()];
+                in.readFully(bytes);
+                DnsMessage q = DnsMessage.parse(bytes, bytes.length);
+                DnsNames.Asker asker = names.asker(namespace);
+                byte[] reply = known(asker, q);
+                if (reply == null) {
+                    reply = forward(namespace, q, bytes, asker.upstream());
+                }
+                out.writeShort(reply.length);
+                out.write(reply);
+                out.flush();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client closed, idled, or sent what is not DNS: the connection ends
+        }
+    }
+
+    /** Asks the upstream servers in turn (over UDP); the first reply, or SERVFAIL. */
+    private static byte[] forward(String namespace, DnsMessage q, byte[] query, List<String> upstream) {
         for (String server : upstream) {
-            reply = ask(namespace, server, query);
+            byte[] reply = ask(namespace, server, query);
             if (reply != null) {
-                break;
+                return reply;
             }
         }
-        try {
-            ch.send(ByteBuffer.wrap(reply != null ? reply : q.error(DnsMessage.SERVFAIL)), from);
-        } catch (IOException e) {
-            // the container went meanwhile
-        }
+        return q.error(DnsMessage.SERVFAIL);
     }
 
     /** One exchange with one upstream server; null when it does not answer in time. */

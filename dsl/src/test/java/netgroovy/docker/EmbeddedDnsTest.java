@@ -121,6 +121,11 @@ class EmbeddedDnsTest {
         // busybox asks the server itself, without glibc's files
         Sh.Result ns = Sh.in("web", "busybox", "nslookup", "app", "127.0.0.11");
         assertTrue(ns.out().contains("172.30.1.3"), ns.out() + ns.err());
+        // glibc over TCP (RES_OPTIONS=use-vc), as it retries when a UDP answer comes truncated
+        Sh.Result tcp = Sh.in("web", "env", "RES_OPTIONS=use-vc", "getent", "hosts", "app");
+        assertTrue(tcp.out().startsWith("172.30.1.3"), tcp.out() + tcp.err());
+        Sh.Result tcpForwarded = Sh.in("web", "env", "RES_OPTIONS=use-vc", "getent", "hosts", "outside.example");
+        assertTrue(tcpForwarded.out().startsWith("198.51.100.7"), "forwarded (over UDP) for a TCP question: " + tcpForwarded.out());
         // The default bridge gets no server: names there are only links'.
         assertEquals(null, getent("lone", "web"));
         assertFalse(Sh.in("lone", "cat", "/etc/resolv.conf").out().contains("127.0.0.11"));

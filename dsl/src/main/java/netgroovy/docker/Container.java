@@ -33,8 +33,18 @@ public final class Container {
     /** Its own --dns and --dns-search (null: the daemon's), which stay when it joins or leaves networks. */
     public List<String> dns, dnsSearch;
 
-    /** One interface of the container on one network. */
-    public record Attachment(Network network, IpAddress ip, Mac mac, String ifname, String hostVeth) {
+    /**
+     * One interface of the container on one network, with the other names it has there
+     * (Docker's --network-alias, answered by the embedded DNS server and listed in hosts mode).
+     */
+    public record Attachment(Network network, IpAddress ip, Mac mac, String ifname, String hostVeth, List<String> aliases) {
+        public Attachment {
+            aliases = List.copyOf(aliases);
+        }
+
+        public Attachment(Network network, IpAddress ip, Mac mac, String ifname, String hostVeth) {
+            this(network, ip, mac, ifname, hostVeth, List.of());
+        }
     }
 
     public Attachment on(String network) {

@@ -53,6 +53,11 @@ public final class EtcFiles {
         return resolvConf(host, dns, search);
     }
 
+    /** resolv.conf of {@code c} in hosts mode: its own dns:/dnsSearch: if it was given them, else the daemon's, else the host's. */
+    public static String resolvConf(Container c, List<String> daemonDns, List<String> daemonSearch) {
+        return resolvConf(c.dns != null ? c.dns : daemonDns, c.dnsSearch != null ? c.dnsSearch : daemonSearch);
+    }
+
     /**
      * resolv.conf as Docker 20.10 writes it from the host's file: with the container's (or
      * the daemon's) servers or search domains given, a new file of search, nameserver and the
@@ -104,6 +109,47 @@ public final class EtcFiles {
             out += "nameserver 8.8.8.8\nnameserver 8.8.4.4\n";
         }
         return out;
+    }
+
+    /**
+     * resolv.conf of a container whose names come from the embedded DNS server, as Docker
+     * 20.10 rebuilds it: the search domains and options of the file it would have written
+     * otherwise ({@code resolv}), the one nameserver 127.0.0.11, and {@code ndots:0} unless an
+     * ndots option is there. (Docker also keeps the host's IPv6 nameservers; netgroovy does not.)
+     */
+    public static String embeddedResolvConf(String resolv) {
+        List<String> domains = new ArrayList<>(), options = new ArrayList<>();
+        for (String line : resolv.split("\n")) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length > 1 && (w[0].equals("search") || w[0].equals("domain"))) {
+                domains.clear();
+                domains.addAll(List.of(w).subList(1, w.length));
+            } else if (w.length > 1 && w[0].equals("options")) {
+                options.addAll(List.of(w).subList(1, w.length));
+            }
+        }
+        if (options.stream().noneMatch(o -> o.startsWith("ndots:"))) {
+            options.add("ndots:0");
+        }
+        StringBuilder b = new StringBuilder();
+        if (!domains.isEmpty()) {
+            b.append("search ").append(String.join(" ", domains)).append('\n');
+        }
+        b.append("nameserver ").append(EmbeddedDns.ADDRESS).append('\n');
+        b.append("options ").append(String.join(" ", options)).append('\n');
+        return b.toString();
+    }
+
+    /** The nameserver lines of a resolv.conf, in order: where the embedded server forwards what it does not know. */
+    public static List<String> nameservers(String resolv) {
+        List<String> servers = new ArrayList<>();
+        for (String line : resolv.split("\n")) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length > 1 && w[0].equals("nameserver")) {
+                servers.add(w[1]);
+            }
+        }
+        return servers;
     }
 
     public static void write(String container, String hosts, String hostname, String resolv) {

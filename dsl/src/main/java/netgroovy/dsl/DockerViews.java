@@ -76,7 +76,8 @@ final class DockerViews {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("Links", n.userDefined() || c.links.isEmpty() ? null
                     : c.links.entrySet().stream().map(l -> l.getValue() + ":" + l.getKey()).toList());
-            e.put("Aliases", n.userDefined() ? List.of(c.shortId()) : null);
+            // --network-alias names, then the short ID Docker adds on every user network
+            e.put("Aliases", n.userDefined() ? java.util.stream.Stream.concat(a.aliases().stream(), java.util.stream.Stream.of(c.shortId())).toList() : null);
             e.put("NetworkID", networkId(n));
             e.put("Gateway", n.ipam().gateway().toString());
             e.put("IPAddress", a.ip().toString());

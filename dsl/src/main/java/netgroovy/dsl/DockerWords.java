@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import netgroovy.docker.Container;
+import netgroovy.docker.DnsNames;
+import netgroovy.docker.DnsOps;
 import netgroovy.model.World;
 import netgroovy.docker.EtcFiles;
 import netgroovy.docker.LinkEnv;
@@ -42,11 +44,16 @@ final class DockerWords {
         return session.world();
     }
 
-    /** The daemon: docker0 (or -b BRIDGE) with bip, fixedCidr, mtu, icc, ipForward, iptables, dns. */
+    /** The daemon: docker0 (or -b BRIDGE) with bip, fixedCidr, mtu, icc, ipForward, iptables, dns, and its resolver for user networks. */
     void dockerd(Map<String, Object> o) {
         known("dockerd", o, "bridge", "bip", "fixedCidr", "mtu", "icc", "ipForward", "iptables", "ip", "dns", "dnsSearch",
                 "ipv6", "fixedCidrV6", "portRange",
-                "userlandProxy");
+                "userlandProxy", "resolver");
+        String resolver = resolver(o.get("resolver"));
+        if (strings(o.get("dns")).stream().anyMatch(d -> d.equals(World.EMBEDDED) || d.equals(World.HOSTS))) {
+            throw new InvalidValueException("dockerd dns: takes nameserver addresses (Docker's --dns); for names from the embedded DNS server say resolver: '"
+                    + World.EMBEDDED + "' (or '" + World.HOSTS + "' for /etc/hosts)");
+        }
         if (o.containsKey("portRange")) {
             netgroovy.firewall.PortRange.parse(o.get("portRange").toString()); // checked before anything is done
         }
@@ -118,6 +125,37 @@ final class DockerWords {
             throw new InvalidValueException("fixedCidrV6 needs ipv6: true");
         }
         state().networks.put("bridge", new Network("bridge", bridge, ipam, icc, false, v6));
+        if (!resolver.equals(state().resolver)) {
+            state().resolver = resolver;
+            // Containers on user networks made before the daemon was: their files follow, and the server starts for them.
+            for (Container c : state().containers.values()) {
+                if (DnsNames.served(c)) {
+                    session.add(new WriteEtcFiles(c.name, hosts(c), c.hostname, resolv(c)));
+                    serveNames(c);
+                }
+            }
+        }
+    }
+
+    /** {@code resolver:} of dockerd, checked: how containers on user networks find each other's names. */
+    private static String resolver(Object o) {
+        String r = o == null ? World.HOSTS : o.toString();
+        if (!r.equals(World.HOSTS) && !r.equals(World.EMBEDDED)) {
+            throw new InvalidValueException("dockerd resolver: '" + r + "' is not a resolver; say 'embedded' (Docker >= 1.10: a DNS server at "
+                    + netgroovy.docker.EmbeddedDns.ADDRESS + " in each container on a user network) or 'hosts' (the seeds' era: /etc/hosts lists the members)");
+        }
+        return r;
+    }
+
+    private boolean embedded() {
+        return state().resolver.equals(World.EMBEDDED);
+    }
+
+    /** In embedded mode, the DNS server starts answering in {@code c} when it is on a user network. */
+    private void serveNames(Container c) {
+        if (embedded() && DnsNames.served(c)) {
+            session.add(new DnsOps.Serve(session.embeddedDns(), c.name));
+        }
     }
 
     /** The IPv4 address of a bridge that exists (or that this statement makes), as -b without --bip uses it. */
@@ -182,7 +220,7 @@ final class DockerWords {
 
     /** A container, as {@code docker run} wires one. */
     Container container(Map<String, Object> o, String name) {
-        known("container", o, "net", "ip", "mac", "hostname", "dns", "dnsSearch", "link", "publish", "publishAll", "expose", "cmd", "env");
+        known("container", o, "net", "ip", "mac", "hostname", "dns", "dnsSearch", "link", "publish", "publishAll", "expose", "cmd", "env", "alias");
         if (state().containers.containsKey(name)) {
             if (spec(o).equals(state().specs.get("container " + name))) {
                 return state().containers.get(name); // a re-run: it is there as asked
@@ -248,6 +286,7 @@ final class DockerWords {
             c.dns = o.containsKey("dns") ? strings(o.get("dns")) : null;
             c.dnsSearch = o.containsKey("dnsSearch") ? strings(o.get("dnsSearch")) : null;
             session.add(new WriteEtcFiles(name, hosts(c), c.hostname, resolv(c)));
+            serveNames(c);
         }
         state().containers.put(name, c);
         if (c.network != null) {
@@ -294,7 +333,7 @@ final class DockerWords {
     /** Docker's five steps: veth pair, host end on the bridge, eth0 inside with MAC and address, default route. */
     private void wire(Container c, Network n, Map<String, Object> o) {
         Container.Attachment a = attach(c, n, o.containsKey("ip") ? IpAddress.parse(o.get("ip").toString()) : null,
-                o.containsKey("mac") ? Mac.parse(o.get("mac").toString()) : null);
+                o.containsKey("mac") ? Mac.parse(o.get("mac").toString()) : null, aliases(n, o.get("alias")));
         c.network = n;
         c.ip = a.ip();
         c.mac = a.mac();
@@ -309,7 +348,7 @@ final class DockerWords {
      * Docker's steps for one network: a veth pair whose inner end (eth0, eth1 ...) is born in
      * the container, the host end on the network's bridge and up, MAC, address, up.
      */
-    private Container.Attachment attach(Container c, Network n, IpAddress wanted, Mac mac) {
+    private Container.Attachment attach(Container c, Network n, IpAddress wanted, Mac mac, List<String> aliases) {
         Ipam ipam = n.ipam();
         IpAddress ip = wanted != null ? ipam.allocate(wanted) : ipam.allocate();
         Mac m = mac != null ? mac : Macs.fromIp(ip);
@@ -338,7 +377,7 @@ final class DockerWords {
             session.add(new AddressOps.Add(in, inner, new Cidr(n.v6Address(m), n.v6().prefix()), false));
         }
         session.add(new LinkOps.SetUp(in, inner, true));
-        Container.Attachment a = new Container.Attachment(n, ip, m, ifname, hostVeth);
+        Container.Attachment a = new Container.Attachment(n, ip, m, ifname, hostVeth, aliases);
         c.attachments.add(a);
         return a;
     }
@@ -392,8 +431,32 @@ final class DockerWords {
         throw new InvalidValueException("no free subnet left in 172.18.0.0-172.31.255.255; give one: subnet: '10.20.0.0/16'");
     }
 
+    /**
+     * {@code alias: 'db'} or {@code alias: ['db', 'cache']}: Docker's --network-alias, more names
+     * for the container on that network; only on a user network, as in Docker.
+     */
+    private static List<String> aliases(Network n, Object o) {
+        List<String> aliases = strings(o);
+        if (!aliases.isEmpty() && !n.userDefined()) {
+            throw new InvalidValueException("alias: " + aliases + " needs a user-defined network; on " + n.name()
+                    + " only links give names (as Docker's --network-alias)");
+        }
+        for (String a : aliases) {
+            if (!a.matches("[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?")) {
+                throw new InvalidValueException("alias: '" + a + "' is not a host name (letters, digits, '-', '_' and '.')");
+            }
+        }
+        return aliases;
+    }
+
     /** docker network connect: one more interface for the container, and names for everyone. */
     void connect(String network, String container) {
+        connect(Map.of(), network, container);
+    }
+
+    /** docker network connect --alias NAME. */
+    void connect(Map<String, Object> o, String network, String container) {
+        known("networkConnect", o, "alias");
         Network n = network(network);
         Container c = require(container);
         if (!c.mode.equals("bridge")) {
@@ -402,7 +465,11 @@ final class DockerWords {
         if (c.on(network) != null) {
             throw new InvalidValueException(container + " is already on " + network);
         }
-        attach(c, n, null, null);
+        attach(c, n, null, null, aliases(n, o.get("alias")));
+        if (embedded()) {
+            session.add(new WriteEtcFiles(c.name, hosts(c), c.hostname, resolv(c)));
+            serveNames(c);
+        }
         refreshHosts(n);
     }
 
@@ -422,6 +489,9 @@ final class DockerWords {
             c.ip = null;
         }
         session.add(new WriteEtcFiles(c.name, hosts(c), c.hostname, resolv(c)));
+        if (embedded() && n.userDefined() && !DnsNames.served(c)) {
+            session.add(new DnsOps.Stop(session.embeddedDns(), c.name)); // no user network left: Docker's names are gone too
+        }
         refreshHosts(n);
     }
 
@@ -479,9 +549,12 @@ final class DockerWords {
         return state().containers.values().stream().filter(c -> c.on(n.name()) != null).map(c -> c.name).toList();
     }
 
-    /** Rewrites the hosts file of every member of a user network, so all find each other by name. */
+    /**
+     * Rewrites the hosts file of every member of a user network, so all find each other by name
+     * (in embedded mode the DNS server answers instead, and the files stay as they are).
+     */
     private void refreshHosts(Network n) {
-        if (!n.userDefined()) {
+        if (!n.userDefined() || embedded()) {
             return;
         }
         for (Container m : state().containers.values()) {
@@ -495,7 +568,8 @@ final class DockerWords {
     /**
      * /etc/hosts as Docker writes it: its links ({@code IP alias hostname name}, the name only
      * when it differs from the alias), then its own address on each network with its hostname;
-     * then, in netgroovy's /etc/hosts mode for user networks, the other members by name.
+     * then, in netgroovy's /etc/hosts mode for user networks, the other members by name and
+     * alias (in embedded mode the DNS server answers those, and the file stays this small).
      */
     private String hosts(Container c) {
         Map<String, String> links = new LinkedHashMap<>();
@@ -508,22 +582,27 @@ final class DockerWords {
         List<String> own = c.attachments.stream().map(a -> a.ip().toString()).toList();
         Map<String, String> peers = new LinkedHashMap<>();
         for (Container.Attachment a : c.attachments) {
-            if (!a.network().userDefined()) {
+            if (!a.network().userDefined() || embedded()) {
                 continue;
             }
             for (Container m : state().containers.values()) {
                 Container.Attachment ma = m.on(a.network().name());
                 if (m != c && ma != null) {
-                    peers.put(m.name, ma.ip().toString());
+                    peers.put(String.join(" ", java.util.stream.Stream.concat(java.util.stream.Stream.of(m.name), ma.aliases().stream()).toList()),
+                            ma.ip().toString());
                 }
             }
         }
         return EtcFiles.hosts(links, own, c.hostname, peers);
     }
 
-    /** resolv.conf: the container's own dns:/dnsSearch: if it was given them, else the daemon's, else the host's. */
+    /**
+     * resolv.conf: the container's own dns:/dnsSearch: if it was given them, else the daemon's,
+     * else the host's; in embedded mode on a user network, nameserver 127.0.0.11 (with that file's search and options).
+     */
     private String resolv(Container c) {
-        return EtcFiles.resolvConf(c.dns != null ? c.dns : session.dockerDns(), c.dnsSearch != null ? c.dnsSearch : session.dockerDnsSearch());
+        String resolv = EtcFiles.resolvConf(c, session.dockerDns(), session.dockerDnsSearch());
+        return embedded() && DnsNames.served(c) ? EtcFiles.embeddedResolvConf(resolv) : resolv;
     }
 
     /**
@@ -612,6 +691,9 @@ final class DockerWords {
     /** Removes a container: its published ports, link rules, namespace, files and address. */
     void rm(String name) {
         Container c = require(name);
+        if (embedded() && DnsNames.served(c)) {
+            session.add(new DnsOps.Stop(session.embeddedDns(), name)); // its socket would keep the namespace alive
+        }
         if (c.mode.equals("bridge") || c.mode.equals("none")) {
             script.delete(new NsRef(script, Where.named(name)));
             session.add(new RemoveFiles(name));

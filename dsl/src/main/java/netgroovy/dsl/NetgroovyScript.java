@@ -518,6 +518,11 @@ public abstract class NetgroovyScript extends Script {
         dockerWords().connect(network, container);
     }
 
+    /** {@code networkConnect 'my-net', 'web', alias: 'www'}: docker network connect --alias. */
+    public void networkConnect(Map<String, Object> options, String network, String container) {
+        dockerWords().connect(options, network, container);
+    }
+
     /** {@code networkDisconnect 'my-net', 'web'}: docker network disconnect. */
     public void networkDisconnect(String network, String container) {
         dockerWords().disconnect(network, container);

@@ -38,6 +38,9 @@ public final class Session implements AutoCloseable {
     private final EchoServers servers = new EchoServers();
     /** The userland proxy's forwarders (dockerd userlandProxy: true); they end with the session. */
     private final netgroovy.proxy.UserlandProxy proxy = new netgroovy.proxy.UserlandProxy();
+    /** dockerd's embedded DNS server (resolver: 'embedded'), serving the containers of this session's world. */
+    private final netgroovy.docker.EmbeddedDns dns = new netgroovy.docker.EmbeddedDns();
+    private boolean dnsSynced;
     /** What netgroovy has built; see {@link #world()} for how a statement changes it. */
     private World world = new World();
     /** Where the world is kept between runs and processes; null in a dry-run session. */
@@ -127,6 +130,7 @@ public final class Session implements AutoCloseable {
             World stored = store.loadIfChanged();
             if (stored != null) {
                 world = stored;
+                dnsSynced = false; // what it finds (containers of an earlier run) is served at the statement's end
             }
         } catch (RuntimeException e) {
             store.unlock();
@@ -156,8 +160,12 @@ public final class Session implements AutoCloseable {
     /** As above; {@code applied}: a plan was applied, so its note in the store is done with (removed before the lock goes). */
     private void endOfStatement(boolean applied) {
         try {
-            if (before != null && holding() && !WorldCodec.encode(world).equals(before)) {
+            boolean changed = before != null && !WorldCodec.encode(world).equals(before);
+            if (changed && holding()) {
                 store.save(world);
+            }
+            if (changed || !dnsSynced) {
+                syncDns();
             }
             if (applied && holding()) {
                 store.applied();
@@ -166,6 +174,30 @@ public final class Session implements AutoCloseable {
             before = null;
             letGo();
         }
+    }
+
+    /**
+     * The embedded DNS server answers from the world as the statement left it, and serves the
+     * containers the world has (which a later run found in the store, too) — none in hosts mode.
+     */
+    private void syncDns() {
+        if (!live()) {
+            return;
+        }
+        dnsSynced = true;
+        netgroovy.docker.DnsNames names = world.resolver.equals(World.EMBEDDED)
+                ? netgroovy.docker.DnsNames.of(world.containers.values(), world.dns, world.dnsSearch)
+                : netgroovy.docker.DnsNames.NONE;
+        dns.names(names);
+        try {
+            dns.sync(names.namespaces()).forEach(problem -> out.println("# embedded DNS server: " + problem));
+        } catch (RuntimeException e) {
+            out.println("# embedded DNS server: " + e.getMessage());
+        }
+    }
+
+    netgroovy.docker.EmbeddedDns embeddedDns() {
+        return dns;
     }
 
     /** The statement failed, or was only explained: the world is as the statement found it. */
@@ -523,6 +555,7 @@ public final class Session implements AutoCloseable {
         pending.clear();
         servers.close();
         proxy.close();
+        dns.close();
         if (kernel != null) {
             kernel.close();
         }

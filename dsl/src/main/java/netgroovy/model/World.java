@@ -40,6 +40,9 @@ public final class World {
      * continues after it (wrapping round) instead of taking the lowest free port.
      */
     public final Map<String, Integer> lastPorts = new LinkedHashMap<>();
+    /** How containers on user networks find each other by name: "hosts" (/etc/hosts, the seeds' era) or "embedded" (a DNS server at 127.0.0.11, Docker ≥1.10). */
+    public String resolver = HOSTS;
+    public static final String HOSTS = "hosts", EMBEDDED = "embedded";
     /** False after {@code iptables false} (Docker's --iptables=false): no rules are written. */
     public boolean iptables = true;
     /** Ports each container offers ("6379/tcp"), for links and publishAll. */
@@ -72,6 +75,6 @@ public final class World {
     public boolean isEmpty() {
         return containers.isEmpty() && networks.isEmpty() && exposed.isEmpty() && published.isEmpty() && bridgeCidrs.isEmpty() && firewalls.isEmpty() && specs.isEmpty() && namespaces.isEmpty()
                 && dns.isEmpty() && dnsSearch.isEmpty() && defaultHostIp == null && portRange == null && mtu == 0 && iptables
-                && !userlandProxy && lastPorts.isEmpty();
+                && !userlandProxy && lastPorts.isEmpty() && resolver.equals(HOSTS);
     }
 }

@@ -63,7 +63,7 @@ public final class WorldCodec {
             List<Object> attachments = new ArrayList<>();
             for (Container.Attachment a : c.attachments) {
                 attachments.add(Map.of("network", a.network().name(), "ip", a.ip().toString(), "mac", a.mac().toString(),
-                        "ifname", a.ifname(), "hostVeth", a.hostVeth()));
+                        "ifname", a.ifname(), "hostVeth", a.hostVeth(), "aliases", a.aliases()));
             }
             x.put("attachments", attachments);
             containers.add(x);
@@ -77,6 +77,7 @@ public final class WorldCodec {
         m.put("mtu", w.mtu);
         m.put("userlandProxy", w.userlandProxy);
         m.put("lastPorts", w.lastPorts);
+        m.put("resolver", w.resolver);
         m.put("exposed", w.exposed);
         m.put("published", w.published);
         m.put("bridgeCidrs", w.bridgeCidrs);
@@ -121,7 +122,8 @@ public final class WorldCodec {
             for (Object ao : (List<Object>) x.get("attachments")) {
                 Map<String, Object> a = (Map<String, Object>) ao;
                 c.attachments.add(new Container.Attachment(w.networks.get((String) a.get("network")), IpAddress.parse((String) a.get("ip")),
-                        Mac.parse((String) a.get("mac")), (String) a.get("ifname"), (String) a.get("hostVeth")));
+                        Mac.parse((String) a.get("mac")), (String) a.get("ifname"), (String) a.get("hostVeth"),
+                        a.get("aliases") == null ? List.of() : (List<String>) a.get("aliases")));
             }
             w.containers.put(c.name, c);
         }
@@ -135,6 +137,7 @@ public final class WorldCodec {
         if (m.get("lastPorts") != null) {
             ((Map<String, Number>) m.get("lastPorts")).forEach((k, port) -> w.lastPorts.put(k, port.intValue()));
         }
+        w.resolver = m.get("resolver") == null ? World.HOSTS : (String) m.get("resolver");
         ((Map<String, List<String>>) m.get("exposed")).forEach((k, ports) -> w.exposed.put(k, new ArrayList<>(ports)));
         if (m.get("published") != null) {
             ((Map<String, List<String>>) m.get("published")).forEach((k, ports) -> w.published.put(k, new ArrayList<>(ports)));

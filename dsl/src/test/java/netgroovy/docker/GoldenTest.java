@@ -147,7 +147,8 @@ class GoldenTest {
      * The files inside each container equal Docker's, but for one deliberate difference:
      * on a user network netgroovy answers names from /etc/hosts (the seeds' era) where Docker
      * 20.10 runs its embedded DNS server at 127.0.0.11 — so a member's hosts file also lists
-     * the other members, and its resolv.conf is derived from the host's.
+     * the other members, and its resolv.conf is derived from the host's (with
+     * {@code resolver: 'embedded'} there is no difference: the next test).
      */
     @Test
     void containerFilesEqualDockers() throws IOException {
@@ -169,6 +170,24 @@ class GoldenTest {
         String hostResolv = Files.readString(Path.of("/etc/resolv.conf"));
         assertEquals(netgroovy.docker.EtcFiles.resolvConf(hostResolv, List.of(), List.of()), inside("webapp", "cat /etc/resolv.conf"),
                 "hosts mode: webapp's resolv.conf is the host's, localhost servers removed (Docker: nameserver 127.0.0.11)");
+    }
+
+    /**
+     * With dockerd's embedded DNS server ({@code resolver: 'embedded'}, Docker ≥1.10's way) the
+     * files of the containers on the user network are Docker's exactly: small hosts files, and
+     * resolv.conf {@code nameserver 127.0.0.11}, {@code options ndots:0} — also for webapp, which
+     * joined the user network later — and the names answer through the server.
+     */
+    @Test
+    void withTheEmbeddedResolverTheFilesOnAUserNetworkAreDockers() throws IOException {
+        run(FILES_SCENARIO.replace("dockerd icc: false", "dockerd icc: false, resolver: 'embedded'"));
+        for (String name : List.of("webapp", "centos04")) {
+            var golden = containerFiles(name);
+            assertEquals(ids(golden.get("/etc/hosts")), ids(inside(name, "cat /etc/hosts")), name + " /etc/hosts");
+            assertEquals(golden.get("/etc/resolv.conf"), inside(name, "cat /etc/resolv.conf"), name + " /etc/resolv.conf");
+        }
+        assertEquals(containerFiles("h1").get("/etc/resolv.conf"), inside("h1", "cat /etc/resolv.conf"), "h1, on the default bridge only");
+        assertTrue(inside("centos04", "getent hosts webapp").startsWith("192.168.0.3"));
     }
 
     @Test

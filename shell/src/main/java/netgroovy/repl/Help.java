@@ -65,7 +65,7 @@ final class Help {
         word("filter", "view: iptables -L -n", "show filter");
         word("iptablesSave", "view: iptables-save", "show iptablesSave");
         word("ownRules", "view: only the rules netgroovy wrote", "show ownRules");
-        word("dockerd", "Docker's daemon: docker0 (or bridge:) with bip, fixedCidr, mtu, icc, iptables, ipForward, dns, userlandProxy",
+        word("dockerd", "Docker's daemon: docker0 (or bridge:) with bip, fixedCidr, mtu, icc, iptables, ipForward, dns, userlandProxy; resolver: 'embedded' for names from a DNS server at 127.0.0.11",
                 "dockerd bip: '172.17.42.1/16', icc: false");
         word("container", "docker run, the network part: namespace, veth, eth0, address, MAC, /etc files, links, modes",
                 "container 'db', expose: 6379\ncontainer 'web', link: 'db:db', publish: '8080:80'");

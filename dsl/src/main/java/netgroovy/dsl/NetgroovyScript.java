@@ -88,6 +88,21 @@ public abstract class NetgroovyScript extends Script {
         return session().inside(p.where(), p.container(), body::call);
     }
 
+    /** What {@link SettingsNotation} writes for {@code netns 'c1' < ... >} and {@code netns 'c1' { ... }}. */
+    static final String NETNS_MADE = "__netnsMade";
+
+    /**
+     * {@code netns 'c1' { ... }}: as {@code netns 'c1'} (made when missing), then the block inside
+     * it; a container's name leads into the container as {@code netns('web') { }} does.
+     */
+    public Object __netnsMade(Object nameOrPid, @DelegatesTo(value = NetgroovyScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
+        if (nameOrPid instanceof CharSequence name && !name.toString().equals("host")
+                && !session().world().containers.containsKey(name.toString())) {
+            netns(nameOrPid);
+        }
+        return netns(nameOrPid, body);
+    }
+
     /** Where a name leads, and the Docker container it names, if it names one. */
     record Place(Where where, String container) {
     }
@@ -155,6 +170,29 @@ public abstract class NetgroovyScript extends Script {
         return new BridgeSpec(session(), session().here(), IfName.of(name));
     }
 
+    /**
+     * {@code bridge('br0') { cidr '10.0.0.1/24'; stp off }}, also written as the design card
+     * does, {@code bridge 'br0' < cidr '10.0.0.1/24'; stp off >} (see {@link SettingsNotation}):
+     * the words of the chain, one per statement, as one plan.
+     */
+    public BridgeSpec bridge(String name, @DelegatesTo(value = BridgeSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> bridge(name), settings);
+    }
+
+    /**
+     * Runs a settings block on the object a word made: the block's words go to it first (then
+     * to the script), and the word and its settings are one plan, applied whole or not at all.
+     */
+    private <T> T configure(Supplier<T> make, Closure<?> settings) {
+        return session().group(() -> {
+            T spec = make.get();
+            Closure<?> c = settings.rehydrate(spec, settings.getOwner(), settings.getThisObject());
+            c.setResolveStrategy(Closure.DELEGATE_FIRST);
+            c.call(spec);
+            return spec;
+        });
+    }
+
     /** {@code veth('A', 'B')}: a veth pair; continue with the words of {@code link} on A. */
     public LinkSpec veth(String a, String b) {
         IfName one = IfName.of(a);
@@ -179,6 +217,21 @@ public abstract class NetgroovyScript extends Script {
         return new LinkSpec(session(), session().here(), one);
     }
 
+    /** {@code veth('A', 'B') { into 'c1'; up }}: the settings go to A. */
+    public LinkSpec veth(String a, String b, @DelegatesTo(value = LinkSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> veth(a, b), settings);
+    }
+
+    public LinkSpec veth(Map<String, Object> options, String a, String b,
+                         @DelegatesTo(value = LinkSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> veth(options, a, b), settings);
+    }
+
+    /** {@code link('A') { master 'br0'; up }}. */
+    public LinkSpec link(String name, @DelegatesTo(value = LinkSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> link(name), settings);
+    }
+
     /** {@code link 'A' master 'docker0' up}: changes to an existing link. */
     public LinkSpec link(String name) {
         return new LinkSpec(session(), session().here(), IfName.of(name));
@@ -189,6 +242,20 @@ public abstract class NetgroovyScript extends Script {
     /** {@code addr '172.17.42.99/16' dev 'eth0'}. */
     public AddrSpec addr(String cidr) {
         return new AddrSpec(session(), session().here(), cidr);
+    }
+
+    /** {@code addr('10.0.0.1/24') { dev 'eth0' }}. */
+    public AddrSpec addr(String cidr, @DelegatesTo(value = AddrSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> addr(cidr), settings);
+    }
+
+    /** {@code route('default') { via '10.0.0.1' }}. */
+    public RouteSpec route(String destination, @DelegatesTo(value = RouteSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> route(destination), settings);
+    }
+
+    public RouteSpec unroute(String destination, @DelegatesTo(value = RouteSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> unroute(destination), settings);
     }
 
     /** {@code route 'default' via '172.17.42.1'}; {@code route '10.1.1.2/32' dev 'A'}. */

@@ -206,12 +206,8 @@ public abstract class NetgroovyScript extends Script {
 
     /** {@code veth 'A', 'B', peerIn: 'c1'}: B is born inside c1. */
     public LinkSpec veth(Map<String, Object> options, String a, String b) {
+        Options.check("veth", options, "peerIn");
         Object peer = options.get("peerIn");
-        for (String k : options.keySet()) {
-            if (!k.equals("peerIn")) {
-                throw new InvalidValueException("veth has no option '" + k + "' (it knows: peerIn)");
-            }
-        }
         IfName one = IfName.of(a);
         session().add(new LinkOps.CreateVeth(session().here(), one, IfName.of(b), peer == null ? null : Names.where(peer)));
         return new LinkSpec(session(), session().here(), one);
@@ -370,6 +366,7 @@ public abstract class NetgroovyScript extends Script {
 
     /** {@code ping from: 'c1', to: 'c2', count: 3}. */
     public PingResult ping(Map<String, Object> args) {
+        Options.check("ping", args, "from", "to", "count");
         Object from = args.get("from");
         Object to = args.get("to");
         if (to == null) {
@@ -650,6 +647,7 @@ public abstract class NetgroovyScript extends Script {
      * answer of a {@code serve} server, or null when nothing answered.
      */
     public String connect(Map<String, Object> args) {
+        Options.check("connect", args, "from", "to");
         session().flush();
         Object to = args.get("to");
         if (to == null || !to.toString().contains(":")) {
@@ -694,11 +692,7 @@ public abstract class NetgroovyScript extends Script {
     }
 
     public String draw(Map<String, Object> options) {
-        for (String k : options.keySet()) {
-            if (!List.of("format", "file", "highlight").contains(k)) {
-                throw new InvalidValueException("draw has no option '" + k + "' (it knows: format, file, highlight)");
-            }
-        }
+        Options.check("draw", options, "format", "file", "highlight");
         String format = String.valueOf(options.getOrDefault("format", "mermaid"));
         if (!List.of("mermaid", "dot", "svg").contains(format)) {
             throw new InvalidValueException("draw format: '" + format + "' is not one of mermaid, dot, svg");
@@ -756,7 +750,7 @@ public abstract class NetgroovyScript extends Script {
      * firewall rule it met, each led back to the statement that wrote it.
      */
     public netgroovy.trace.Trace trace(Map<String, Object> args) {
-        knownOptions("trace", args, "from", "to", "proto", "timeout");
+        Options.check("trace", args, "from", "to", "proto", "timeout");
         Object to = args.get("to");
         if (to == null) {
             throw new InvalidValueException("trace needs to:, like trace from: 'c1', to: '203.0.113.2:80'");
@@ -896,7 +890,7 @@ public abstract class NetgroovyScript extends Script {
     }
 
     private netgroovy.trace.Capture.Running startCapture(Map<String, Object> options, int defaultCount) {
-        knownOptions("capture", options, "on", "count", "timeout", "in", "file");
+        Options.check("capture", options, "on", "count", "timeout", "in", "file");
         Object on = options.get("on");
         if (on == null) {
             throw new InvalidValueException("capture needs a link: capture 'docker0' or capture on: ['docker0', 'ext0']");
@@ -956,16 +950,6 @@ public abstract class NetgroovyScript extends Script {
         return all.stream().filter(a -> "global".equals(a.scope())).sorted((a, b) -> Boolean.compare(!a.cidr().isV4(), !b.cidr().isV4()))
                 .map(a -> a.cidr().address()).findFirst()
                 .orElseThrow(() -> new InvalidValueException(name + " has no address to reach it by"));
-    }
-
-    private static void knownOptions(String word, Map<String, Object> options, String... known) {
-        for (String k : options.keySet()) {
-            if (!List.of(known).contains(k)) {
-                String close = Words.closest(k, List.of(known));
-                throw new InvalidValueException(word + " has no option '" + k + "'"
-                        + (close != null ? "; did you mean '" + close + "'?" : " (it knows: " + String.join(", ", known) + ")"));
-            }
-        }
     }
 
     private static Duration seconds(Object value, double otherwise) {
@@ -1063,11 +1047,7 @@ public abstract class NetgroovyScript extends Script {
     }
 
     public String doctor(Map<String, Object> options) {
-        for (String k : options.keySet()) {
-            if (!k.equals("fix")) {
-                throw new InvalidValueException("doctor has no option '" + k + "' (it knows: fix)");
-            }
-        }
+        Options.check("doctor", options, "fix");
         return new Doctor(session(), this).examine(Boolean.TRUE.equals(options.get("fix")));
     }
 

@@ -200,4 +200,28 @@ class GrammarTest {
         DslException stray = fails("bridge 'b0' cidr '10.0.0.1/24' >");
         assertTrue(stray.hint().contains("bridge 'b0' < cidr '10.0.0.1/24'; mtu 1400 >"), stray.hint());
     }
+
+    @Test
+    void namedOptionsAreCheckedByNameAndKind() {
+        DslException typo = fails("ping to: '127.0.0.1', cout: 3");
+        assertEquals("test.netgroovy:1: ping has no option 'cout'; did you mean 'count'?", typo.located());
+        DslException kind = fails("ping(to: '127.0.0.1', count: 'three')");
+        assertEquals("test.netgroovy:1: ping count: 'three' is not a number (like ping count: 3)", kind.located());
+        assertFalse(kind.getCause() instanceof ClassCastException);
+
+        DslException peer = fails("netns 'c1'\nveth 'A', 'B', peerin: 'c1'");
+        assertEquals("test.netgroovy:2: veth has no option 'peerin'; did you mean 'peerIn'?", peer.located());
+        assertFalse(Ip.link(null, "A").isPresent());
+
+        DslException docker = fails("container 'web', hostnme: 'w1'");
+        assertEquals("test.netgroovy:1: container has no option 'hostnme'; did you mean 'hostname'?", docker.located());
+        assertFalse(Ip.netnsList().contains("web"), "nothing was made");
+        DslException flag = fails("dockerd icc: 'no'");
+        assertEquals("test.netgroovy:1: dockerd icc: 'no' is not true or false (on or off) (like dockerd icc: true)", flag.located());
+        assertFalse(Ip.link(null, "docker0").isPresent());
+        DslException fw = fails("firewall 'docker0', masquerad: false");
+        assertEquals("test.netgroovy:1: firewall has no option 'masquerad'; did you mean 'masquerade'?", fw.located());
+        DslException capture = fails("capture on: 'lo', count: 'ten'");
+        assertTrue(capture.getMessage().startsWith("capture count: 'ten' is not a number"), capture.getMessage());
+    }
 }

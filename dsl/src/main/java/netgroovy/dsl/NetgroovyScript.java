@@ -39,6 +39,11 @@ public abstract class NetgroovyScript extends Script {
         session().statement(line);
     }
 
+    /** Inserted before every statement of a helper by {@link StatementMarker}: the line, for errors. */
+    public void __line(int line) {
+        session().at(line);
+    }
+
     /** The end of a statement (see {@link StatementMarker}): its plan is applied now. */
     public Object __ended(Object value) {
         session().flush();

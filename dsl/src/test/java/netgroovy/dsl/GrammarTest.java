@@ -224,4 +224,90 @@ class GrammarTest {
         DslException capture = fails("capture on: 'lo', count: 'ten'");
         assertTrue(capture.getMessage().startsWith("capture count: 'ten' is not a number"), capture.getMessage());
     }
+
+    @Test
+    void aHelperMethodCalledAsOneStatementIsOnePlan() {
+        DslException e = fails("""
+                def endpoint(n) {
+                    netns "c$n"
+                    veth "h$n", "e$n"
+                    link "e$n" into "c$n"
+                    netns("c$n") {
+                        link "e$n" up
+                        addr '10.0.0.2/24' dev "e$n"
+                    }
+                    link "h$n" master 'nobridge'
+                }
+                endpoint(1)
+                """);
+        assertEquals(9, e.line(), "the line that planned the failed step: " + e.located());
+        assertTrue(e.getMessage().contains("nobridge"), e.getMessage());
+        assertFalse(Ip.netnsList().contains("c1"), "nothing of endpoint(1) was left: " + Ip.netnsList());
+        assertFalse(Ip.link(null, "h1").isPresent());
+
+        run("""
+                bridge 'br0' cidr '10.0.0.1/24'
+                endpoint = { n ->
+                    netns "c$n"
+                    veth "h$n", "e$n", peerIn: "c$n"
+                    link "h$n" master 'br0' up
+                    netns("c$n") { link "e$n" up; addr "10.0.0.${n + 1}/24" dev "e$n" }
+                }
+                endpoint(1)
+                """);
+        assertTrue(Ip.ping("c1", "10.0.0.1"), "the helper closure worked as a whole");
+        DslException half = fails("[endpoint(2), link('h2').mtu(9)]");
+        assertTrue(half.getMessage().contains("MTU 9"), half.getMessage());
+        assertFalse(Ip.netnsList().contains("c2"), "a failing statement that called the helper left nothing");
+    }
+
+    @Test
+    void aStatementsErrorIsCaughtAtTheStatementThatFailedEvenInAHelper() {
+        run("""
+                caught = []
+                def wire(n) {
+                    bridge "ok$n"
+                    try { link 'nope' up } catch (e) { caught << e.message }
+                }
+                wire(1)
+                try { link 'nope2' master 'x' } catch (e) { caught << e.message }
+                assert caught.size() == 2
+                println caught
+                """);
+        assertTrue(Ip.link(null, "ok1").isPresent(), "the helper went on after the caught failure");
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("link nope does not exist") && out.contains("link x does not exist"), out);
+    }
+
+    @Test
+    void scriptsCanBeTypeCheckedAndCompiledStatically() {
+        run("""
+                @groovy.transform.TypeChecked
+                void wire() {
+                    bridge('tb0') { cidr '10.5.0.1/24'; mtu 1400; stp off }
+                    veth('TA', 'TB').master('tb0').up()
+                    link('TB') { up }
+                }
+                @groovy.transform.CompileStatic
+                void more() {
+                    bridge('tb1') { cidr '10.6.0.1/24' }
+                    veth 'TC', 'TD', peerIn: netns('tc1')
+                    PingResult p = ping(to: '10.5.0.1', count: 1)
+                    assert p.ok
+                }
+                wire()
+                more()
+                """);
+        assertEquals(List.of("10.5.0.1/24"), v4(null, "tb0"));
+        assertEquals("tb0", Ip.link(null, "TA").get().get("master"));
+        assertTrue(up(null, "TB"));
+        assertTrue(Ip.link("tc1", "TD").isPresent());
+        DslException wrong = fails("""
+                @groovy.transform.TypeChecked
+                void bad() {
+                    bridge('tb2') { cidr 42 }
+                }
+                """);
+        assertTrue(wrong.getMessage().contains("cidr"), "the type checker names the word: " + wrong.getMessage());
+    }
 }

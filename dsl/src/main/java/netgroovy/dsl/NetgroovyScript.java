@@ -156,11 +156,14 @@ public abstract class NetgroovyScript extends Script {
                 firewallWords().forgetBridge(l.name().name());
             }
             l.delete();
+        } else if (what instanceof ContainerRef c) {
+            rm(c.getName()); // Docker's objects go as Docker removes them
         } else if (what instanceof BridgeSpec b) {
             firewallWords().forgetBridge(b.name().name());
             session().add(new LinkOps.Delete(session().here(), b.name()));
         } else {
-            throw new InvalidValueException("delete takes netns('NAME') or link('NAME'), not " + what);
+            throw new InvalidValueException("delete takes netns('NAME'), link('NAME'), bridge('NAME') or a container, not " + what
+                    + (what instanceof CharSequence ? " (for a container: rm '" + what + "'; a network: networkRm '" + what + "')" : ""));
         }
     }
 
@@ -552,11 +555,11 @@ public abstract class NetgroovyScript extends Script {
     }
 
     /** {@code container 'web', link: 'db:db', publish: '8080:80'}: docker run, for the network part. */
-    public String container(Map<String, Object> options, String name) {
-        return dockerWords().container(options, name).name;
+    public ContainerRef container(Map<String, Object> options, String name) {
+        return new ContainerRef(this, dockerWords().container(options, name).name);
     }
 
-    public String container(String name) {
+    public ContainerRef container(String name) {
         return container(Map.of(), name);
     }
 

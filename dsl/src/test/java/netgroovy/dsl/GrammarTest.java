@@ -310,4 +310,25 @@ class GrammarTest {
                 """);
         assertTrue(wrong.getMessage().contains("cidr"), "the type checker names the word: " + wrong.getMessage());
     }
+
+    @Test
+    void containerReturnsTheContainerAsDockerShowsIt() {
+        Object web = run("""
+                dockerd()
+                web = container 'web', publish: '8080:80'
+                """);
+        assertTrue(web instanceof ContainerRef, String.valueOf(web));
+        ContainerRef c = (ContainerRef) web;
+        assertEquals("web", c.getName());
+        assertTrue(Ip.addresses("web", "eth0").contains(c.getIp() + "/16"), c.getIp() + " is eth0's: " + Ip.addresses("web", "eth0"));
+        assertEquals(Ip.link("web", "eth0").get().get("address"), c.getMac());
+        assertEquals("bridge", c.getNetwork());
+        assertEquals(64, c.getId().length());
+        assertEquals(List.of("80/tcp -> 0.0.0.0:8080"), c.getPorts());
+        String shown = c.toString();
+        assertTrue(shown.startsWith("CONTAINER ID") && shown.contains(c.getId().substring(0, 12)) && shown.contains("0.0.0.0:8080->80/tcp"), shown);
+        assertEquals(true, run("def w = container 'web', publish: '8080:80'\nw.ip == '" + c.getIp() + "'"), "said again, the same container");
+        run("delete web");
+        assertFalse(Ip.netnsList().contains("web"), "delete removes a container as rm does");
+    }
 }

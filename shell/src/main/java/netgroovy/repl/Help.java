@@ -71,7 +71,8 @@ final class Help {
         word("ownRules", "view: only the rules netgroovy wrote", "show ownRules");
         word("dockerd", "Docker's daemon: docker0 (or bridge:) with bip, fixedCidr, mtu, icc, iptables, ipForward, dns",
                 "dockerd bip: '172.17.42.1/16', icc: false");
-        word("container", "docker run, the network part: namespace, veth, eth0, address, MAC, /etc files, links, modes",
+        word("container", "docker run, the network part: namespace, veth, eth0, address, MAC, /etc files, links, modes; "
+                + "returns the container (.ip .mac .ports .id; prints as docker ps)",
                 "container 'db', expose: 6379\ncontainer 'web', link: 'db:db', publish: '8080:80'");
         word("network", "docker network create: a bridge network (subnet chosen when not given)",
                 "network 'my-net', subnet: '172.25.0.0/16'");

@@ -118,6 +118,9 @@ public abstract class NetgroovyScript extends Script {
      * session makes. A typo is an error, never a new empty namespace.
      */
     Place place(Object nameOrPid) {
+        if (nameOrPid instanceof ContainerRef c) {
+            nameOrPid = c.getName();
+        }
         if (nameOrPid instanceof NsRef ref) {
             return new Place(ref.where(), null);
         }
@@ -376,7 +379,7 @@ public abstract class NetgroovyScript extends Script {
     public PingResult ping(Map<String, Object> args) {
         Options.check("ping", args, "from", "to", "count");
         Object from = args.get("from");
-        Object to = args.get("to");
+        Object to = args.get("to") instanceof ContainerRef c ? c.getName() : args.get("to");
         if (to == null) {
             throw new InvalidValueException("ping needs a target: ping 'ADDRESS' or ping from: 'c1', to: 'c2'");
         }
@@ -759,7 +762,7 @@ public abstract class NetgroovyScript extends Script {
      */
     public netgroovy.trace.Trace trace(Map<String, Object> args) {
         Options.check("trace", args, "from", "to", "proto", "timeout");
-        Object to = args.get("to");
+        Object to = args.get("to") instanceof ContainerRef c ? c.getName() : args.get("to");
         if (to == null) {
             throw new InvalidValueException("trace needs to:, like trace from: 'c1', to: '203.0.113.2:80'");
         }

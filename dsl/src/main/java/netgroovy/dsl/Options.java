@@ -40,7 +40,7 @@ final class Options {
                 case TEXT -> v instanceof CharSequence || v instanceof Number;
                 case TEXTS -> v instanceof CharSequence || v instanceof Number
                         || (v instanceof Collection<?> c && c.stream().allMatch(x -> x instanceof CharSequence || x instanceof Number));
-                case PLACE -> v instanceof CharSequence || v instanceof NsRef || v instanceof Number;
+                case PLACE -> v instanceof CharSequence || v instanceof NsRef || v instanceof ContainerRef || v instanceof Number;
             };
         }
     }

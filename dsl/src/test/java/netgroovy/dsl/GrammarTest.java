@@ -328,6 +328,8 @@ class GrammarTest {
         String shown = c.toString();
         assertTrue(shown.startsWith("CONTAINER ID") && shown.contains(c.getId().substring(0, 12)) && shown.contains("0.0.0.0:8080->80/tcp"), shown);
         assertEquals(true, run("def w = container 'web', publish: '8080:80'\nw.ip == '" + c.getIp() + "'"), "said again, the same container");
+        run("container 'app'");
+        assertEquals(true, run("ping(from: web, to: container('app')).ok"), "a container goes where a container's name does");
         run("delete web");
         assertFalse(Ip.netnsList().contains("web"), "delete removes a container as rm does");
     }

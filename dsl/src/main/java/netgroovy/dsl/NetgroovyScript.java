@@ -391,11 +391,33 @@ public abstract class NetgroovyScript extends Script {
         session().flush();
         String address = addressOf(to);
         String v6 = address.contains(":") ? "-6 " : "";
+        if (session().live()) {
+            awaitCarrier(session().here());
+        }
         Run run = sh("ping " + v6 + "-c " + count + " -i 0.2 -W 1 " + address);
         if (!session().live()) {
             return PingResult.notSent(session().here().label(), address, count);
         }
         return PingResult.parse(session().here().label(), address, count, run);
+    }
+
+    /**
+     * A veth brought up a moment ago gets its carrier a little later; a ping sent before it is
+     * lost, and ARP asks again only after a second. So wait (at most a second) until the veths
+     * that are up here have their carrier.
+     */
+    private void awaitCarrier(Where w) {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        try {
+            while (System.nanoTime() < deadline && session().kernel().rtnl(w).links().list().stream()
+                    .anyMatch(l -> l.up() && l.isVeth() && !"UP".equals(l.operState()))) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            session().release();
+        }
     }
 
     /** A literal address as it is; a namespace name becomes its first global IPv4 address. */

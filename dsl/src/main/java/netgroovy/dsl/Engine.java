@@ -107,7 +107,9 @@ public final class Engine {
                 throw new DslException(name, lineOf(e, name), e.getType().getSimpleName() + " has no method "
                         + e.getMethod() + "(" + types(e.getArguments()) + ")", "check the name and the arguments; " + Unforeseen.DEBUG, e);
             }
-            throw unknownWord(e.getMethod(), e.getArguments(), name, lineOf(e, name), e);
+            // netns 'c1' < ... > is compiled as __netnsMade (see SettingsNotation): name it as written.
+            String word = e.getMethod().equals(NetgroovyScript.NETNS_MADE) ? "netns" : e.getMethod();
+            throw unknownWord(word, e.getArguments(), name, lineOf(e, name), e);
         } catch (MissingPropertyException e) {
             String needs = needsValue(e);
             if (needs != null) {

@@ -197,6 +197,9 @@ class GrammarTest {
         assertEquals(2, open.line());
         assertTrue(open.getMessage().contains("settings opened with '<' are not closed with '>'"), open.getMessage());
 
+        DslException netns = fails("netns 'c1', 'c2' < >");
+        assertTrue(netns.getMessage().startsWith("wrong arguments for 'netns'"), netns.getMessage());
+
         DslException stray = fails("bridge 'b0' cidr '10.0.0.1/24' >");
         assertTrue(stray.hint().contains("bridge 'b0' < cidr '10.0.0.1/24'; mtu 1400 >"), stray.hint());
     }

@@ -4,21 +4,29 @@ import netgroovy.plan.AddressOps;
 import netgroovy.plan.Where;
 import netgroovy.value.Cidr;
 import netgroovy.value.IfName;
+import netgroovy.value.InvalidValueException;
 
-/** {@code addr '172.17.42.99/16' dev 'eth0'}: an address, and the link it goes on. */
+/**
+ * {@code addr '172.17.42.99/16' dev 'eth0'}: an address, and the link it goes on. Planned at
+ * {@code addr}, built when the statement ends: without {@code dev} it is an error, not nothing.
+ */
 public final class AddrSpec {
-    private final Session session;
-    private final Where where;
     private final Cidr cidr;
+    private IfName dev;
 
     AddrSpec(Session session, Where where, String cidr) {
-        this.session = session;
-        this.where = where;
         this.cidr = Cidr.parse(cidr);
+        session.add(new Later(() -> {
+            if (dev == null) {
+                throw new InvalidValueException("addr " + cidr + " needs the link it goes on: addr '" + cidr + "' dev 'eth0'"
+                        + " (or link 'eth0' addr '" + cidr + "')");
+            }
+            return new AddressOps.Add(where, dev, this.cidr, false);
+        }));
     }
 
     public AddrSpec dev(String dev) {
-        session.add(new AddressOps.Add(where, IfName.of(dev), cidr, false));
+        this.dev = IfName.of(dev);
         return this;
     }
 

@@ -58,6 +58,25 @@ public final class BridgeSpec {
         return this;
     }
 
+    /** {@code bridge 'b0' up}, as {@code link 'A' up} (a new bridge is up already; this brings up one that was downed). */
+    public BridgeSpec getUp() {
+        session.add(new LinkOps.SetUp(where, name, true));
+        return this;
+    }
+
+    public BridgeSpec getDown() {
+        session.add(new LinkOps.SetUp(where, name, false));
+        return this;
+    }
+
+    public BridgeSpec up() {
+        return getUp();
+    }
+
+    public BridgeSpec down() {
+        return getDown();
+    }
+
     public BridgeSpec mac(String mac) {
         session.add(new LinkOps.SetMac(where, name, Mac.parse(mac)));
         return this;

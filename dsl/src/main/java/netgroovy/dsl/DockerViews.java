@@ -206,8 +206,13 @@ final class DockerViews {
 
     /** {@code docker ps}, its networking columns: ID, NAMES, NETWORK, IP, PORTS as "0.0.0.0:8080->80/tcp". */
     String ps() {
+        return ps(world.containers.values());
+    }
+
+    /** {@code docker ps} of these containers (one for {@code container 'web'}'s value). */
+    String ps(java.util.Collection<Container> containers) {
         StringBuilder b = new StringBuilder(String.format("%-14s%-13s%-11s%-17s%s%n", "CONTAINER ID", "NAMES", "NETWORK", "IP", "PORTS"));
-        for (Container c : world.containers.values()) {
+        for (Container c : containers) {
             String net = c.mode.equals("bridge") && c.network != null ? c.network.name() : c.mode;
             List<PortMapping> bound = c.mode.equals("bridge") ? bindings.apply(c.name) : List.of();
             b.append(String.format("%-14s%-13s%-11s%-17s%s%n", c.shortId(), c.name, net, c.ip == null ? "-" : c.ip,

@@ -737,11 +737,7 @@ final class DockerWords {
     }
 
     private static void known(String word, Map<String, Object> o, String... names) {
-        for (String k : o.keySet()) {
-            if (!List.of(names).contains(k)) {
-                throw new InvalidValueException(word + " has no option '" + k + "' (it knows: " + String.join(", ", names) + ")");
-            }
-        }
+        Options.check(word, o, names); // the one checker of every word's options
     }
 
     /** Removes the /etc/netns files of a container that goes. */

@@ -20,6 +20,8 @@ import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
  */
 public final class Engine {
     private static final String ENGINE = "__netgroovy_engine";
+    /** The design card's notation, quoted where a misplaced {@code <} or {@code >} is the likely error. */
+    private static final String CARD = "bridge 'b0' < cidr '10.0.0.1/24'; mtu 1400 > (or the same in { })";
     private static final String COMPILER_REPORT = "run with --debug for the compiler's full report";
     private final Session session;
     private final Binding binding;
@@ -76,13 +78,18 @@ public final class Engine {
     }
 
     private Script parse(String text, String name) {
+        SettingsNotation.Rewritten source = SettingsNotation.rewrite(text);
+        if (source.unclosedLine() > 0) {
+            throw new DslException(name, source.unclosedLine(), "settings opened with '<' are not closed with '>'",
+                    "close them on the same or a later line: " + CARD, null);
+        }
         String key = reuseCompiled ? name + '\0' + text : null;
         Class<? extends Script> compiled = key == null ? null : COMPILED.get(key);
         if (compiled != null) {
             return org.codehaus.groovy.runtime.InvokerHelper.createScript(compiled, binding);
         }
         try {
-            Script script = shell.parse(text, scriptClassName(name));
+            Script script = shell.parse(source.text(), scriptClassName(name));
             if (key != null) {
                 COMPILED.put(key, script.getClass());
             }
@@ -95,7 +102,11 @@ public final class Engine {
     /** The REPL's check: would this text compile, or is it unfinished (an open brace, a dangling operator)? */
     public boolean compiles(String text) {
         try {
-            shell.parse(text, "Check");
+            SettingsNotation.Rewritten source = SettingsNotation.rewrite(text);
+            if (source.unclosedLine() > 0) {
+                return false;
+            }
+            shell.parse(source.text(), "Check");
             return true;
         } catch (MultipleCompilationErrorsException e) {
             return false;
@@ -126,8 +137,14 @@ public final class Engine {
                 throw new DslException(name, lineOf(e, name), e.getType().getSimpleName() + " has no method "
                         + e.getMethod() + "(" + types(e.getArguments()) + ")", "check the name and the arguments; " + Unforeseen.DEBUG, e);
             }
-            throw unknownWord(e.getMethod(), e.getArguments(), name, lineOf(e, name), e);
+            // netns 'c1' < ... > is compiled as __netnsMade (see SettingsNotation): name it as written.
+            String word = e.getMethod().equals(NetgroovyScript.NETNS_MADE) ? "netns" : e.getMethod();
+            throw unknownWord(word, e.getArguments(), name, lineOf(e, name), e);
         } catch (MissingPropertyException e) {
+            String needs = needsValue(e);
+            if (needs != null) {
+                throw new DslException(name, lineOf(e, name), needs, ":help shows the word with an example", e);
+            }
             throw unknownWord(e.getProperty(), null, name, lineOf(e, name), e);
         } catch (netgroovy.value.InvalidValueException | KernelException | PlanException e) {
             throw new DslException(name, lineOf(e, name), e.getMessage(), null, e);
@@ -156,6 +173,30 @@ public final class Engine {
         Class<?> type = e.getType();
         return type == null || Script.class.isAssignableFrom(type) || groovy.lang.Closure.class.isAssignableFrom(type)
                 || type.getName().startsWith("netgroovy.");
+    }
+
+    /**
+     * {@code bridge 'b0' cidr} (a chain of odd length ends in a property read): a word that takes
+     * a value was given none. Says which, and what kind of value, instead of "unknown word".
+     */
+    private static String needsValue(MissingPropertyException e) {
+        String word = e.getProperty();
+        Class<?> type = e.getType();
+        Class<?> on = type == null || Script.class.isAssignableFrom(type) ? NetgroovyScript.class : type;
+        if (!on.getName().startsWith("netgroovy.")) {
+            return null;
+        }
+        for (java.lang.reflect.Method m : on.getMethods()) {
+            if (m.getName().equals(word) && m.getParameterCount() >= 1) {
+                Class<?> p = m.getParameterTypes()[m.getParameterTypes()[0] == java.util.Map.class && m.getParameterCount() > 1 ? 1 : 0];
+                String kind = p == int.class || p == long.class || Number.class.isAssignableFrom(p) ? "a number, like " + word + " 1400"
+                        : p == boolean.class || p == Boolean.class ? "on or off, like " + word + " off"
+                        : "a value in quotes, like " + word + " 'VALUE'";
+                String after = on == NetgroovyScript.class ? "" : " after " + on.getSimpleName().replace("Spec", "").toLowerCase();
+                return "'" + word + "'" + after + " needs a value: " + kind;
+            }
+        }
+        return null;
     }
 
     private static String types(Object[] args) {
@@ -201,8 +242,11 @@ public final class Engine {
         if (!errors.isEmpty() && errors.get(0) instanceof SyntaxErrorMessage s) {
             var cause = s.getCause();
             String msg = cause.getOriginalMessage();
-            return new DslException(name, cause.getLine(), "syntax error: " + msg.lines().findFirst().orElse(msg).strip(),
-                    "check the quotes, brackets and braces there; " + COMPILER_REPORT, e);
+            String first = msg.lines().findFirst().orElse(msg).strip();
+            String hint = first.contains("'>'") || first.contains("'<'")
+                    ? "settings go in < > right after a word that takes them and its name: " + CARD + "; " + COMPILER_REPORT
+                    : "check the quotes, brackets and braces there; " + COMPILER_REPORT;
+            return new DslException(name, cause.getLine(), "syntax error: " + first, hint, e);
         }
         return new DslException(name, 0, e.getMessage().lines().skip(1).findFirst().orElse(e.getMessage()).strip(),
                 COMPILER_REPORT, e);

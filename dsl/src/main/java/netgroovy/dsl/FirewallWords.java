@@ -46,7 +46,7 @@ final class FirewallWords {
 
     /** Docker's rules for a bridge: chains, jumps, forwarding (icc), MASQUERADE, ip_forward. */
     void firewall(Map<String, Object> options, String bridge) {
-        unknownOptions("firewall", options, "icc", "masquerade");
+        Options.check("firewall", options, "icc", "masquerade");
         boolean icc = !Boolean.FALSE.equals(options.get("icc"));
         IfName.of(bridge);
         if (!session.iptables()) {
@@ -88,7 +88,7 @@ final class FirewallWords {
 
     /** {@code publish 'c1', '8080:80', '53/udp'}: Docker's -p, every form. Returns the bindings made. */
     List<PortMapping> publish(Map<String, Object> options, String container, List<String> specs) {
-        unknownOptions("publish", options, "ip", "bridge");
+        Options.check("publish", options, "ip", "bridge");
         if (specs.isEmpty()) {
             throw new InvalidValueException("publish needs at least one port, like publish 'c1', '8080:80'");
         }
@@ -299,7 +299,7 @@ final class FirewallWords {
 
     /** Who may reach published ports: {@code -I DOCKER-USER -i IF ! -s ALLOWED -j DROP}. */
     void restrict(Map<String, Object> options) {
-        unknownOptions("restrict", options, "on", "allow");
+        Options.check("restrict", options, "on", "allow");
         Object on = options.get("on");
         Object allow = options.get("allow");
         if (on == null || allow == null) {
@@ -430,13 +430,5 @@ final class FirewallWords {
             }
         }
         throw new InvalidValueException(ip + " is on no bridge of the host; give it: publish 'c1', '80', bridge: 'docker0'");
-    }
-
-    private static void unknownOptions(String word, Map<String, Object> options, String... known) {
-        for (String k : options.keySet()) {
-            if (!List.of(known).contains(k)) {
-                throw new InvalidValueException(word + " has no option '" + k + "' (it knows: " + String.join(", ", known) + ")");
-            }
-        }
     }
 }

@@ -14,8 +14,9 @@ import netgroovy.value.Mac;
  */
 public final class LinkSpec {
     private final Session session;
-    private final Where where;
-    private final IfName name;
+    // A link keeps its identity through the chain (and a block): after into or rename these follow it.
+    private Where where;
+    private IfName name;
 
     LinkSpec(Session session, Where where, IfName name) {
         this.session = session;
@@ -60,13 +61,15 @@ public final class LinkSpec {
     public LinkSpec into(Object namespace) {
         Where target = Names.where(namespace);
         session.add(new LinkOps.MoveTo(where, name, target));
-        return new LinkSpec(session, target, name);
+        where = target;
+        return this;
     }
 
     public LinkSpec rename(String newName) {
         IfName n = IfName.of(newName);
         session.add(new LinkOps.Rename(where, name, n));
-        return new LinkSpec(session, where, n);
+        name = n;
+        return this;
     }
 
     public LinkSpec mac(String mac) {

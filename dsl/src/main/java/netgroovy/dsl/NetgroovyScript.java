@@ -39,6 +39,11 @@ public abstract class NetgroovyScript extends Script {
         session().statement(line);
     }
 
+    /** Inserted before every statement of a helper by {@link StatementMarker}: the line, for errors. */
+    public void __line(int line) {
+        session().at(line);
+    }
+
     /** The end of a statement (see {@link StatementMarker}): its plan is applied now. */
     public Object __ended(Object value) {
         session().flush();
@@ -96,6 +101,21 @@ public abstract class NetgroovyScript extends Script {
         return session().inside(p.where(), p.container(), body::call);
     }
 
+    /** What {@link SettingsNotation} writes for {@code netns 'c1' < ... >} and {@code netns 'c1' { ... }}. */
+    static final String NETNS_MADE = "__netnsMade";
+
+    /**
+     * {@code netns 'c1' { ... }}: as {@code netns 'c1'} (made when missing), then the block inside
+     * it; a container's name leads into the container as {@code netns('web') { }} does.
+     */
+    public Object __netnsMade(Object nameOrPid, @DelegatesTo(value = NetgroovyScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
+        if (nameOrPid instanceof CharSequence name && !name.toString().equals("host")
+                && !session().world().containers.containsKey(name.toString())) {
+            netns(nameOrPid);
+        }
+        return netns(nameOrPid, body);
+    }
+
     /** Where a name leads, and the Docker container it names, if it names one. */
     record Place(Where where, String container) {
     }
@@ -106,6 +126,9 @@ public abstract class NetgroovyScript extends Script {
      * session makes. A typo is an error, never a new empty namespace.
      */
     Place place(Object nameOrPid) {
+        if (nameOrPid instanceof ContainerRef c) {
+            nameOrPid = c.getName();
+        }
         if (nameOrPid instanceof NsRef ref) {
             return new Place(ref.where(), null);
         }
@@ -144,11 +167,14 @@ public abstract class NetgroovyScript extends Script {
                 firewallWords().forgetBridge(l.name().name());
             }
             l.delete();
+        } else if (what instanceof ContainerRef c) {
+            rm(c.getName()); // Docker's objects go as Docker removes them
         } else if (what instanceof BridgeSpec b) {
             firewallWords().forgetBridge(b.name().name());
             session().add(new LinkOps.Delete(session().here(), b.name()));
         } else {
-            throw new InvalidValueException("delete takes netns('NAME') or link('NAME'), not " + what);
+            throw new InvalidValueException("delete takes netns('NAME'), link('NAME'), bridge('NAME') or a container, not " + what
+                    + (what instanceof CharSequence ? " (for a container: rm '" + what + "'; a network: networkRm '" + what + "')" : ""));
         }
     }
 
@@ -161,6 +187,29 @@ public abstract class NetgroovyScript extends Script {
     /** {@code bridge 'bridge0' cidr '192.168.5.1/24'}: a bridge, up, with its address. */
     public BridgeSpec bridge(String name) {
         return new BridgeSpec(session(), session().here(), IfName.of(name));
+    }
+
+    /**
+     * {@code bridge('br0') { cidr '10.0.0.1/24'; stp off }}, also written as the design card
+     * does, {@code bridge 'br0' < cidr '10.0.0.1/24'; stp off >} (see {@link SettingsNotation}):
+     * the words of the chain, one per statement, as one plan.
+     */
+    public BridgeSpec bridge(String name, @DelegatesTo(value = BridgeSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> bridge(name), settings);
+    }
+
+    /**
+     * Runs a settings block on the object a word made: the block's words go to it first (then
+     * to the script), and the word and its settings are one plan, applied whole or not at all.
+     */
+    private <T> T configure(Supplier<T> make, Closure<?> settings) {
+        return session().group(() -> {
+            T spec = make.get();
+            Closure<?> c = settings.rehydrate(spec, settings.getOwner(), settings.getThisObject());
+            c.setResolveStrategy(Closure.DELEGATE_FIRST);
+            c.call(spec);
+            return spec;
+        });
     }
 
     /** {@code veth('A', 'B')}: a veth pair; continue with the words of {@code link} on A. */
@@ -176,15 +225,26 @@ public abstract class NetgroovyScript extends Script {
 
     /** {@code veth 'A', 'B', peerIn: 'c1'}: B is born inside c1. */
     public LinkSpec veth(Map<String, Object> options, String a, String b) {
+        Options.check("veth", options, "peerIn");
         Object peer = options.get("peerIn");
-        for (String k : options.keySet()) {
-            if (!k.equals("peerIn")) {
-                throw new InvalidValueException("veth has no option '" + k + "' (it knows: peerIn)");
-            }
-        }
         IfName one = IfName.of(a);
         session().add(new LinkOps.CreateVeth(session().here(), one, IfName.of(b), peer == null ? null : Names.where(peer)));
         return new LinkSpec(session(), session().here(), one);
+    }
+
+    /** {@code veth('A', 'B') { into 'c1'; up }}: the settings go to A. */
+    public LinkSpec veth(String a, String b, @DelegatesTo(value = LinkSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> veth(a, b), settings);
+    }
+
+    public LinkSpec veth(Map<String, Object> options, String a, String b,
+                         @DelegatesTo(value = LinkSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> veth(options, a, b), settings);
+    }
+
+    /** {@code link('A') { master 'br0'; up }}. */
+    public LinkSpec link(String name, @DelegatesTo(value = LinkSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> link(name), settings);
     }
 
     /** {@code link 'A' master 'docker0' up}: changes to an existing link. */
@@ -197,6 +257,20 @@ public abstract class NetgroovyScript extends Script {
     /** {@code addr '172.17.42.99/16' dev 'eth0'}. */
     public AddrSpec addr(String cidr) {
         return new AddrSpec(session(), session().here(), cidr);
+    }
+
+    /** {@code addr('10.0.0.1/24') { dev 'eth0' }}. */
+    public AddrSpec addr(String cidr, @DelegatesTo(value = AddrSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> addr(cidr), settings);
+    }
+
+    /** {@code route('default') { via '10.0.0.1' }}. */
+    public RouteSpec route(String destination, @DelegatesTo(value = RouteSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> route(destination), settings);
+    }
+
+    public RouteSpec unroute(String destination, @DelegatesTo(value = RouteSpec.class, strategy = Closure.DELEGATE_FIRST) Closure<?> settings) {
+        return configure(() -> unroute(destination), settings);
     }
 
     /** {@code route 'default' via '172.17.42.1'}; {@code route '10.1.1.2/32' dev 'A'}. */
@@ -316,8 +390,9 @@ public abstract class NetgroovyScript extends Script {
 
     /** {@code ping from: 'c1', to: 'c2', count: 3}. */
     public PingResult ping(Map<String, Object> args) {
+        Options.check("ping", args, "from", "to", "count");
         Object from = args.get("from");
-        Object to = args.get("to");
+        Object to = args.get("to") instanceof ContainerRef c ? c.getName() : args.get("to");
         if (to == null) {
             throw new InvalidValueException("ping needs a target: ping 'ADDRESS' or ping from: 'c1', to: 'c2'");
         }
@@ -329,11 +404,33 @@ public abstract class NetgroovyScript extends Script {
         session().flush();
         String address = addressOf(to);
         String v6 = address.contains(":") ? "-6 " : "";
+        if (session().live()) {
+            awaitCarrier(session().here());
+        }
         Run run = sh("ping " + v6 + "-c " + count + " -i 0.2 -W 1 " + address);
         if (!session().live()) {
             return PingResult.notSent(session().here().label(), address, count);
         }
         return PingResult.parse(session().here().label(), address, count, run);
+    }
+
+    /**
+     * A veth brought up a moment ago gets its carrier a little later; a ping sent before it is
+     * lost, and ARP asks again only after a second. So wait (at most a second) until the veths
+     * that are up here have their carrier.
+     */
+    private void awaitCarrier(Where w) {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        try {
+            while (System.nanoTime() < deadline && session().kernel().rtnl(w).links().list().stream()
+                    .anyMatch(l -> l.up() && l.isVeth() && !"UP".equals(l.operState()))) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            session().release();
+        }
     }
 
     /** A literal address as it is; a namespace name becomes its first global IPv4 address. */
@@ -496,11 +593,11 @@ public abstract class NetgroovyScript extends Script {
     }
 
     /** {@code container 'web', link: 'db:db', publish: '8080:80'}: docker run, for the network part. */
-    public String container(Map<String, Object> options, String name) {
-        return dockerWords().container(options, name).name;
+    public ContainerRef container(Map<String, Object> options, String name) {
+        return new ContainerRef(this, dockerWords().container(options, name).name);
     }
 
-    public String container(String name) {
+    public ContainerRef container(String name) {
         return container(Map.of(), name);
     }
 
@@ -601,6 +698,7 @@ public abstract class NetgroovyScript extends Script {
      * answer of a {@code serve} server, or null when nothing answered.
      */
     public String connect(Map<String, Object> args) {
+        Options.check("connect", args, "from", "to");
         session().flush();
         Object to = args.get("to");
         if (to == null || !to.toString().contains(":")) {
@@ -645,11 +743,7 @@ public abstract class NetgroovyScript extends Script {
     }
 
     public String draw(Map<String, Object> options) {
-        for (String k : options.keySet()) {
-            if (!List.of("format", "file", "highlight").contains(k)) {
-                throw new InvalidValueException("draw has no option '" + k + "' (it knows: format, file, highlight)");
-            }
-        }
+        Options.check("draw", options, "format", "file", "highlight");
         String format = String.valueOf(options.getOrDefault("format", "mermaid"));
         if (!List.of("mermaid", "dot", "svg").contains(format)) {
             throw new InvalidValueException("draw format: '" + format + "' is not one of mermaid, dot, svg");
@@ -707,8 +801,8 @@ public abstract class NetgroovyScript extends Script {
      * firewall rule it met, each led back to the statement that wrote it.
      */
     public netgroovy.trace.Trace trace(Map<String, Object> args) {
-        knownOptions("trace", args, "from", "to", "proto", "timeout");
-        Object to = args.get("to");
+        Options.check("trace", args, "from", "to", "proto", "timeout");
+        Object to = args.get("to") instanceof ContainerRef c ? c.getName() : args.get("to");
         if (to == null) {
             throw new InvalidValueException("trace needs to:, like trace from: 'c1', to: '203.0.113.2:80'");
         }
@@ -847,7 +941,7 @@ public abstract class NetgroovyScript extends Script {
     }
 
     private netgroovy.trace.Capture.Running startCapture(Map<String, Object> options, int defaultCount) {
-        knownOptions("capture", options, "on", "count", "timeout", "in", "file");
+        Options.check("capture", options, "on", "count", "timeout", "in", "file");
         Object on = options.get("on");
         if (on == null) {
             throw new InvalidValueException("capture needs a link: capture 'docker0' or capture on: ['docker0', 'ext0']");
@@ -907,16 +1001,6 @@ public abstract class NetgroovyScript extends Script {
         return all.stream().filter(a -> "global".equals(a.scope())).sorted((a, b) -> Boolean.compare(!a.cidr().isV4(), !b.cidr().isV4()))
                 .map(a -> a.cidr().address()).findFirst()
                 .orElseThrow(() -> new InvalidValueException(name + " has no address to reach it by"));
-    }
-
-    private static void knownOptions(String word, Map<String, Object> options, String... known) {
-        for (String k : options.keySet()) {
-            if (!List.of(known).contains(k)) {
-                String close = Words.closest(k, List.of(known));
-                throw new InvalidValueException(word + " has no option '" + k + "'"
-                        + (close != null ? "; did you mean '" + close + "'?" : " (it knows: " + String.join(", ", known) + ")"));
-            }
-        }
     }
 
     private static Duration seconds(Object value, double otherwise) {
@@ -1014,11 +1098,7 @@ public abstract class NetgroovyScript extends Script {
     }
 
     public String doctor(Map<String, Object> options) {
-        for (String k : options.keySet()) {
-            if (!k.equals("fix")) {
-                throw new InvalidValueException("doctor has no option '" + k + "' (it knows: fix)");
-            }
-        }
+        Options.check("doctor", options, "fix");
         return new Doctor(session(), this).examine(Boolean.TRUE.equals(options.get("fix")));
     }
 

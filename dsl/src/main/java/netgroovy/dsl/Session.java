@@ -51,6 +51,8 @@ public final class Session implements AutoCloseable {
     private String beforeDryRun;
     private final java.util.Map<String, Integer> incarnations = new java.util.HashMap<>();
     private int groupDepth;
+    /** The line that planned each pending operation: a failure names it, also inside a helper or block. */
+    private final java.util.Map<Op, Integer> opLines = new java.util.IdentityHashMap<>();
     private String spoilt;
     private int spoiltLine;
     private boolean dryRunNow;
@@ -266,6 +268,11 @@ public final class Session implements AutoCloseable {
         return line;
     }
 
+    /** Called before each statement of a helper (see {@link StatementMarker}): it goes on the caller's plan. */
+    public void at(int newLine) {
+        line = newLine;
+    }
+
     /** Called before each statement (see {@link StatementMarker}). */
     public void statement(int newLine) {
         flush();
@@ -307,6 +314,7 @@ public final class Session implements AutoCloseable {
             pendingLine = line;
         }
         pending.add(op);
+        opLines.put(op, line);
     }
 
     /**
@@ -325,6 +333,8 @@ public final class Session implements AutoCloseable {
         }
         List<Op> ops = new ArrayList<>(pending.ops());
         pending.clear();
+        java.util.Map<Op, Integer> lines = new java.util.IdentityHashMap<>(opLines);
+        opLines.clear();
         if (explaining != null) {
             ops.forEach(op -> explaining.add(op.command()));
             return;
@@ -350,7 +360,7 @@ public final class Session implements AutoCloseable {
             }
             undoWorld();
             // Kernel and conflict messages already name their object ("cannot create bridge b0: ...").
-            throw new DslException(scriptName, pendingLine, e.getMessage(), e.undoFailed()
+            throw new DslException(scriptName, lines.getOrDefault(e.failed(), pendingLine), e.getMessage(), e.undoFailed()
                     ? "some of this statement could not be undone; `netgroovy doctor` lists what is left and `doctor fix: true` removes it"
                     : "nothing of this statement was left behind; `explain { ... }` shows what it would do", e);
         } catch (RuntimeException | Error e) {
@@ -395,6 +405,7 @@ public final class Session implements AutoCloseable {
     /** Forgets what a failed statement had planned (it was never applied), and its changes to the world. */
     public void discardPending() {
         pending.clear();
+        opLines.clear();
         undoWorld();
     }
 
@@ -408,13 +419,12 @@ public final class Session implements AutoCloseable {
      * not null: processes started there get that container's hostname, files and environment.
      */
     public <T> T inside(Where w, String container, Supplier<T> body) {
-        flush();
+        // Nothing is applied on the way in or out: what the block plans is part of the plan of
+        // the statement it is in (each operation knows its namespace), applied whole at its end.
         where.push(w);
         containers.push(container == null ? "" : container);
         try {
-            T result = body.get();
-            flush();
-            return result;
+            return body.get();
         } finally {
             where.pop();
             containers.pop();

@@ -15,6 +15,7 @@ import org.codehaus.groovy.ast.Parameter;
 import org.codehaus.groovy.ast.VariableScope;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
 import org.codehaus.groovy.ast.expr.BooleanExpression;
+import org.codehaus.groovy.ast.expr.ClosureExpression;
 import org.codehaus.groovy.ast.expr.DeclarationExpression;
 import org.codehaus.groovy.ast.expr.EmptyExpression;
 import org.codehaus.groovy.ast.expr.Expression;
@@ -33,13 +34,21 @@ import org.codehaus.groovy.control.SourceUnit;
 import org.codehaus.groovy.control.customizers.CompilationCustomizer;
 
 /**
- * Puts a call {@code __statement(LINE)} before every statement of a script (and of the
- * closures in it), and gives each statement an end (see {@link #bounded}). That is how the
- * session knows where one statement begins and ends — each statement's plan is applied as
- * one unit, at its end — and which line an error belongs to.
+ * Puts a call {@code __statement(LINE)} before every statement of a script, and gives each
+ * statement an end (see {@link #bounded}). That is how the session knows where one statement
+ * begins and ends — each statement's plan is applied as one unit, at its end — and which line
+ * an error belongs to.
+ *
+ * <p>The statements of helpers — methods the script declares ({@code def endpoint(n) { ... }})
+ * and closures (blocks, {@code def endpoint = { n -> ... }}) — get only {@code __line(LINE)}:
+ * they are part of the plan of the script statement that called them, so
+ * {@code endpoint(1)} happens whole or not at all. Inside a try block every statement ends
+ * on its own, so that the catch sees its failure.
  */
 final class StatementMarker extends CompilationCustomizer {
     static final String HOOK = "__statement";
+    /** The lighter mark inside helpers: the line, for errors, and nothing applied. */
+    static final String LINE = "__line";
 
     static final String CHECKING = "__checking";
     static final String ENDED = "__ended";
@@ -54,6 +63,8 @@ final class StatementMarker extends CompilationCustomizer {
         if (!classNode.isScript()) {
             return;
         }
+        // Whether the statements being visited are the script's own (each one plan) or a helper's.
+        java.util.ArrayDeque<Boolean> own = new java.util.ArrayDeque<>();
         ClassCodeVisitorSupport visitor = new ClassCodeVisitorSupport() {
             @Override
             protected SourceUnit getSourceUnit() {
@@ -61,18 +72,51 @@ final class StatementMarker extends CompilationCustomizer {
             }
 
             @Override
+            public void visitClosureExpression(ClosureExpression closure) {
+                own.push(false);
+                try {
+                    super.visitClosureExpression(closure);
+                } finally {
+                    own.pop();
+                }
+            }
+
+            /**
+             * The statements of a try block end, and apply, one by one wherever they are, so
+             * that the catch sees a failure of the statement it guards.
+             */
+            @Override
+            public void visitTryCatchFinally(TryCatchStatement t) {
+                own.push(true);
+                try {
+                    t.getTryStatement().visit(this);
+                } finally {
+                    own.pop();
+                }
+                for (CatchStatement c : t.getCatchStatements()) {
+                    c.visit(this);
+                }
+                t.getFinallyStatement().visit(this);
+            }
+
+            @Override
             public void visitBlockStatement(BlockStatement block) {
+                boolean whole = own.isEmpty() || own.peek();
                 List<Statement> marked = new ArrayList<>();
                 for (Statement s : block.getStatements()) {
                     if (s.getLineNumber() > 0) {
-                        MethodCallExpression call = new MethodCallExpression(VariableExpression.THIS_EXPRESSION, HOOK,
+                        MethodCallExpression call = new MethodCallExpression(VariableExpression.THIS_EXPRESSION, whole ? HOOK : LINE,
                                 new ArgumentListExpression(new ConstantExpression(s.getLineNumber(), true)));
                         call.setImplicitThis(true);
                         ExpressionStatement mark = new ExpressionStatement(call);
                         mark.setSourcePosition(s);
                         marked.add(mark);
                     }
-                    marked.addAll(bounded(s));
+                    if (whole) {
+                        marked.addAll(bounded(s));
+                    } else {
+                        marked.add(s instanceof AssertStatement a ? checkedOnlyWhenLive(a) : s);
+                    }
                 }
                 // Visit the original statements (closures inside them get marked too).
                 super.visitBlockStatement(block);
@@ -82,7 +126,13 @@ final class StatementMarker extends CompilationCustomizer {
         };
         for (MethodNode m : classNode.getMethods()) {
             if (m.getCode() != null) {
-                m.getCode().visit(visitor);
+                // A method the script declares is a helper: called from a statement, it is part of that statement's plan.
+                own.push(m.getName().equals("run") && m.getParameters().length == 0);
+                try {
+                    m.getCode().visit(visitor);
+                } finally {
+                    own.pop();
+                }
             }
         }
     }

@@ -23,7 +23,7 @@ class ChaosTest {
     /** Everything a statement can change, as independent tools print it. */
     private static String machine() {
         // (a bridge's operational state follows its ports by itself: not something to undo)
-        return Sh.ok("ip", "-o", "link", "show").replaceAll(" state \\S+", "") + withoutLinkLocal(Sh.ok("ip", "-o", "addr", "show") + Sh.ok("ip", "route", "show", "table", "all"))
+        return Sh.ok("ip", "-o", "link", "show").replaceAll(" state \\S+", "").replace("NO-CARRIER,", "").replace(",LOWER_UP", "") + withoutLinkLocal(Sh.ok("ip", "-o", "addr", "show") + Sh.ok("ip", "route", "show", "table", "all"))
                 + Sh.ok("ip", "netns", "list") + Sh.ok("iptables-save").replaceAll("(?m)^#.*\n", "").replaceAll("\\[\\d+:\\d+\\]", "")
                 + Sh.ok("sh", "-c", "find /etc/netns /run/netgroovy/uts 2>/dev/null | sort; cat /proc/sys/net/ipv4/ip_forward")
                 + Sh.ok("ss", "-H", "-ltun"); // the userland proxy's listeners

@@ -19,13 +19,15 @@ final class Help {
     }
 
     static {
-        word("bridge", "a bridge, up, with options: cidr, mtu, stp, mac", "bridge 'bridge0' cidr '192.168.5.1/24' mtu 1400 stp off");
-        word("veth", "a veth pair; the second end can be born in a namespace", "veth('A', 'B')\nveth 'C', 'eth0', peerIn: 'c1'");
+        word("bridge", "a bridge, up, with settings cidr, mtu, stp, mac, up, down: in < >, in { } or as a chain",
+                "bridge 'bridge0' < cidr '192.168.5.1/24'; mtu 1400 >\nbridge('br1') { cidr '10.1.0.1/24'; stp off }\nbridge 'br2' cidr '10.2.0.1/24' up");
+        word("veth", "a veth pair (settings go to the first end); the second end can be born in a namespace",
+                "veth('A', 'B')\nveth 'C', 'eth0', peerIn: 'c1' < up >");
         word("netns", "a named namespace (made if missing), a process's namespace, or a block run inside one",
-                "netns 'c1'\nnetns('c1') { addr '10.0.0.2/24' dev 'eth0' }");
+                "netns 'c1' < addr '10.0.0.2/24' dev 'lo' >   // made if missing\nnetns('c1') { sh 'ip addr' }   // only one that exists");
         word("link", "changes to a link: master, nomaster, up, down, into, rename, mac, mtu, addr",
-                "link 'A' master 'docker0' up\nlink 'B' into 'c1'");
-        word("addr", "an address on a link", "addr '172.17.42.99/16' dev 'eth0'");
+                "link 'A' master 'docker0' up\nlink 'B' < into 'c1'; rename 'eth0'; up >");
+        word("addr", "an address on a link (dev is required)", "addr '172.17.42.99/16' dev 'eth0'\nlink 'eth0' addr '10.0.0.2/24'");
         word("route", "a route: default or a destination, via a gateway and/or dev a link",
                 "route 'default' via '172.17.42.1'\nroute '10.1.1.2/32' dev 'A'");
         word("unroute", "removes a route", "unroute '10.1.1.2/32' dev 'A'");
@@ -35,8 +37,10 @@ final class Help {
         word("exec", "runs a program with arguments, no shell", "println exec('ip', '-br', 'link').out");
         word("doctor", "lists what netgroovy made that nothing accounts for (after kill -9 ...); fix: true removes it",
                 "println doctor()\nprintln doctor(fix: true)");
-        word("ping", "pings an address or a namespace; truthy when an answer came", "netns 'c1'\nping from: 'c1', to: '172.17.42.1'");
-        word("delete", "deletes a namespace or a link (and their firewall rules)", "delete netns('c1')\ndelete link('A')");
+        word("ping", "pings an address or a namespace (options from:, to:, count:); truthy when an answer came",
+                "netns 'c1'\nping from: 'c1', to: '172.17.42.1', count: 3");
+        word("delete", "deletes a namespace, a link or a bridge (and their firewall rules); rm, networkRm, unpublish are Docker's words for its objects",
+                "delete netns('c1')\ndelete link('A')");
         word("apply", "runs a block as one plan: all of it or none of it", "apply {\n    bridge 'b1' cidr '10.1.0.1/24'\n    veth('x1', 'y1')\n}");
         word("explain", "prints the commands a block would run, runs none", "explain { bridge 'b0' cidr '10.0.0.1/24' }");
         word("teardown", "undoes everything this session made", "teardown");
@@ -67,7 +71,8 @@ final class Help {
         word("ownRules", "view: only the rules netgroovy wrote", "show ownRules");
         word("dockerd", "Docker's daemon: docker0 (or bridge:) with bip, fixedCidr, mtu, icc, iptables, ipForward, dns, userlandProxy; resolver: 'embedded' for names from a DNS server at 127.0.0.11",
                 "dockerd bip: '172.17.42.1/16', icc: false");
-        word("container", "docker run, the network part: namespace, veth, eth0, address, MAC, /etc files, links, modes",
+        word("container", "docker run, the network part: namespace, veth, eth0, address, MAC, /etc files, links, modes; "
+                + "returns the container (.ip .mac .ports .id; prints as docker ps)",
                 "container 'db', expose: 6379\ncontainer 'web', link: 'db:db', publish: '8080:80'");
         word("network", "docker network create: a bridge network (subnet chosen when not given)",
                 "network 'my-net', subnet: '172.25.0.0/16'");

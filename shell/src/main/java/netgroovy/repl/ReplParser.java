@@ -108,6 +108,9 @@ final class ReplParser extends DefaultParser {
         if (last == '\\') {
             return "\\";
         }
+        if (netgroovy.dsl.SettingsNotation.unclosed(text)) {
+            return ">"; // bridge 'b0' <  ... settings on the next lines
+        }
         return null;
     }
 }

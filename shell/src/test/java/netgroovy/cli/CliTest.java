@@ -39,6 +39,22 @@ class CliTest {
     }
 
     @Test
+    void theDesignCardsNotationInMinusEAndScripts(@TempDir Path dir) throws Exception {
+        Subprocess e = netgroovy("--dry-run", "-e", "bridge 'bridge0' < cidr '192.168.5.1/24' >; veth('A','B')");
+        assertEquals(0, e.code(), e.err());
+        assertEquals("ip link add bridge0 type bridge\nip link set dev bridge0 up\nip addr add 192.168.5.1/24 dev bridge0\n"
+                + "ip link add A type veth peer name B\n", e.out());
+        Path script = dir.resolve("card.netgroovy");
+        Files.writeString(script, "bridge 'bridge0' < cidr '192.168.5.1/24' >\nveth('A','B')\nbridge 'b9' <\n  mtu 9\n>\n");
+        Subprocess r = netgroovy("--sandbox", script.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("netgroovy: card.netgroovy:4: MTU 9 is out of range"), r.err());
+        assertTrue(Ip.addresses(null, "bridge0").contains("192.168.5.1/24"));
+        assertTrue(Ip.link(null, "A").isPresent());
+        assertTrue(Ip.link(null, "b9").isEmpty(), "the failed statement made nothing");
+    }
+
+    @Test
     void aScriptFileWithShebangAndArgs(@TempDir Path dir) throws Exception {
         Path script = dir.resolve("wire.netgroovy");
         Files.writeString(script, """

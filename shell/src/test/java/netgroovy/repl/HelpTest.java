@@ -69,7 +69,7 @@ class HelpTest {
                     "the index has one line for " + w);
             assertTrue(out.contains(w + " — " + e.what() + "\n\nexample:\n" + e.example().indent(4)), ":help " + w + " in:\n" + out);
         }
-        assertTrue(out.contains("bridge 'bridge0' cidr '192.168.5.1/24'"), out);
+        assertTrue(out.contains("bridge 'bridge0' < cidr '192.168.5.1/24'; mtu 1400 >"), "the design card's notation: " + out);
         assertTrue(out.contains("no word 'brige'; did you mean 'bridge'?"), out);
     }
 }

@@ -28,6 +28,9 @@ class ReplParserTest {
         "bridge 'b0' \\                          | \\",
         "/* a note                              | */",
         "println 'it\\'s                         | '",
+        "bridge 'b0' <                          | >",
+        "bridge 'b0' < cidr '10.0.0.1/24'       | >",
+        "netns 'c1' <\\n  addr '10.0.0.2/24' < dev 'lo' > | >",
     })
     void unfinished(String text, String missing) {
         assertEquals(missing.strip(), ReplParser.unfinished(text.strip().replace("\\n", "\n")));
@@ -36,6 +39,8 @@ class ReplParserTest {
     @ParameterizedTest(name = "[{0}] is complete")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "route 'default' via '10.0.0.1' // a {",
+        "bridge 'bridge0' < cidr '192.168.5.1/24' >",
+        "println 1 < 2",
         "println '}'",
         "println \"{ ( [\"",
         "netns('c1') { addr '10.0.0.2/24' dev 'eth0' }",

@@ -104,6 +104,31 @@ class ReplTest {
     }
 
     @Test
+    void theDesignCardsNotationAsTyped(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("card.netgroovy");
+        Files.writeString(script, "bridge 'lb1' < cidr '10.8.1.1/24'; mtu 1400 >\nveth('LA','LB')\n");
+        String out = type("""
+                bridge 'bridge0' < cidr '192.168.5.1/24' >
+                veth('A','B')
+                bridge 'br1' <
+                    cidr '10.6.0.1/24'
+                    mtu 1400
+                >
+                netns 'c1' < >
+                link 'B' < into 'c1'; up >
+                :load %s
+                :quit
+                """.formatted(script));
+        assertFalse(out.contains("error"), out);
+        assertTrue(Ip.addresses(null, "bridge0").contains("192.168.5.1/24"), out);
+        assertTrue(Ip.addresses(null, "br1").contains("10.6.0.1/24"), "settings over several lines: " + out);
+        assertEquals(1400, ((Number) Ip.link(null, "br1").get().get("mtu")).intValue());
+        assertTrue(Ip.link("c1", "B").isPresent(), out);
+        assertTrue(Ip.addresses(null, "lb1").contains("10.8.1.1/24"), ":load reads the notation: " + out);
+        assertTrue(Ip.link(null, "LA").isPresent());
+    }
+
+    @Test
     void anUnfinishedLineShowsTheContinuationPrompt() {
         engine(false);
         XtermRepl[] repl = new XtermRepl[1];

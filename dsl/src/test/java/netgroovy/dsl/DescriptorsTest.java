@@ -31,6 +31,7 @@ class DescriptorsTest {
             Map.entry("container", "container 'web', zzz: 1"), Map.entry("dockerd", "dockerd zzz: 1"),
             Map.entry("doctor", "doctor zzz: 1"), Map.entry("draw", "draw zzz: 1"),
             Map.entry("firewall", "firewall 'docker0', zzz: 1"), Map.entry("network", "network 'n1', zzz: 1"),
+            Map.entry("networkConnect", "networkConnect 'n1', 'web', zzz: 1"),
             Map.entry("ping", "ping zzz: 1"), Map.entry("publish", "publish 'web', '80', zzz: 1"),
             Map.entry("restrict", "restrict zzz: 1"), Map.entry("trace", "trace zzz: 1"),
             Map.entry("veth", "veth 'A', 'B', zzz: 1"));

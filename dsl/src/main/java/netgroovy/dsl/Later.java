@@ -17,7 +17,8 @@ final class Later implements Op {
         this.make = make;
     }
 
-    private Op op() {
+    /** The operation this stands for (made now if it was not yet). */
+    Op op() {
         if (op == null) {
             op = make.get();
         }

@@ -65,6 +65,13 @@ public abstract class NetgroovyScript extends Script {
     }
 
     /** Guards every {@code assert} (see {@link StatementMarker}): false, and said so, in a dry run. */
+    /** After an {@code assert} that failed or threw: live, that stands; dry, it was not checked (see {@link StatementMarker}). */
+    public void __unchecked(Throwable thrown) throws Throwable {
+        if (session().live()) {
+            throw thrown;
+        }
+    }
+
     public boolean __checking(int line) {
         if (session().live()) {
             return true;
@@ -1047,8 +1054,8 @@ public abstract class NetgroovyScript extends Script {
      */
     public List<String> getTeardown() {
         Removed removed = new Removed(session().teardown());
-        if (!session().live()) {
-            return removed;
+        if (!session().live() && !session().dryRun()) {
+            return removed; // explain: nothing is removed, the world stays
         }
         var world = session().world();
         DockerWords docker = dockerWords();
@@ -1062,14 +1069,15 @@ public abstract class NetgroovyScript extends Script {
         }
         java.util.Set<String> bridges = new java.util.LinkedHashSet<>(world.bridgeCidrs.keySet());
         world.networks.values().forEach(n -> bridges.add(n.bridge()));
+        // What this session made is gone already; a dry run's is gone with its journal.
         for (String b : bridges) {
-            if (!session().kernel().rtnl(Where.HOST).links().get(IfName.of(b)).isEmpty()) {
+            if (session().live() && !session().kernel().rtnl(Where.HOST).links().get(IfName.of(b)).isEmpty()) {
                 firewallWords().forgetBridge(b);
                 session().add(new LinkOps.Delete(Where.HOST, IfName.of(b)));
             }
         }
         for (String ns : world.namespaces) {
-            if (netgroovy.kernel.Namespaces.exists(ns)) {
+            if (session().live() && netgroovy.kernel.Namespaces.exists(ns)) {
                 firewallWords().forgetContainer(ns);
                 session().add(new NamespaceOps.Delete(ns));
             }

@@ -238,6 +238,7 @@ public final class Session implements AutoCloseable {
     public List<Op> made() {
         List<Op> all = new ArrayList<>(executor == null ? List.of() : executor.journal());
         all.addAll(dryMade);
+        all.replaceAll(op -> op instanceof Later later ? later.op() : op);
         return all;
     }
 
@@ -513,6 +514,14 @@ public final class Session implements AutoCloseable {
     /** Undoes everything this session made, newest first. */
     public List<String> teardown() {
         flush();
+        if (dryRunNow && explaining == null) {
+            // What the dry statements "made" is gone again, as a live teardown undoes its journal.
+            List<Op> undone = new ArrayList<>(dryMade);
+            java.util.Collections.reverse(undone);
+            undone.removeIf(Op::isRemoval);
+            dryMade.clear();
+            return undone.stream().map(Op::command).toList();
+        }
         if (!live()) {
             return List.of();
         }

@@ -14,7 +14,6 @@ import org.codehaus.groovy.ast.ClassHelper;
 import org.codehaus.groovy.ast.Parameter;
 import org.codehaus.groovy.ast.VariableScope;
 import org.codehaus.groovy.ast.expr.BinaryExpression;
-import org.codehaus.groovy.ast.expr.BooleanExpression;
 import org.codehaus.groovy.ast.expr.ClosureExpression;
 import org.codehaus.groovy.ast.expr.DeclarationExpression;
 import org.codehaus.groovy.ast.expr.EmptyExpression;
@@ -26,7 +25,6 @@ import org.codehaus.groovy.ast.stmt.TryCatchStatement;
 import org.codehaus.groovy.ast.stmt.AssertStatement;
 import org.codehaus.groovy.ast.stmt.BlockStatement;
 import org.codehaus.groovy.ast.stmt.EmptyStatement;
-import org.codehaus.groovy.ast.stmt.IfStatement;
 import org.codehaus.groovy.ast.stmt.ExpressionStatement;
 import org.codehaus.groovy.ast.stmt.Statement;
 import org.codehaus.groovy.control.CompilePhase;
@@ -51,6 +49,7 @@ final class StatementMarker extends CompilationCustomizer {
     static final String LINE = "__line";
 
     static final String CHECKING = "__checking";
+    static final String UNCHECKED = "__unchecked";
     static final String ENDED = "__ended";
     static final String FAILED = "__failed";
 
@@ -199,16 +198,26 @@ final class StatementMarker extends CompilationCustomizer {
     }
 
     /**
-     * {@code assert X} becomes {@code if (__checking(LINE)) assert X}: a dry run (or an
-     * {@code explain} block) sent no packet and made nothing, so what a script asserts about the
-     * live system is reported as not checked instead of failing.
+     * {@code assert X} becomes {@code __checking(LINE); try { assert X } catch (Throwable t) {
+     * __unchecked(t) }}. Live, nothing changes: a false X (or an error in it) fails the script. In
+     * a dry run (or an {@code explain} block) X is still evaluated — what it plans is part of the
+     * plan, as {@code assert networkPrune() == ['n1']} removes n1 in a live run — but what it
+     * says about the live system is reported as not checked instead of failing: no packet was
+     * sent and nothing was made.
      */
     private static Statement checkedOnlyWhenLive(AssertStatement a) {
-        MethodCallExpression call = new MethodCallExpression(VariableExpression.THIS_EXPRESSION, CHECKING,
-                new ArgumentListExpression(new ConstantExpression(a.getLineNumber(), true)));
-        call.setImplicitThis(true);
-        IfStatement guarded = new IfStatement(new BooleanExpression(call), a, EmptyStatement.INSTANCE);
-        guarded.setSourcePosition(a);
-        return guarded;
+        ExpressionStatement notice = new ExpressionStatement(call(CHECKING, new ConstantExpression(a.getLineNumber(), true)));
+        notice.setSourcePosition(a);
+        BlockStatement tryBlock = new BlockStatement(new ArrayList<>(List.of(a)), new VariableScope());
+        tryBlock.setSourcePosition(a);
+        Parameter caught = new Parameter(ClassHelper.make(Throwable.class), "__assertion");
+        ExpressionStatement settle = new ExpressionStatement(call(UNCHECKED, new VariableExpression(caught)));
+        settle.setSourcePosition(a);
+        TryCatchStatement t = new TryCatchStatement(tryBlock, EmptyStatement.INSTANCE);
+        t.addCatch(new CatchStatement(caught, settle));
+        t.setSourcePosition(a);
+        BlockStatement both = new BlockStatement(new ArrayList<>(List.of(notice, t)), new VariableScope());
+        both.setSourcePosition(a);
+        return both;
     }
 }

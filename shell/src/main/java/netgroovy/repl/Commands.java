@@ -17,7 +17,7 @@ final class Commands {
     static final List<String> NAMES = List.of(":help", ":load", ":dry-run", ":show", ":quit");
     static final String SUMMARY = """
             Commands:
-              :help [WORD]      this list, or one word with an example
+              :help [WORD]      this list, or one word with an example (a recipe's word too)
               :load FILE        run a .netgroovy file in this session
               :dry-run on|off   print plans as commands instead of applying them
               :show             the topology
@@ -28,11 +28,13 @@ final class Commands {
     private final Engine engine;
     private final Evaluator evaluator;
     private final PrintWriter out;
+    private final Pager pager;
 
-    Commands(Engine engine, Evaluator evaluator, PrintWriter out) {
+    Commands(Engine engine, Evaluator evaluator, PrintWriter out, Pager pager) {
         this.engine = engine;
         this.evaluator = evaluator;
         this.out = out;
+        this.pager = pager;
     }
 
     Outcome run(String line) {
@@ -42,7 +44,7 @@ final class Commands {
             case ":quit", ":q", ":exit" -> {
                 return Outcome.QUIT;
             }
-            case ":help", ":h" -> out.println(arg.isEmpty() ? Help.index() : Help.of(arg));
+            case ":help", ":h" -> pager.print(arg.isEmpty() ? Help.index() : Help.of(arg));
             case ":dry-run" -> dryRun(arg);
             case ":show" -> show();
             case ":load" -> load(arg);

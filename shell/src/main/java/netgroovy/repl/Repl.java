@@ -66,7 +66,7 @@ public final class Repl {
         PrintWriter out = terminal.writer();
         out.println("netgroovy — " + engine.session().target() + ". :help for words and commands, :quit to leave.");
         try (Evaluator evaluator = new Evaluator(engine, terminal, out, debug)) {
-            Commands commands = new Commands(engine, evaluator, out);
+            Commands commands = new Commands(engine, evaluator, out, new Pager(terminal, out));
             while (true) {
                 String line;
                 try {

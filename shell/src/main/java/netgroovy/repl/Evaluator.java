@@ -111,7 +111,7 @@ final class Evaluator implements AutoCloseable {
     }
 
     private void print(Object result) {
-        String text = String.valueOf(result);
+        String text = Results.text(result);
         if (text.isEmpty()) {
             return; // sh 'true': no output, no blank line
         }

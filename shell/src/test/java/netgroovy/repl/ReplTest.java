@@ -206,4 +206,13 @@ class ReplTest {
         assertTrue(out.contains(PROMPT + "removed everything netgroovy made: 3 steps undone\n"), "teardown says how much, not every command: " + out);
         assertTrue(Ip.link(null, "td0").isEmpty() && Ip.link(null, "td1").isEmpty());
     }
+
+    @Test
+    void listsOfNamesPrintOneALineAndEmptyArraysAsBrackets() {
+        String out = type("netns 'pr1'\nnetns 'pr2'\nnamespaceNames.findAll { it.startsWith('pr') }.sort()\n"
+                + "new String[0]\n['a', 'b'] as String[]\n[1, 2]\n[]\n:quit\n");
+        assertTrue(out.contains(PROMPT + "pr1\npr2\n" + PROMPT), "names as lines, like docker port: " + out);
+        assertTrue(out.contains(PROMPT + "[]\n" + PROMPT + "[a, b]\n" + PROMPT + "[1, 2]\n" + PROMPT + "[]\n"), out);
+        assertFalse(out.contains("[Ljava"), out);
+    }
 }

@@ -28,7 +28,7 @@ public final class Session implements AutoCloseable {
     private final PrintStream out;
     private final String target;
     private Kernel kernel;
-    private Executor executor;
+    private volatile Executor executor; // read by stepsApplied() from the REPL thread
     private final Plan pending = new Plan();
     private final Deque<Where> where = new ArrayDeque<>();
     /** For each entered place, the Docker container entered there ("" for a plain namespace). */
@@ -195,6 +195,12 @@ public final class Session implements AutoCloseable {
     public Executor executor() {
         kernel();
         return executor;
+    }
+
+    /** How many operations the session has applied so far; safe to ask from another thread (the REPL's progress line). */
+    public long stepsApplied() {
+        Executor e = executor;
+        return e == null ? 0 : e.applied();
     }
 
     /** The store, when this session keeps its world in one and works live. */

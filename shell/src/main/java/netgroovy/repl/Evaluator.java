@@ -71,8 +71,9 @@ final class Evaluator implements AutoCloseable {
                 running.cancel(false); // not started yet
             }
         });
+        ProgressLine progress = new ProgressLine(terminal, engine.session());
         try {
-            Object result = await(running, presses);
+            Object result = await(running, presses, progress);
             if (presses.get() > 0) {
                 out.println("interrupted");
             } else if (Results.worthPrinting(result) && !PRINTS_ITSELF.matcher(text).matches()) {
@@ -89,17 +90,20 @@ final class Evaluator implements AutoCloseable {
                 printError(new Unforeseen(name, 0, e.getCause()));
             }
         } finally {
+            progress.close();
             terminal.handle(Terminal.Signal.INT, previous);
             out.flush();
         }
     }
 
-    /** Waits for the statement; after a second Ctrl-C gives up on it and starts a fresh worker. */
-    private Object await(Future<Object> running, AtomicInteger presses) throws InterruptedException, ExecutionException {
+    /** Waits for the statement, keeping its progress line; after a second Ctrl-C gives up on it and starts a fresh worker. */
+    private Object await(Future<Object> running, AtomicInteger presses, ProgressLine progress)
+            throws InterruptedException, ExecutionException {
         while (true) {
             try {
                 return running.get(100, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
+                progress.tick();
                 if (presses.get() >= 2) {
                     out.println("the statement does not stop; it is left running in the background");
                     worker.shutdownNow();

@@ -215,4 +215,22 @@ class ReplTest {
         assertTrue(out.contains(PROMPT + "[]\n" + PROMPT + "[a, b]\n" + PROMPT + "[1, 2]\n" + PROMPT + "[]\n"), out);
         assertFalse(out.contains("[Ljava"), out);
     }
+
+    @Test
+    void aLongStatementShowsItsProgressOnAStatusLine() {
+        engine(false);
+        XtermRepl[] repl = new XtermRepl[1];
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            repl[0] = new XtermRepl(engine, new org.jline.terminal.Size(100, 20));
+            repl[0].type("(1..20).each { bridge \"pg$it\"; sleep 100 }\r");
+            repl[0].waitFor("steps applied (");
+            repl[0].waitFor(PROMPT, 2);
+            repl[0].type(":quit\r");
+            return repl[0].exitCode();
+        });
+        assertEquals(0, code);
+        String out = repl[0].screen();
+        assertTrue(out.matches("(?s).*running \\d+\\.\\d s: [1-9]\\d* steps applied \\(\\d+/s\\); Ctrl-C stops it.*"), out);
+        assertTrue(Ip.link(null, "pg20").isPresent(), "the statement ran to its end");
+    }
 }

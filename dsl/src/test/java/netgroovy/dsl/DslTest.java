@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import netgroovy.testing.Ip;
@@ -239,6 +241,27 @@ class DslTest {
         assertTrue(sh.getOut().contains("172.17.42.99/16"));
         assertEquals(0, sh.getExitCode());
         assertEquals("0", run("netns('c1') { sysctl 'net.ipv4.ip_forward' }"));
+    }
+
+    @Test
+    void topologyNamesANamespaceEnteredByPidAfterItsProcess() throws Exception {
+        Process p = new ProcessBuilder("unshare", "--net", "sleep", "60").start(); // a namespace no name holds
+        try {
+            long pid = p.pid(); // unshare execs sleep in place
+            long deadline = System.currentTimeMillis() + 5000;
+            while (Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/net")).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20); // until unshare has made the namespace
+            }
+            run("bridge 'pbr0'\nveth 'pv0', 'pv1'\nlink 'pv0' master 'pbr0' up\nlink 'pv1' into " + pid
+                    + "\nnetns(" + pid + ") { addr '10.77.0.2/24' dev 'pv1' }");
+            String topo = (String) run("topology");
+            String who = "pid " + pid + " (sleep)";
+            assertTrue(topo.contains("└─ pv0 (veth) ── peer in " + who + "\n"), "the peer is named after its process: " + topo);
+            assertTrue(topo.contains("netns " + who + "\n└─ pv1 (veth) 10.77.0.2/24 ── peer in host DOWN\n"), "and drawn as a place: " + topo);
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
     }
 
     @Test

@@ -49,8 +49,8 @@ final class Evaluator implements AutoCloseable {
         });
     }
 
-    /** Runs {@code text} (named {@code name} in error messages) and prints its value or its error. */
-    void evaluate(String text, String name) {
+    /** Runs {@code text} (named {@code name} in error messages) and prints its value or its error; true when it ran to its end. */
+    boolean evaluate(String text, String name) {
         AtomicReference<Thread> runner = new AtomicReference<>();
         Future<Object> running = worker.submit(() -> {
             runner.set(Thread.currentThread());
@@ -76,9 +76,11 @@ final class Evaluator implements AutoCloseable {
             Object result = await(running, presses, progress);
             if (presses.get() > 0) {
                 out.println("interrupted");
+                return false;
             } else if (Results.worthPrinting(result) && !PRINTS_ITSELF.matcher(text).matches()) {
                 print(result);
             }
+            return true;
         } catch (CancellationException | InterruptedException e) {
             out.println("interrupted");
         } catch (ExecutionException e) {
@@ -94,6 +96,7 @@ final class Evaluator implements AutoCloseable {
             terminal.handle(Terminal.Signal.INT, previous);
             out.flush();
         }
+        return false;
     }
 
     /** Waits for the statement, keeping its progress line; after a second Ctrl-C gives up on it and starts a fresh worker. */

@@ -133,6 +133,11 @@ final class NameCompleter implements Completer {
             }
             case ":dry-run" -> List.of("on", "off").forEach(w -> candidates.add(new Candidate(w)));
             case ":load" -> files.complete(reader, line, candidates);
+            case ":tutorial", ":t" -> {
+                List.of("check", "hint", "skip", "stop").forEach(w -> candidates.add(new Candidate(w)));
+                Tutorial.all(TutorialMode.defaultFolder()).forEach(t -> candidates.add(new Candidate(t.id().replaceFirst("-.*", ""),
+                        t.id().replaceFirst("-.*", ""), null, t.title(), null, null, true)));
+            }
             default -> {
             }
         }

@@ -174,7 +174,7 @@ class ReplTest {
         assertTrue(out.contains("error: cannot set missing0 up: link missing0 does not exist"), out);
         assertTrue(out.contains("error: cannot read " + dir.resolve("none.netgroovy") + ": no such file"), out);
         assertTrue(out.contains("error: cannot read " + dir + ": "), "a folder is one error line too: " + out);
-        assertTrue(out.contains(PROMPT + "unknown command :frobnicate; commands: :help :load :dry-run :show :quit\n" + PROMPT), out);
+        assertTrue(out.contains(PROMPT + "unknown command :frobnicate; commands: :help :load :dry-run :show :tutorial :quit\n" + PROMPT), out);
     }
 
     @Test

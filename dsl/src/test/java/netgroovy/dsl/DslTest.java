@@ -280,6 +280,13 @@ class DslTest {
         }
         var typo = assertThrows(DslException.class, () -> run("brige 'b0'"));
         assertEquals("did you mean 'bridge'?", typo.hint());
+        var chained = assertThrows(DslException.class, () -> run("bridge 'cx0'\nlink 'cx1' mster 'cx0'"));
+        assertEquals("test.netgroovy:2: link has no word 'mster'", chained.located());
+        run("delete link('cx0')");
+        assertEquals("did you mean 'master'? after link come: addr, delete, down, into, mac, master, mtu, nomaster, rename, up",
+                chained.hint(), "the words that may follow in that chain, not all the DSL's");
+        assertEquals("did you mean 'via'? after route come: dev, via",
+                assertThrows(DslException.class, () -> run("route 'default' vai '10.0.0.1'")).hint());
         var ns = assertThrows(DslException.class, () -> run("netns('ghots') { }"));
         assertEquals("test.netgroovy:1: no namespace or container 'ghots'; did you mean 'ghost'? (netns 'ghots' makes a new namespace)",
                 ns.located());

@@ -108,7 +108,11 @@ final class Help {
         String words = WORDS.entrySet().stream()
                 .map(e -> String.format("  %-" + width + "s  %s", e.getKey(), e.getValue().what()))
                 .collect(Collectors.joining("\n"));
-        return "Words (:help WORD for an example):\n" + words + "\n\n" + Commands.SUMMARY;
+        String recipes = recipeWords().entrySet().stream()
+                .map(e -> e.getKey() + " (" + e.getValue().getFileName().toString().replaceFirst("\\.netgroovy$", "") + ")")
+                .collect(Collectors.joining(", "));
+        return "Words (:help WORD for an example):\n" + words + "\n\n"
+                + (recipes.isEmpty() ? "" : "Recipe words (use 'RECIPE' first; :help WORD):\n  " + recipes + "\n\n") + Commands.SUMMARY;
     }
 
     /** The words {@code show} takes: the entries that are views. */

@@ -19,8 +19,14 @@ final class Grammar {
     record Word(Class<?> type) implements Place {
     }
 
-    /** An argument of {@code word} (a named argument's key, like {@code peerIn}, counts as the word). */
-    record Argument(String word) implements Place {
+    /**
+     * An argument of {@code word} (a named argument's key, like {@code peerIn}, counts as the
+     * word); {@code namespace}: the one a {@code netns('c1') { ... }} block around it works in, or null.
+     */
+    record Argument(String word, String namespace) implements Place {
+        Argument(String word) {
+            this(word, null);
+        }
     }
 
     /** Text the grammar does not follow (an expression, an operator): anything may come. */
@@ -32,6 +38,7 @@ final class Grammar {
 
     private enum Kind { IDENT, STRING, NUMBER, GROUP, PUNCT }
 
+    /** {@code text}: the token itself; for a closed group, the first string in it ({@code ('c1')} gives c1). */
     private record Token(Kind kind, String text) {
     }
 
@@ -39,11 +46,18 @@ final class Grammar {
     private static final class Frame {
         final char opener; // '(' '[' '{', or ' ' for the top level
         final String owner; // the word just before '(' or '[', if any
+        final String namespace; // for a netns('c1') { block: c1; else the enclosing frame's
         final List<Token> tokens = new ArrayList<>();
 
-        Frame(char opener, String owner) {
+        Frame(char opener, String owner, String namespace) {
             this.opener = opener;
             this.owner = owner;
+            this.namespace = namespace;
+        }
+
+        String firstString() {
+            return tokens.stream().filter(t -> t.kind == Kind.STRING).findFirst()
+                    .map(t -> t.text.replaceAll("^['\"]+|['\"]+$", "")).orElse(null);
         }
     }
 
@@ -53,7 +67,7 @@ final class Grammar {
     /** The place for a completion of {@code before}, the text before the cursor (the word under it left out). */
     static Place at(String before) {
         Deque<Frame> frames = new ArrayDeque<>();
-        frames.push(new Frame(' ', null));
+        frames.push(new Frame(' ', null, null));
         int i = 0;
         int n = before.length();
         boolean openString = false;
@@ -90,12 +104,17 @@ final class Grammar {
                 Token last = f.tokens.isEmpty() ? null : f.tokens.get(f.tokens.size() - 1);
                 String owner = last == null ? null : last.kind == Kind.IDENT ? last.text
                         : ":".equals(last.text) && f.tokens.size() > 1 ? f.tokens.get(f.tokens.size() - 2).text : f.owner;
-                frames.push(new Frame(c, c == '{' ? null : owner));
+                int k = f.tokens.size();
+                String ns = f.namespace;
+                if (c == '{' && k >= 2 && f.tokens.get(k - 1).kind == Kind.GROUP && "netns".equals(f.tokens.get(k - 2).text)) {
+                    ns = f.tokens.get(k - 1).text; // netns('c1') {: the block works in c1
+                }
+                frames.push(new Frame(c, c == '{' ? null : owner, ns));
                 i++;
             } else if (c == ')' || c == ']' || c == '}') {
                 if (frames.size() > 1) {
                     Frame done = frames.pop();
-                    frames.peek().tokens.add(new Token(Kind.GROUP, String.valueOf(done.opener)));
+                    frames.peek().tokens.add(new Token(Kind.GROUP, done.firstString()));
                 }
                 i++;
             } else if (c == ';' || c == '\n') {
@@ -113,9 +132,12 @@ final class Grammar {
         Frame f = frames.peek();
         if (f.opener == '(' || f.opener == '[') {
             String key = namedKey(f.tokens);
-            return new Argument(key != null ? key : f.owner);
+            return new Argument(key != null ? key : f.owner, f.namespace);
         }
         Place place = chain(f.tokens);
+        if (place instanceof Argument a) {
+            place = new Argument(a.word(), f.namespace);
+        }
         if (openString && place instanceof Word) {
             return new Unknown(); // a string where a word belongs: not the DSL's grammar
         }

@@ -64,9 +64,9 @@ final class NameCompleter implements Completer {
                 if (place instanceof Grammar.Word w) {
                     words(w.type(), candidates);
                 } else if (place instanceof Grammar.Argument a) {
-                    argument(a.word(), quoted, candidates);
+                    argument(a.word(), a.namespace(), quoted, candidates);
                 } else {
-                    argument(null, quoted, candidates); // anything may come
+                    argument(null, null, quoted, candidates); // anything may come
                 }
             }
         } catch (RuntimeException e) {
@@ -88,7 +88,7 @@ final class NameCompleter implements Completer {
     }
 
     /** What an argument of {@code word} can be (null: an argument of something the grammar does not follow). */
-    private void argument(String word, boolean quoted, List<Candidate> candidates) {
+    private void argument(String word, String namespace, boolean quoted, List<Candidate> candidates) {
         if ("show".equals(word) && !quoted) {
             Help.views().forEach(v -> candidates.add(new Candidate(v, v, "views", null, null, null, true)));
         } else if ("use".equals(word)) {
@@ -96,13 +96,13 @@ final class NameCompleter implements Completer {
         } else if ("stp".equals(word) && !quoted) {
             List.of("on", "off").forEach(v -> candidates.add(new Candidate(v)));
         } else if (word != null && (NAMESPACE_ARGS.contains(word) || LINK_ARGS.contains(word))) {
-            names(names(word), quoted, candidates);
+            names(names(word, namespace), quoted, candidates);
         } else {
             // any expression may be an argument: words and names alike
             if (!quoted) {
                 words(NetgroovyScript.class, candidates);
             }
-            names(names(null), quoted, candidates);
+            names(names(null, namespace), quoted, candidates);
         }
     }
 
@@ -151,10 +151,10 @@ final class NameCompleter implements Completer {
     }
 
     /**
-     * Names that exist now, those {@code word} takes: namespaces, links, or (null) both;
-     * nothing live in a dry run.
+     * Names that exist now, those {@code word} takes: namespaces, links (those in
+     * {@code namespace}, inside its block; else the host's), or (null) both; nothing live in a dry run.
      */
-    private List<String> names(String word) {
+    private List<String> names(String word, String namespace) {
         List<String> names = new ArrayList<>();
         if (!engine.session().live()) {
             return names;
@@ -164,12 +164,15 @@ final class NameCompleter implements Completer {
                 names.addAll(Namespaces.list());
             }
             if (word == null || LINK_ARGS.contains(word)) {
-                for (Link l : engine.session().kernel().rtnl(Where.HOST).links().list()) {
+                Where here = namespace != null && Namespaces.exists(namespace) ? Where.named(namespace) : Where.HOST;
+                for (Link l : engine.session().kernel().rtnl(here).links().list()) {
                     names.add(l.name());
                 }
             }
         } catch (RuntimeException e) {
             // no kernel access (no privileges, a namespace vanishing meanwhile): words still complete
+        } finally {
+            engine.session().release(); // a handle kept on a namespace would keep it alive
         }
         return names;
     }

@@ -118,6 +118,10 @@ class NameCompleterTest {
         assertTrue(complete(reader, "ping from: 'gns1', to: '").contains("gns1"), "a named argument's value");
         assertTrue(complete(reader, "println trace(from: '").contains("gns1"), "inside parentheses");
         assertTrue(complete(reader, "veth 'C', 'eth0', peerIn: '").contains("gns1"));
+        engine.run("netns('gns1') { bridge 'inner0' }", "setup");
+        List<String> inside = complete(reader, "netns('gns1') {\n    link 'in");
+        assertTrue(inside.contains("inner0"), "inside a netns block, the links there: " + inside);
+        assertFalse(complete(reader, "link 'in").contains("inner0"), "outside it, the host's");
         assertEquals(List.of("'attach'", "'custom-bridge'", "'lab'", "'p2p'"), complete(reader, "use "), "recipes after use");
         // the words recipes bring
         assertFalse(complete(reader, "att").contains("attach"), "not before the recipe is used");

@@ -6,6 +6,7 @@ import groovy.lang.MissingMethodException;
 import groovy.lang.MissingPropertyException;
 import groovy.lang.Script;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 import netgroovy.kernel.KernelException;
 import netgroovy.plan.PlanException;
@@ -137,6 +138,9 @@ public final class Engine {
                 throw new DslException(name, lineOf(e, name), e.getType().getSimpleName() + " has no method "
                         + e.getMethod() + "(" + types(e.getArguments()) + ")", "check the name and the arguments; " + Unforeseen.DEBUG, e);
             }
+            if (Chain.continues(e.getType())) {
+                throw chainTypo(e.getType(), e.getMethod(), name, lineOf(e, name), e);
+            }
             // netns 'c1' < ... > is compiled as __netnsMade (see SettingsNotation): name it as written.
             String word = e.getMethod().equals(NetgroovyScript.NETNS_MADE) ? "netns" : e.getMethod();
             throw unknownWord(word, e.getArguments(), name, lineOf(e, name), e);
@@ -144,6 +148,9 @@ public final class Engine {
             String needs = needsValue(e);
             if (needs != null) {
                 throw new DslException(name, lineOf(e, name), needs, ":help shows the word with an example", e);
+            }
+            if (Chain.continues(e.getType())) {
+                throw chainTypo(e.getType(), e.getProperty(), name, lineOf(e, name), e);
             }
             throw unknownWord(e.getProperty(), null, name, lineOf(e, name), e);
         } catch (netgroovy.value.InvalidValueException | KernelException | PlanException e) {
@@ -222,6 +229,19 @@ public final class Engine {
         String close = Words.closest(method);
         return new DslException(name, line, "unknown word '" + method + "'",
                 close != null ? "did you mean '" + close + "'?" : ":help lists the words", cause);
+    }
+
+    /** {@code link 'A' mster 'br0'}: the words that may follow in that chain, not all the DSL's. */
+    private static DslException chainTypo(Class<?> type, String word, String name, int line, Throwable cause) {
+        List<String> known = Chain.wordsOf(type);
+        String close = Words.closest(word, known);
+        String chain = Chain.spoken(type);
+        if (known.contains(word)) {
+            return new DslException(name, line, "wrong arguments for '" + word + "' after " + chain,
+                    ":help " + chain + " shows how it is used", cause);
+        }
+        return new DslException(name, line, chain + " has no word '" + word + "'",
+                (close != null ? "did you mean '" + close + "'? " : "") + "after " + chain + " come: " + String.join(", ", known), cause);
     }
 
     private int lineOf(Throwable e, String name) {

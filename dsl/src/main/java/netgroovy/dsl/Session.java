@@ -28,7 +28,7 @@ public final class Session implements AutoCloseable {
     private final PrintStream out;
     private final String target;
     private Kernel kernel;
-    private Executor executor;
+    private volatile Executor executor; // read by stepsApplied() from the REPL thread
     /** What dry statements "made": a dry run's stand-in for the executor's journal. */
     private final List<Op> dryMade = new ArrayList<>();
     private final Plan pending = new Plan();
@@ -245,6 +245,12 @@ public final class Session implements AutoCloseable {
     public Executor executor() {
         kernel();
         return executor;
+    }
+
+    /** How many operations the session has applied so far; safe to ask from another thread (the REPL's progress line). */
+    public long stepsApplied() {
+        Executor e = executor;
+        return e == null ? 0 : e.applied();
     }
 
     /** The store, when this session keeps its world in one and works live. */

@@ -101,11 +101,14 @@ public final class Exec {
         java.nio.file.Path target = java.nio.file.Path.of("/proc/self/fd/" + ns.fd());
         java.nio.file.Path child = java.nio.file.Path.of("/proc/" + p.pid() + "/ns/net");
         try {
-            String wanted = java.nio.file.Files.readSymbolicLink(target).toString();
+            // The namespace's inode, not the link's text: a descriptor opened on /run/netns/NAME
+            // reads as that path, while the child's ns/net reads "net:[INODE]", so texts never match
+            // and every start waited out the whole deadline, spinning.
+            Object wanted = java.nio.file.Files.getAttribute(target, "unix:ino");
             long deadline = System.nanoTime() + 2_000_000_000L;
             while (p.isAlive() && System.nanoTime() < deadline) {
                 try {
-                    if (wanted.equals(java.nio.file.Files.readSymbolicLink(child).toString())) {
+                    if (wanted.equals(java.nio.file.Files.getAttribute(child, "unix:ino"))) {
                         return;
                     }
                 } catch (IOException exited) {

@@ -17,6 +17,7 @@ public final class Executor {
     private IntPredicate faultAt = n -> false;
     private java.util.function.Consumer<Op> beforeApply = op -> { };
     private int counter;
+    private volatile long applied; // read by the REPL's progress line while a statement runs
 
     public Executor(Kernel kernel) {
         this.kernel = kernel;
@@ -51,6 +52,7 @@ public final class Executor {
                 beforeApply.accept(op);
                 op.apply(kernel);
                 done.add(op);
+                applied++;
             } catch (RuntimeException e) {
                 List<String> stuck = rollback(done);
                 String message = e.getMessage();
@@ -89,6 +91,11 @@ public final class Executor {
             throw new PlanException("teardown could not undo everything: " + String.join("; ", problems), null, null);
         }
         return undone;
+    }
+
+    /** How many operations this executor has applied so far (rolled back ones too): a measure of progress. */
+    public long applied() {
+        return applied;
     }
 
     public List<Op> journal() {

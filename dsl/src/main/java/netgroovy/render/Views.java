@@ -2,12 +2,16 @@ package netgroovy.render;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import netgroovy.kernel.Address;
 import netgroovy.kernel.Link;
 import netgroovy.kernel.Namespaces;
+import netgroovy.kernel.ProcessNamespaces;
 import netgroovy.kernel.Rtnl;
 import netgroovy.kernel.Route;
 import netgroovy.plan.Kernel;
@@ -103,15 +107,55 @@ public final class Views {
 
     /**
      * The whole picture: the host's bridges and their ports, each veth port followed to its
-     * peer in a namespace, then every namespace with its links, addresses and default route.
+     * peer in a namespace, then every namespace with its links, addresses and default route;
+     * a namespace that only a process holds (entered by pid) is named after that process.
      */
     public String topology() {
-        StringBuilder b = new StringBuilder();
-        b.append(place("host", Where.HOST).render());
+        Map<Where, String> places = new LinkedHashMap<>();
+        places.put(Where.HOST, "host");
         for (String ns : Namespaces.list()) {
-            b.append(place("netns " + ns, Where.named(ns)).render());
+            places.put(Where.named(ns), "netns " + ns);
         }
+        Map<Where, Map<Integer, String>> peers = new LinkedHashMap<>();
+        places.keySet().forEach(w -> peers.put(w, peerNamespaces(w)));
+        places.putAll(processPeers(peers));
+        StringBuilder b = new StringBuilder();
+        places.forEach((w, title) -> b.append(place(title, w, peers.computeIfAbsent(w, this::peerNamespaces)).render()));
         return b.toString();
+    }
+
+    /**
+     * The namespaces held only by a process that veths lead to: names them in {@code peers}
+     * ({@code pid 4242 (sleep)}) and gives them back, to be drawn as places of their own.
+     */
+    private Map<Where, String> processPeers(Map<Where, Map<Integer, String>> peers) {
+        Map<Where, Set<Integer>> unnamed = new HashMap<>();
+        peers.forEach((w, known) -> {
+            for (Link l : kernel.rtnl(w).links().list()) {
+                if (l.isVeth() && l.peerNsId() >= 0 && !known.containsKey(l.peerNsId())) {
+                    unnamed.computeIfAbsent(w, x -> new HashSet<>()).add(l.peerNsId());
+                }
+            }
+        });
+        Map<Where, String> found = new LinkedHashMap<>();
+        if (unnamed.isEmpty()) {
+            return found; // the common case: no /proc walk
+        }
+        for (ProcessNamespaces.Held h : ProcessNamespaces.list()) {
+            Where pw = Where.pid(h.pid());
+            unnamed.forEach((w, ids) -> {
+                try {
+                    int id = kernel.rtnl(w).nsIdOf(kernel.ns(pw));
+                    if (ids.contains(id)) {
+                        peers.get(w).put(id, h.label());
+                        found.put(pw, "netns " + h.label());
+                    }
+                } catch (RuntimeException e) {
+                    // a process gone meanwhile, or a namespace not ours to open
+                }
+            });
+        }
+        return found;
     }
 
     /**
@@ -119,11 +163,10 @@ public final class Views {
      * namespace its peer lives in), then the routes someone added (the default and any other
      * with a gateway or made by hand; the kernel's own routes to connected subnets left out).
      */
-    private Tree place(String title, Where w) {
+    private Tree place(String title, Where w, Map<Integer, String> peers) {
         Rtnl in = kernel.rtnl(w);
         List<Link> links = in.links().list();
         Map<String, List<Address>> addrs = in.addresses().list().stream().collect(Collectors.groupingBy(Address::linkName));
-        Map<Integer, String> peers = peerNamespaces(w);
         Tree t = new Tree(title);
         for (Link l : links) {
             if (l.master() != 0 || l.name().equals("lo")) {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import netgroovy.testing.Ip;
@@ -242,6 +244,27 @@ class DslTest {
     }
 
     @Test
+    void topologyNamesANamespaceEnteredByPidAfterItsProcess() throws Exception {
+        Process p = new ProcessBuilder("unshare", "--net", "sleep", "60").start(); // a namespace no name holds
+        try {
+            long pid = p.pid(); // unshare execs sleep in place
+            long deadline = System.currentTimeMillis() + 5000;
+            while (Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/net")).equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20); // until unshare has made the namespace
+            }
+            run("bridge 'pbr0'\nveth 'pv0', 'pv1'\nlink 'pv0' master 'pbr0' up\nlink 'pv1' into " + pid
+                    + "\nnetns(" + pid + ") { addr '10.77.0.2/24' dev 'pv1' }");
+            String topo = (String) run("topology");
+            String who = "pid " + pid + " (sleep)";
+            assertTrue(topo.contains("└─ pv0 (veth) ── peer in " + who + "\n"), "the peer is named after its process: " + topo);
+            assertTrue(topo.contains("netns " + who + "\n└─ pv1 (veth) 10.77.0.2/24 ── peer in host DOWN\n"), "and drawn as a place: " + topo);
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void badInputNamesTheLineAndWhatWasWrong() {
         Map<String, String> cases = Map.of(
                 "brige 'b0'", "test.netgroovy:1: unknown word 'brige'",
@@ -257,6 +280,13 @@ class DslTest {
         }
         var typo = assertThrows(DslException.class, () -> run("brige 'b0'"));
         assertEquals("did you mean 'bridge'?", typo.hint());
+        var chained = assertThrows(DslException.class, () -> run("bridge 'cx0'\nlink 'cx1' mster 'cx0'"));
+        assertEquals("test.netgroovy:2: link has no word 'mster'", chained.located());
+        run("delete link('cx0')");
+        assertEquals("did you mean 'master'? after link come: addr, delete, down, into, mac, master, mtu, nomaster, rename, up",
+                chained.hint(), "the words that may follow in that chain, not all the DSL's");
+        assertEquals("did you mean 'via'? after route come: dev, via",
+                assertThrows(DslException.class, () -> run("route 'default' vai '10.0.0.1'")).hint());
         var ns = assertThrows(DslException.class, () -> run("netns('ghots') { }"));
         assertEquals("test.netgroovy:1: no namespace or container 'ghots'; did you mean 'ghost'? (netns 'ghots' makes a new namespace)",
                 ns.located());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import netgroovy.testing.Ip;
@@ -80,6 +82,23 @@ class NamespacesTest {
             }
         } finally {
             sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aLongRunningProcessStartsInANamedNamespaceWithoutWaitingOutTheDeadline() throws Exception {
+        Namespaces.create("c1");
+        try (NetNs ns = NetNs.named("c1")) {
+            long t0 = System.nanoTime();
+            Process sleeper = Exec.start(ns, List.of("sleep", "60"));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            try {
+                assertEquals(Files.getAttribute(Path.of("/run/netns/c1"), "unix:ino"),
+                        Files.getAttribute(Path.of("/proc/" + sleeper.pid() + "/ns/net"), "unix:ino"), "started inside c1");
+                assertTrue(ms < 1500, "Exec.start returned once the child was inside, not after its 2 s deadline: " + ms + " ms");
+            } finally {
+                sleeper.destroyForcibly().waitFor();
+            }
         }
     }
 

@@ -97,7 +97,7 @@ public final class Main implements Callable<Integer> {
             if (eval != null) {
                 Object result = engine.run(eval, script);
                 if (Results.worthPrinting(result)) {
-                    out.println(result);
+                    out.println(Results.text(result));
                 }
             } else {
                 engine.run(read(file), script);

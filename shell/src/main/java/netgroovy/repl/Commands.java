@@ -14,13 +14,14 @@ import netgroovy.dsl.Engine;
  * through the {@link Evaluator} like typed statements: Ctrl-C stops them, errors are one line.
  */
 final class Commands {
-    static final List<String> NAMES = List.of(":help", ":load", ":dry-run", ":show", ":quit");
+    static final List<String> NAMES = List.of(":help", ":load", ":dry-run", ":show", ":tutorial", ":quit");
     static final String SUMMARY = """
             Commands:
-              :help [WORD]      this list, or one word with an example
+              :help [WORD]      this list, or one word with an example (a recipe's word too)
               :load FILE        run a .netgroovy file in this session
               :dry-run on|off   print plans as commands instead of applying them
               :show             the topology
+              :tutorial [NN]    the tutorials, or one step by step (check, hint, skip, stop)
               :quit             leave (Ctrl-D too); the sandbox goes with the shell""";
 
     enum Outcome { CONTINUE, QUIT }
@@ -28,11 +29,15 @@ final class Commands {
     private final Engine engine;
     private final Evaluator evaluator;
     private final PrintWriter out;
+    private final Pager pager;
+    private final TutorialMode tutorial;
 
-    Commands(Engine engine, Evaluator evaluator, PrintWriter out) {
+    Commands(Engine engine, Evaluator evaluator, PrintWriter out, Pager pager, TutorialMode tutorial) {
         this.engine = engine;
         this.evaluator = evaluator;
         this.out = out;
+        this.pager = pager;
+        this.tutorial = tutorial;
     }
 
     Outcome run(String line) {
@@ -42,10 +47,11 @@ final class Commands {
             case ":quit", ":q", ":exit" -> {
                 return Outcome.QUIT;
             }
-            case ":help", ":h" -> out.println(arg.isEmpty() ? Help.index() : Help.of(arg));
+            case ":help", ":h" -> pager.print(arg.isEmpty() ? Help.index() : Help.of(arg));
             case ":dry-run" -> dryRun(arg);
             case ":show" -> show();
             case ":load" -> load(arg);
+            case ":tutorial", ":t" -> tutorial.command(arg);
             default -> out.println("unknown command " + parts[0] + "; commands: " + String.join(" ", NAMES));
         }
         return Outcome.CONTINUE;

@@ -49,8 +49,8 @@ final class Evaluator implements AutoCloseable {
         });
     }
 
-    /** Runs {@code text} (named {@code name} in error messages) and prints its value or its error. */
-    void evaluate(String text, String name) {
+    /** Runs {@code text} (named {@code name} in error messages) and prints its value or its error; true when it ran to its end. */
+    boolean evaluate(String text, String name) {
         AtomicReference<Thread> runner = new AtomicReference<>();
         Future<Object> running = worker.submit(() -> {
             runner.set(Thread.currentThread());
@@ -71,13 +71,16 @@ final class Evaluator implements AutoCloseable {
                 running.cancel(false); // not started yet
             }
         });
+        ProgressLine progress = new ProgressLine(terminal, engine.session());
         try {
-            Object result = await(running, presses);
+            Object result = await(running, presses, progress);
             if (presses.get() > 0) {
                 out.println("interrupted");
+                return false;
             } else if (Results.worthPrinting(result) && !PRINTS_ITSELF.matcher(text).matches()) {
                 print(result);
             }
+            return true;
         } catch (CancellationException | InterruptedException e) {
             out.println("interrupted");
         } catch (ExecutionException e) {
@@ -89,17 +92,21 @@ final class Evaluator implements AutoCloseable {
                 printError(new Unforeseen(name, 0, e.getCause()));
             }
         } finally {
+            progress.close();
             terminal.handle(Terminal.Signal.INT, previous);
             out.flush();
         }
+        return false;
     }
 
-    /** Waits for the statement; after a second Ctrl-C gives up on it and starts a fresh worker. */
-    private Object await(Future<Object> running, AtomicInteger presses) throws InterruptedException, ExecutionException {
+    /** Waits for the statement, keeping its progress line; after a second Ctrl-C gives up on it and starts a fresh worker. */
+    private Object await(Future<Object> running, AtomicInteger presses, ProgressLine progress)
+            throws InterruptedException, ExecutionException {
         while (true) {
             try {
                 return running.get(100, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
+                progress.tick();
                 if (presses.get() >= 2) {
                     out.println("the statement does not stop; it is left running in the background");
                     worker.shutdownNow();
@@ -111,7 +118,7 @@ final class Evaluator implements AutoCloseable {
     }
 
     private void print(Object result) {
-        String text = String.valueOf(result);
+        String text = Results.text(result);
         if (text.isEmpty()) {
             return; // sh 'true': no output, no blank line
         }

@@ -1,7 +1,15 @@
 package netgroovy.repl;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import netgroovy.dsl.Recipes;
 import java.util.stream.Collectors;
 
 /**
@@ -105,11 +113,55 @@ final class Help {
         String words = WORDS.entrySet().stream()
                 .map(e -> String.format("  %-" + width + "s  %s", e.getKey(), e.getValue().what()))
                 .collect(Collectors.joining("\n"));
-        return "Words (:help WORD for an example):\n" + words + "\n\n" + Commands.SUMMARY;
+        String recipes = recipeWords().entrySet().stream()
+                .map(e -> e.getKey() + " (" + e.getValue().getFileName().toString().replaceFirst("\\.netgroovy$", "") + ")")
+                .collect(Collectors.joining(", "));
+        return "Words (:help WORD for an example):\n" + words + "\n\n"
+                + (recipes.isEmpty() ? "" : "Recipe words (use 'RECIPE' first; :help WORD):\n  " + recipes + "\n\n") + Commands.SUMMARY;
+    }
+
+    /** The words {@code show} takes: the entries that are views. */
+    static List<String> views() {
+        return WORDS.entrySet().stream().filter(e -> e.getValue().what().startsWith("view:")).map(Map.Entry::getKey).toList();
+    }
+
+    private static final Pattern RECIPE_WORD = Pattern.compile("(?m)^([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*\\{");
+
+    /** The words recipes define ({@code attach = { ... }} in attach.netgroovy), with their files. */
+    static Map<String, Path> recipeWords() {
+        Map<String, Path> words = new TreeMap<>();
+        for (String recipe : Recipes.names()) {
+            Path file = Recipes.folder().resolve(recipe + ".netgroovy");
+            try {
+                Matcher m = RECIPE_WORD.matcher(Files.readString(file));
+                while (m.find()) {
+                    words.put(m.group(1), file);
+                }
+            } catch (IOException e) {
+                // an unreadable recipe documents nothing
+            }
+        }
+        return words;
+    }
+
+    /** A recipe word's page: the comment its recipe opens with, which says what it does and shows it used. */
+    private static String recipe(String word, Path file) {
+        try {
+            String about = Files.readString(file).lines().takeWhile(l -> l.startsWith("//"))
+                    .map(l -> l.replaceFirst("^// ?", "")).collect(Collectors.joining("\n")).strip();
+            String name = file.getFileName().toString().replaceFirst("\\.netgroovy$", "");
+            return word + " — a recipe word: use '" + name + "' first (stdlib-scripts/" + file.getFileName() + ")\n\n" + about;
+        } catch (IOException e) {
+            return word + " — a recipe word from " + file + " (unreadable: " + e.getMessage() + ")";
+        }
     }
 
     static String of(String word) {
         Entry e = WORDS.get(word);
+        Path recipe = e == null ? recipeWords().get(word) : null;
+        if (recipe != null) {
+            return recipe(word, recipe);
+        }
         if (e == null) {
             String close = netgroovy.dsl.Words.closest(word);
             return "no word '" + word + "'" + (close != null ? "; did you mean '" + close + "'?" : "; :help lists them");

@@ -66,17 +66,22 @@ public final class Repl {
         PrintWriter out = terminal.writer();
         out.println("netgroovy — " + engine.session().target() + ". :help for words and commands, :quit to leave.");
         try (Evaluator evaluator = new Evaluator(engine, terminal, out, debug)) {
-            Commands commands = new Commands(engine, evaluator, out);
+            TutorialMode tutorial = new TutorialMode(engine, evaluator, out, new TutorialProgress(TutorialProgress.defaultFile()),
+                    TutorialMode.defaultFolder());
+            Commands commands = new Commands(engine, evaluator, out, new Pager(terminal, out), tutorial);
             while (true) {
                 String line;
                 try {
-                    line = reader.readLine(prompt());
+                    line = reader.readLine(prompt(tutorial));
                 } catch (UserInterruptException e) {
                     continue; // Ctrl-C at the prompt drops the line
                 } catch (EndOfFileException e) {
                     break; // Ctrl-D
                 }
                 if (line.isBlank()) {
+                    if (tutorial.active()) {
+                        tutorial.enter(); // Enter runs the tutorial's step
+                    }
                     continue;
                 }
                 if (line.trim().startsWith(":")) {
@@ -85,6 +90,9 @@ public final class Repl {
                     }
                 } else {
                     evaluator.evaluate(line, "repl");
+                    if (tutorial.active()) {
+                        tutorial.afterStatement();
+                    }
                 }
                 out.flush();
             }
@@ -109,7 +117,9 @@ public final class Repl {
         }
     }
 
-    private String prompt() {
-        return "netgroovy(" + (engine.session().dryRun() ? "dry-run" : engine.session().target()) + ")> ";
+    private String prompt(TutorialMode tutorial) {
+        String tag = tutorial.tag();
+        return "netgroovy(" + (engine.session().dryRun() ? "dry-run" : engine.session().target()) + ")"
+                + (tag == null ? "" : " " + tag) + "> ";
     }
 }

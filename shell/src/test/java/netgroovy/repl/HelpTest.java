@@ -1,6 +1,7 @@
 package netgroovy.repl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -16,6 +17,7 @@ import netgroovy.dsl.DslException;
 import netgroovy.dsl.Engine;
 import netgroovy.dsl.Session;
 import netgroovy.dsl.Words;
+import org.jline.terminal.Size;
 import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.Test;
 
@@ -71,5 +73,44 @@ class HelpTest {
         }
         assertTrue(out.contains("bridge 'bridge0' < cidr '192.168.5.1/24'; mtu 1400 >"), "the design card's notation: " + out);
         assertTrue(out.contains("no word 'brige'; did you mean 'bridge'?"), out);
+    }
+
+    @Test
+    void onASmallScreenHelpPagesAndQStops() {
+        ByteArrayOutputStream ignored = new ByteArrayOutputStream();
+        XtermRepl[] repl = new XtermRepl[1];
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            repl[0] = new XtermRepl(dryEngine(ignored), new Size(100, 12));
+            repl[0].type(":help\r");
+            repl[0].waitFor(Pager.MORE);
+            repl[0].type(" ");                      // the next screen
+            repl[0].waitFor(Pager.MORE, 2);
+            repl[0].type("\r");                    // one line more
+            repl[0].waitFor(Pager.MORE, 3);
+            repl[0].type("q");                      // enough
+            repl[0].waitFor("netgroovy(dry-run)> ", 2);
+            repl[0].type(":quit\r");
+            return repl[0].exitCode();
+        });
+        assertEquals(0, code);
+        String out = repl[0].screen();
+        List<String> index = Help.index().lines().toList();
+        int shown = 11 + 11 + 1;
+        assertTrue(out.contains(index.get(shown - 1)), "three stops showed " + shown + " lines:\n" + out);
+        assertFalse(out.contains(index.get(shown)), "q stopped the rest:\n" + out);
+        assertFalse(out.contains("leave (Ctrl-D too)"), out);
+    }
+
+    @Test
+    void helpOfARecipeWordIsTheRecipesOwnDescription() {
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> new Repl(dryEngine(screen), new DumbTerminal("t", "dumb",
+                new ByteArrayInputStream(":help attach\n:help p2pHost\n:quit\n".getBytes(StandardCharsets.UTF_8)), screen,
+                StandardCharsets.UTF_8)).run());
+        String out = screen.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("attach — a recipe word: use 'attach' first (stdlib-scripts/attach.netgroovy)"), out);
+        assertTrue(out.contains("attach 'br1', 'c1', '192.168.1.5/24@192.168.1.1'"), "its example: " + out);
+        assertTrue(out.contains("p2pHost — a recipe word: use 'p2p' first"), out);
+        assertFalse(out.contains("no word"), out);
     }
 }

@@ -199,7 +199,7 @@ class ReplTest {
         assertTrue(out.contains("error: cannot set missing0 up: link missing0 does not exist"), out);
         assertTrue(out.contains("error: cannot read " + dir.resolve("none.netgroovy") + ": no such file"), out);
         assertTrue(out.contains("error: cannot read " + dir + ": "), "a folder is one error line too: " + out);
-        assertTrue(out.contains(PROMPT + "unknown command :frobnicate; commands: :help :load :dry-run :show :quit\n" + PROMPT), out);
+        assertTrue(out.contains(PROMPT + "unknown command :frobnicate; commands: :help :load :dry-run :show :tutorial :quit\n" + PROMPT), out);
     }
 
     @Test
@@ -230,5 +230,32 @@ class ReplTest {
         assertTrue(out.contains("views (show NAME prints one): links, addrs, routes"), "show alone lists the views: " + out);
         assertTrue(out.contains(PROMPT + "removed everything netgroovy made: 3 steps undone\n"), "teardown says how much, not every command: " + out);
         assertTrue(Ip.link(null, "td0").isEmpty() && Ip.link(null, "td1").isEmpty());
+    }
+
+    @Test
+    void listsOfNamesPrintOneALineAndEmptyArraysAsBrackets() {
+        String out = type("netns 'pr1'\nnetns 'pr2'\nnamespaceNames.findAll { it.startsWith('pr') }.sort()\n"
+                + "new String[0]\n['a', 'b'] as String[]\n[1, 2]\n[]\n:quit\n");
+        assertTrue(out.contains(PROMPT + "pr1\npr2\n" + PROMPT), "names as lines, like docker port: " + out);
+        assertTrue(out.contains(PROMPT + "[]\n" + PROMPT + "[a, b]\n" + PROMPT + "[1, 2]\n" + PROMPT + "[]\n"), out);
+        assertFalse(out.contains("[Ljava"), out);
+    }
+
+    @Test
+    void aLongStatementShowsItsProgressOnAStatusLine() {
+        engine(false);
+        XtermRepl[] repl = new XtermRepl[1];
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            repl[0] = new XtermRepl(engine, new org.jline.terminal.Size(100, 20));
+            repl[0].type("(1..20).each { bridge \"pg$it\"; sleep 100 }\r");
+            repl[0].waitFor("steps applied (");
+            repl[0].waitFor(PROMPT, 2);
+            repl[0].type(":quit\r");
+            return repl[0].exitCode();
+        });
+        assertEquals(0, code);
+        String out = repl[0].screen();
+        assertTrue(out.matches("(?s).*running \\d+\\.\\d s: [1-9]\\d* steps applied \\(\\d+/s\\); Ctrl-C stops it.*"), out);
+        assertTrue(Ip.link(null, "pg20").isPresent(), "the statement ran to its end");
     }
 }

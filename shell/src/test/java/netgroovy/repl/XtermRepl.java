@@ -9,6 +9,7 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import netgroovy.dsl.Engine;
+import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.impl.ExternalTerminal;
 
@@ -24,8 +25,16 @@ final class XtermRepl {
     private final AtomicInteger exitCode = new AtomicInteger(-1);
 
     XtermRepl(Engine engine) throws IOException {
+        this(engine, null);
+    }
+
+    /** A terminal of {@code size} (columns and rows), for what depends on the screen's height. */
+    XtermRepl(Engine engine, Size size) throws IOException {
         PipedInputStream in = new PipedInputStream(keys, 8192);
         Terminal terminal = new ExternalTerminal("t", "xterm-256color", in, screen, StandardCharsets.UTF_8);
+        if (size != null) {
+            terminal.setSize(size);
+        }
         thread = new Thread(() -> exitCode.set(new Repl(engine, terminal).run()), "repl-under-test");
         thread.setDaemon(true);
         thread.start();

@@ -10,7 +10,12 @@ import netgroovy.kernel.LibC;
 /**
  * An rtnetlink socket (AF_NETLINK, NETLINK_ROUTE). The socket belongs to the network
  * namespace of the thread that opened it, for its whole life: open it inside a namespace
- * to talk to that namespace. Not thread-safe; callers hold one per namespace and thread.
+ * to talk to that namespace.
+ *
+ * <p>One request is in flight at a time: the methods that talk to the kernel are
+ * synchronized, because a socket is shared by the threads that work in one namespace (pingall
+ * probes routes from several at once), and an answer read by the wrong thread would be dropped,
+ * leaving its asker waiting for ever.
  */
 public final class NetlinkSocket implements AutoCloseable {
     private static final int NETLINK_ROUTE = 0;
@@ -52,7 +57,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * error the kernel gave it. The kernel handles each request on its own: a failed one
      * does not stop those after it.
      */
-    public List<KernelException> executeAll(List<Request> requests) {
+    public synchronized List<KernelException> executeAll(List<Request> requests) {
         int first = seq + 1;
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (Request r : requests) {
@@ -84,7 +89,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /** Sends a request and returns the messages of its answer (for RTM_GETROUTE and the like). */
-    public List<Message> query(Request request) {
+    public synchronized List<Message> query(Request request) {
         int mySeq = ++seq;
         send(request.message().finish(mySeq));
         List<Message> answer = new ArrayList<>();
@@ -160,7 +165,7 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         libc.close(fd);
     }
 }

@@ -537,7 +537,7 @@ final class DockerWords {
         return new DockerViews(state(), script.firewallWordsFor()::bindings);
     }
 
-    private Network network(String name) {
+    Network network(String name) {
         Network n = state().networks.get(name);
         if (n == null) {
             throw new InvalidValueException("no network '" + name + "' (networks: " + String.join(", ", networkNames()) + ")");
@@ -545,7 +545,7 @@ final class DockerWords {
         return n;
     }
 
-    private List<String> members(Network n) {
+    List<String> members(Network n) {
         return state().containers.values().stream().filter(c -> c.on(n.name()) != null).map(c -> c.name).toList();
     }
 

@@ -176,11 +176,13 @@ public abstract class NetgroovyScript extends Script {
             l.delete();
         } else if (what instanceof ContainerRef c) {
             rm(c.getName()); // Docker's objects go as Docker removes them
+        } else if (what instanceof NetworkRef n) {
+            networkRm(n.getName());
         } else if (what instanceof BridgeSpec b) {
             firewallWords().forgetBridge(b.name().name());
             session().add(new LinkOps.Delete(session().here(), b.name()));
         } else {
-            throw new InvalidValueException("delete takes netns('NAME'), link('NAME'), bridge('NAME') or a container, not " + what
+            throw new InvalidValueException("delete takes netns('NAME'), link('NAME'), bridge('NAME'), a container or a network, not " + what
                     + (what instanceof CharSequence ? " (for a container: rm '" + what + "'; a network: networkRm '" + what + "')" : ""));
         }
     }
@@ -609,11 +611,11 @@ public abstract class NetgroovyScript extends Script {
     }
 
     /** {@code network 'my-net'}, {@code network 'my-net', subnet: '172.25.0.0/16', gateway: '172.25.0.1'}: docker network create. */
-    public String network(Map<String, Object> options, String name) {
-        return dockerWords().createNetwork(options, name).bridge();
+    public NetworkRef network(Map<String, Object> options, String name) {
+        return new NetworkRef(this, dockerWords().createNetwork(options, name));
     }
 
-    public String network(String name) {
+    public NetworkRef network(String name) {
         return network(Map.of(), name);
     }
 

@@ -336,4 +336,28 @@ class GrammarTest {
         run("delete web");
         assertFalse(Ip.netnsList().contains("web"), "delete removes a container as rm does");
     }
+
+    @Test
+    void networkReturnsTheNetworkAsDockerShowsIt() {
+        Object made = run("""
+                dockerd()
+                net = network 'n1', subnet: '172.30.0.0/16'
+                container 'c1', net: net.name
+                net
+                """);
+        assertTrue(made instanceof NetworkRef, String.valueOf(made));
+        NetworkRef n = (NetworkRef) made;
+        assertEquals("n1", n.getName());
+        assertEquals(64, n.getId().length());
+        assertEquals(n.getId(), n.toString(), "printed by its ID, as docker network create prints it");
+        assertEquals("br-" + n.getId().substring(0, 12), n.getBridge());
+        assertTrue(Ip.addresses(null, n.getBridge()).contains("172.30.0.1/16"), "the bridge ip shows has the gateway: " + Ip.addresses(null, n.getBridge()));
+        assertEquals("172.30.0.0/16", n.getSubnet());
+        assertEquals("172.30.0.1", n.getGateway());
+        assertEquals(List.of("c1"), n.getContainers());
+        DslException busy = org.junit.jupiter.api.Assertions.assertThrows(DslException.class, () -> run("delete net"));
+        assertTrue(busy.getMessage().contains("containers attached: c1"), busy.getMessage());
+        run("rm 'c1'\ndelete net");
+        assertFalse(Ip.link(null, n.getBridge()).isPresent(), "delete removes a network as networkRm does");
+    }
 }

@@ -163,8 +163,19 @@ public abstract class NetgroovyScript extends Script {
                 + "netns '" + name + "' makes a new namespace)");
     }
 
-    /** {@code delete netns('c1')}, {@code delete link('A')}. */
-    public void delete(Object what) {
+    /**
+     * {@code delete netns('c1')}, {@code delete link('A')}, {@code delete bridge('br0')}, {@code
+     * delete web} (a container), {@code delete n} (a network), {@code delete addr('10.0.0.1/24')
+     * dev 'eth0'}, {@code delete route('10.1.0.0/24') via '10.0.0.2'}. Returns what it was given,
+     * so a chain (dev, via) goes on.
+     */
+    public Object delete(Object what) {
+        if (what instanceof AddrSpec a) {
+            return a.removing();
+        }
+        if (what instanceof RouteSpec r) {
+            return r.removing();
+        }
         if (what instanceof NsRef ns && ns.where().kind() == Where.Kind.NAMED) {
             firewallWords().forgetContainer(ns.where().name());
             session().add(new NamespaceOps.Delete(ns.where().name()));
@@ -182,9 +193,10 @@ public abstract class NetgroovyScript extends Script {
             firewallWords().forgetBridge(b.name().name());
             session().add(new LinkOps.Delete(session().here(), b.name()));
         } else {
-            throw new InvalidValueException("delete takes netns('NAME'), link('NAME'), bridge('NAME'), a container or a network, not " + what
+            throw new InvalidValueException("delete takes netns('NAME'), link('NAME'), bridge('NAME'), addr('CIDR'), route('DEST'), a container or a network, not " + what
                     + (what instanceof CharSequence ? " (for a container: rm '" + what + "'; a network: networkRm '" + what + "')" : ""));
         }
+        return what;
     }
 
     <T> T inside(Where w, Supplier<T> body) {

@@ -17,8 +17,10 @@ public final class RouteSpec {
     private final boolean v6Default;
     private IpAddress via;
     private IfName dev;
+    private boolean delete;
 
     RouteSpec(Session session, Where where, String destination, boolean delete) {
+        this.delete = delete;
         String d = destination == null ? "" : destination.trim();
         this.v6Default = d.equals("default6") || d.equals("::/0");
         this.destination = d.equals("default") || v6Default ? null : Cidr.parse(d);
@@ -30,9 +32,15 @@ public final class RouteSpec {
                 throw new InvalidValueException("route destination " + d + " has host bits set; did you mean "
                         + this.destination.network() + "?");
             }
-            return delete ? new RouteOps.Delete(where, this.destination, via, dev)
+            return this.delete ? new RouteOps.Delete(where, this.destination, via, dev)
                     : new RouteOps.Add(where, this.destination, via, dev);
         }));
+    }
+
+    /** {@code delete route(...)}: the statement removes the route instead of adding it (as {@code unroute}). */
+    RouteSpec removing() {
+        this.delete = true;
+        return this;
     }
 
     public RouteSpec via(String gateway) {

@@ -360,4 +360,31 @@ class GrammarTest {
         run("rm 'c1'\ndelete net");
         assertFalse(Ip.link(null, n.getBridge()).isPresent(), "delete removes a network as networkRm does");
     }
+
+    @Test
+    void deleteTakesAddressesAndRoutesToo() {
+        run("""
+                netns 'c1'
+                veth 'x0', 'eth0', peerIn: 'c1'
+                netns('c1') {
+                    link 'eth0' up
+                    addr '10.9.0.2/24' dev 'eth0'
+                    addr '10.9.0.3/24' dev 'eth0'
+                    route '10.50.0.0/16' via '10.9.0.1'
+                }
+                """);
+        assertTrue(Ip.addresses("c1", "eth0").contains("10.9.0.3/24"));
+        assertTrue(Ip.routes("c1", "-4").stream().anyMatch(r -> "10.50.0.0/16".equals(r.get("dst"))));
+        run("""
+                netns('c1') {
+                    delete addr('10.9.0.3/24') dev 'eth0'
+                    delete route('10.50.0.0/16') via '10.9.0.1'
+                }
+                """);
+        assertFalse(Ip.addresses("c1", "eth0").contains("10.9.0.3/24"), "the address went: " + Ip.addresses("c1", "eth0"));
+        assertTrue(Ip.addresses("c1", "eth0").contains("10.9.0.2/24"), "and only that one");
+        assertFalse(Ip.routes("c1", "-4").stream().anyMatch(r -> "10.50.0.0/16".equals(r.get("dst"))), "the route went: " + Ip.routes("c1", "-4"));
+        DslException e = fails("delete 'c1'");
+        assertTrue(e.getMessage().contains("delete takes") && e.getMessage().contains("rm 'c1'"), e.getMessage());
+    }
 }

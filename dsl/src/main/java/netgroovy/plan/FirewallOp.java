@@ -86,7 +86,10 @@ public final class FirewallOp implements Op {
     }
 
     public void apply(Kernel k) {
-        Iptables.Saved saved = Iptables.save(k.nsOrNull(where));
+        // The executor checks an operation right before it applies it: the rules check read are
+        // the rules now (one iptables-save per operation, not two; with 30 000 rules each is ~0.3 s).
+        Iptables.Saved saved = checked != null ? checked : Iptables.save(k.nsOrNull(where));
+        checked = null;
         Map<String, List<String>> batch = new LinkedHashMap<>();
         changed.clear();
         created.clear();

@@ -52,6 +52,8 @@ final class Help {
         word("apply", "runs a block as one plan: all of it or none of it", "apply {\n    bridge 'b1' cidr '10.1.0.1/24'\n    veth('x1', 'y1')\n}");
         word("explain", "prints the commands a block would run, runs none", "explain { bridge 'b0' cidr '10.0.0.1/24' }");
         word("teardown", "undoes everything this session made", "teardown");
+        word("dryRun", "true in a dry run (--dry-run, :dry-run on): for a script whose later steps need what only a live run has",
+                "if (dryRun) { println 'a dry run stops here'; return }");
         word("use", "loads a recipe from stdlib-scripts (custom-bridge, p2p, attach)", "use 'p2p'\np2p 'c1', 'c2', '10.1.1.1', '10.1.1.2'");
         word("cidrOf", "the IPv4 address of a link here, with its prefix", "println cidrOf('docker0')");
         word("links", "view: links here, like ip -br link", "show links");

@@ -247,7 +247,8 @@ class ReplTest {
         XtermRepl[] repl = new XtermRepl[1];
         int code = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             repl[0] = new XtermRepl(engine, new org.jline.terminal.Size(100, 20));
-            repl[0].type("(1..20).each { bridge \"pg$it\"; sleep 100 }\r");
+            // A loop of the script's own statements: each applies at its end (a closure's would be one plan).
+            repl[0].type("for (i in 1..20) { bridge \"pg$i\"; sleep 100 }\r");
             repl[0].waitFor("steps applied (");
             repl[0].waitFor(PROMPT, 2);
             repl[0].type(":quit\r");

@@ -41,6 +41,42 @@ public final class PortsBench {
         double b = median(perRule);
         System.out.printf("median: netgroovy %.1f ms, iptables per rule %.1f ms, %.0fx faster (goal: >= 20x and < 1000 ms)%n",
                 a, b, b / a);
+        onePortAmong(args.length > 2 ? Integer.parseInt(args[2]) : 10_000, reps);
+    }
+
+    /**
+     * The cost of one statement must not grow with what exists: with N ports (3N rules; 10 000
+     * and 30 000 unless said otherwise) published, one more port, timed by itself, against the 3 iptables -A processes Docker
+     * would run for it.
+     */
+    private static void onePortAmong(int n, int reps) {
+        try (Session s = new Session(false, new PrintStream(new ByteArrayOutputStream()), "sandbox")) {
+            Engine e = new Engine(s);
+            e.run(setup(), "bench");
+            e.run("publish 'c1', '10000-" + (10000 + n - 1) + ":10000-" + (10000 + n - 1) + "'", "bench");
+            List<Double> ours = new ArrayList<>();
+            List<Double> perRule = new ArrayList<>();
+            for (int r = 0; r < reps; r++) {
+                int port = 40000 + r;
+                long start = System.nanoTime();
+                e.run("publish 'c1', '" + port + ":80'", "bench");
+                ours.add((System.nanoTime() - start) / 1e6);
+                start = System.nanoTime();
+                for (Rule rule : DockerRules.publish("c2", "docker0", IpAddress.parse("172.17.0.3"), PortMapping.parse((port + 100) + ":80").get(0), false)) {
+                    List<String> argv = new ArrayList<>(List.of("iptables", "-t", rule.table(), "-A", rule.chain()));
+                    argv.addAll(rule.args());
+                    Sh.ok(argv.toArray(new String[0]));
+                }
+                perRule.add((System.nanoTime() - start) / 1e6);
+            }
+            System.out.printf("one more port with %d rules present: netgroovy %.1f ms, 3 x iptables -A %.1f ms (medians of %d)%n",
+                    3 * n, median(ours), median(perRule), reps);
+            e.run("teardown", "bench");
+            for (String table : new String[] {"nat", "filter"}) {
+                Sh.run("iptables", "-t", table, "-F");
+                Sh.run("iptables", "-t", table, "-X");
+            }
+        }
     }
 
     private static double netgroovy(int n) {

@@ -85,7 +85,9 @@ class StateAcrossProcessesTest {
 
     @Test
     void afterKill9DoctorAndARerunConvergeWithNoLeftoversAndNoDuplicates() throws Exception {
-        String script = "(1..200).each { container \"c$it\"; if (it == 5) { println 'going'; System.out.flush() } }";
+        // A loop of the script's own statements, each container applied at its end (a closure
+        // passed to each would be one statement, one plan: all 200 or none).
+        String script = "for (i in 1..200) { container \"c$i\"; if (i == 5) { println 'going'; System.out.flush() } }";
         Process p = netgroovy("--host", "-e", script).start();
         p.getOutputStream().close();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

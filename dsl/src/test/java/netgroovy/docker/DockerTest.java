@@ -146,7 +146,7 @@ class DockerTest {
     @Test
     void userDefinedNetworksResolveNamesBothWaysAndAreIsolated() {
         String bridge = (String) run("""
-                network 'my-net'
+                network('my-net').bridge
                 """);
         assertTrue(bridge.startsWith("br-") && bridge.length() <= 15, bridge);
         run("""

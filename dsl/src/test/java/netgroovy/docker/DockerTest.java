@@ -236,7 +236,14 @@ class DockerTest {
     void daemonOptionsAndPublishedPortsCarryTraffic() throws Exception {
         run("""
                 bridge 'mybr' cidr '10.30.0.1/24'
-                dockerd bridge: 'mybr', bip: '10.30.0.1/24', ip: '10.30.0.1'
+                """);
+        // Docker refuses -b with --bip: the bridge brings its own address. Nothing is made.
+        var both = assertThrows(DslException.class, () -> run("dockerd bridge: 'mybr', bip: '10.30.0.1/24'"));
+        assertEquals("docker.netgroovy:1: bridge: and bip: cannot be said together (Docker's -b and --bip are mutually exclusive): "
+                + "give the bridge its address yourself (bridge 'mybr' cidr '...')", both.located());
+        assertTrue(Sh.ok("iptables-save").lines().noneMatch(l -> l.startsWith("-A")), "no rule was written");
+        run("""
+                dockerd bridge: 'mybr', ip: '10.30.0.1'
                 container 'web', publish: '8080:80'
                 serve 'web', 80
                 """);

@@ -200,7 +200,13 @@ public final class Tracer {
         for (TraceEvents.Packet p : ours) {
             boolean routed = !p.get("OUT").isEmpty(); // no OUT yet: before the route lookup
             for (Hit h : p.hits()) {
-                (routed ? hop.after : hop.before).add(h);
+                List<Hit> into = routed ? hop.after : hop.before;
+                if (into.contains(h)) {
+                    // The flow's later packets (the ACK, the data, a retransmission) meet the same
+                    // rules again; the walk is one packet's, so each rule is told once.
+                    continue;
+                }
+                into.add(h);
                 String to = h.dnatTo();
                 if (to != null) {
                     dst = IpAddress.parse(to.startsWith("[") ? to.substring(1, to.indexOf(']'))

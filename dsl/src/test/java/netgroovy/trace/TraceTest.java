@@ -141,6 +141,10 @@ class TraceTest {
         assertEquals(Trace.DELIVERED, t.getOutcome(), t.toString());
         assertTrue(t.getRules().stream().anyMatch(h -> h.target().equals("MASQUERADE") && "masquerade".equals(h.word())), t.toString());
         assertTrue(t.toString().contains("MASQUERADE: the source becomes 203.0.113.1"), t.toString());
+        // The connection's later packets meet the FORWARD rules again: each is told once.
+        Hop host = t.getHops().stream().filter(h -> h.getNamespace().equals("host")).findFirst().orElseThrow();
+        assertEquals(host.getRules().size(), new java.util.HashSet<>(host.getRules()).size(), t.toString());
+        assertEquals(1, host.getRules().stream().filter(h -> h.plainRule().equals("-A FORWARD -i docker0 ! -o docker0 -j ACCEPT")).count(), t.toString());
         assertEquals("world saw 203.0.113.1", engine.run("connect from: 'c1', to: '203.0.113.2:9000'", "check"));
         assertFalse(Sh.run("nft", "list", "tables").out().contains("netgroovy_trace"));
         assertFalse(Sh.run("ip", "netns", "exec", "c1", "nft", "list", "tables").out().contains("netgroovy_trace"));

@@ -14,6 +14,10 @@ import java.util.Map;
  */
 public final class EtcFiles {
     static final Path ROOT = Path.of("/etc/netns");
+    /** What netgroovy wrote last for each container, to tell its lines from someone else's. */
+    static final Path WRITTEN = Path.of("/run/netgroovy/etc-written");
+    /** In {@link #read}'s map, the files of {@link #WRITTEN} carry this prefix. */
+    private static final String WRITTEN_KEY = "written:";
 
     private EtcFiles() {
     }
@@ -152,21 +156,64 @@ public final class EtcFiles {
         return servers;
     }
 
+    /**
+     * Writes a container's files. As Docker does for a running container, what someone
+     * changed inside it stays: lines added to /etc/hosts are kept when netgroovy rewrites the
+     * file (Docker adds and deletes only its own records), and an edited resolv.conf is left
+     * alone (Docker compares it with the hash of what it wrote). What netgroovy wrote last is
+     * kept beside, under /run/netgroovy/etc-written, never in /etc/netns where
+     * {@code ip netns exec} would bind it over /etc.
+     */
     public static void write(String container, String hosts, String hostname, String resolv) {
         Path dir = ROOT.resolve(container);
+        Path written = WRITTEN.resolve(container);
         try {
+            String keptHosts = hosts + added(read(dir.resolve("hosts")), read(written.resolve("hosts")), hosts);
+            String current = read(dir.resolve("resolv.conf")), wrote = read(written.resolve("resolv.conf"));
+            boolean edited = current != null && wrote != null && !current.equals(wrote);
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("hosts"), hosts);
+            Files.writeString(dir.resolve("hosts"), keptHosts);
             Files.writeString(dir.resolve("hostname"), hostname + "\n");
-            Files.writeString(dir.resolve("resolv.conf"), resolv);
+            if (!edited) {
+                Files.writeString(dir.resolve("resolv.conf"), resolv);
+            }
+            Files.createDirectories(written);
+            Files.writeString(written.resolve("hosts"), hosts);
+            if (!edited) {
+                Files.writeString(written.resolve("resolv.conf"), resolv);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + dir + ": " + e.getMessage()
                     + " (in the sandbox /etc is a private overlay; with --host this needs root)");
         }
     }
 
+    /** The lines of {@code current} that netgroovy did not write last time and does not write now: someone else's. */
+    static String added(String current, String wroteBefore, String writesNow) {
+        if (current == null || wroteBefore == null) {
+            return "";
+        }
+        java.util.Set<String> ours = new java.util.HashSet<>(List.of(wroteBefore.split("\n")));
+        ours.addAll(List.of(writesNow.split("\n")));
+        StringBuilder b = new StringBuilder();
+        for (String line : current.split("\n")) {
+            if (!ours.contains(line)) {
+                b.append(line).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String read(Path f) throws IOException {
+        return Files.isRegularFile(f) ? Files.readString(f) : null;
+    }
+
     public static void remove(String container) {
-        Path dir = ROOT.resolve(container);
+        removeDir(ROOT.resolve(container));
+        removeDir(WRITTEN.resolve(container));
+    }
+
+    private static void removeDir(Path dir) {
         try {
             if (Files.isDirectory(dir)) {
                 try (var files = Files.list(dir)) {
@@ -181,21 +228,29 @@ public final class EtcFiles {
         }
     }
 
-    /** The files of a container's folder, name to content; null when there is no folder. */
+    /** The files of a container's folder (and what netgroovy wrote last), name to content; null when there is no folder. */
     public static Map<String, String> read(String container) {
         Path dir = ROOT.resolve(container);
         if (!Files.isDirectory(dir)) {
             return null;
         }
         Map<String, String> files = new java.util.TreeMap<>();
+        readInto(dir, "", files);
+        readInto(WRITTEN.resolve(container), WRITTEN_KEY, files);
+        return files;
+    }
+
+    private static void readInto(Path dir, String prefix, Map<String, String> files) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
         try (var list = Files.list(dir)) {
             for (Path f : list.toList()) {
-                files.put(f.getFileName().toString(), Files.readString(f));
+                files.put(prefix + f.getFileName().toString(), Files.readString(f));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + dir + ": " + e.getMessage());
         }
-        return files;
     }
 
     /** Puts a container's folder back as {@link #read} found it (null: no folder). */
@@ -208,7 +263,10 @@ public final class EtcFiles {
         try {
             Files.createDirectories(dir);
             for (var f : files.entrySet()) {
-                Files.writeString(dir.resolve(f.getKey()), f.getValue());
+                boolean ours = f.getKey().startsWith(WRITTEN_KEY);
+                Path to = ours ? WRITTEN.resolve(container).resolve(f.getKey().substring(WRITTEN_KEY.length())) : dir.resolve(f.getKey());
+                Files.createDirectories(to.getParent());
+                Files.writeString(to, f.getValue());
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + dir + ": " + e.getMessage());

@@ -204,6 +204,14 @@ final class DockerViews {
         return b.toString();
     }
 
+    /** A container's exposed ports as "6379/tcp", each once (EXPOSE of the container, or the expose word). */
+    private List<String> exposed(Container c) {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>();
+        java.util.stream.Stream.concat(c.exposed.stream(), world.exposed(c.name).stream())
+                .forEach(p -> all.add(p.contains("/") ? p : p + "/tcp"));
+        return List.copyOf(all);
+    }
+
     /** {@code docker ps}, its networking columns: ID, NAMES, NETWORK, IP, PORTS as "0.0.0.0:8080->80/tcp". */
     String ps() {
         return ps(world.containers.values());
@@ -216,7 +224,7 @@ final class DockerViews {
             String net = c.mode.equals("bridge") && c.network != null ? c.network.name() : c.mode;
             List<PortMapping> bound = c.mode.equals("bridge") ? bindings.apply(c.name) : List.of();
             b.append(String.format("%-14s%-13s%-11s%-17s%s%n", c.shortId(), c.name, net, c.ip == null ? "-" : c.ip,
-                    PortLines.psColumn(bound)).stripTrailing()).append('\n');
+                    PortLines.psColumn(bound, c.mode.equals("bridge") ? exposed(c) : List.of())).stripTrailing()).append('\n');
         }
         return b.toString();
     }

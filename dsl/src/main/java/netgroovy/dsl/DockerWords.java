@@ -57,6 +57,11 @@ final class DockerWords {
         if (o.containsKey("portRange")) {
             netgroovy.firewall.PortRange.parse(o.get("portRange").toString()); // checked before anything is done
         }
+        if (o.containsKey("bridge") && o.containsKey("bip")) {
+            // Docker refuses the pair too: -b takes the bridge's own address, --bip sets docker0's.
+            throw new InvalidValueException("bridge: and bip: cannot be said together (Docker's -b and --bip are mutually exclusive): "
+                    + "give the bridge its address yourself (bridge '" + o.get("bridge") + "' cidr '...')");
+        }
         if (Boolean.TRUE.equals(o.get("ipv6"))) {
             v6Subnet(o.get("fixedCidrV6")); // options are checked before anything else
         }

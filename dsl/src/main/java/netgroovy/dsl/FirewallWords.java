@@ -270,9 +270,10 @@ final class FirewallWords {
     /** {@code port 'c1'} / {@code port 'c1', 80}: docker port, its lines sorted as the CLI sorts them. */
     List<String> port(String container, String containerPort) {
         List<PortMapping> of = new ArrayList<>();
+        // docker port web 5000 means 5000/tcp, as the CLI reads it; 5000/udp must be said.
+        String wanted = containerPort == null || containerPort.contains("/") ? containerPort : containerPort + "/tcp";
         for (PortMapping m : bindings(container)) {
-            if (containerPort == null || containerPort.equals(String.valueOf(m.containerPort()))
-                    || containerPort.equals(m.containerPort() + "/" + m.protocol())) {
+            if (wanted == null || wanted.equals(m.containerPort() + "/" + m.protocol())) {
                 of.add(m);
             }
         }

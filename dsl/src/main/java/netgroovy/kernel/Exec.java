@@ -101,14 +101,14 @@ public final class Exec {
         java.nio.file.Path target = java.nio.file.Path.of("/proc/self/fd/" + ns.fd());
         java.nio.file.Path child = java.nio.file.Path.of("/proc/" + p.pid() + "/ns/net");
         try {
-            // The namespace's inode, not the link's text: a descriptor opened on /run/netns/NAME
-            // reads as that path, while the child's ns/net reads "net:[INODE]", so texts never match
-            // and every start waited out the whole deadline, spinning.
-            Object wanted = java.nio.file.Files.getAttribute(target, "unix:ino");
+            // A namespace is its nsfs inode. Compared by (device, inode), not by the links'
+            // text: a descriptor opened on /run/netns/NAME reads as that path, the child's
+            // /proc/PID/ns/net as "net:[INODE]", and the two texts never match.
+            Object wanted = key(target);
             long deadline = System.nanoTime() + 2_000_000_000L;
             while (p.isAlive() && System.nanoTime() < deadline) {
                 try {
-                    if (wanted.equals(java.nio.file.Files.getAttribute(child, "unix:ino"))) {
+                    if (wanted.equals(key(child))) {
                         return;
                     }
                 } catch (IOException exited) {
@@ -119,6 +119,11 @@ public final class Exec {
         } catch (IOException e) {
             // Our own descriptor is unreadable: nothing to compare with, so nothing to wait for.
         }
+    }
+
+    /** The (device, inode) of what a /proc link leads to. */
+    private static Object key(java.nio.file.Path link) throws IOException {
+        return java.nio.file.Files.readAttributes(link, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
     }
 
     /** Kills a process and everything it started. */

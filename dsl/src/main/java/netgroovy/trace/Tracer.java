@@ -9,6 +9,7 @@ import java.util.Set;
 import netgroovy.kernel.KernelException;
 import netgroovy.kernel.NetNs;
 import netgroovy.kernel.Route;
+import netgroovy.kernel.Sysctl;
 import netgroovy.plan.Kernel;
 import netgroovy.plan.Where;
 import netgroovy.value.IpAddress;
@@ -132,6 +133,15 @@ public final class Tracer {
                 t.detail = "to " + dst + " in " + here.label() + ": the route is " + r.type();
                 return;
             }
+            String off = in == null ? null : forwardingOff(here, in, dst);
+            if (off != null) {
+                // The kernel routes a packet that is not for this namespace only where forwarding
+                // is on; otherwise it answers "host unreachable", whatever the table says.
+                t.outcome = Trace.NO_ROUTE;
+                t.detail = "to " + dst + " in " + here.label() + ": forwarding is off (" + off + ")";
+                hop.notes.add("not forwarded: " + off);
+                return;
+            }
             hop.after.stream().filter(h -> h.target().equals("MASQUERADE")).findFirst().ifPresent(h ->
                     hop.notes.add("MASQUERADE: the source becomes " + (r.source() != null ? r.source() : "the address of " + r.device())));
             IpAddress nextHop = r.gateway() != null ? r.gateway() : dst;
@@ -190,7 +200,13 @@ public final class Tracer {
         for (TraceEvents.Packet p : ours) {
             boolean routed = !p.get("OUT").isEmpty(); // no OUT yet: before the route lookup
             for (Hit h : p.hits()) {
-                (routed ? hop.after : hop.before).add(h);
+                List<Hit> into = routed ? hop.after : hop.before;
+                if (into.contains(h)) {
+                    // The flow's later packets (the ACK, the data, a retransmission) meet the same
+                    // rules again; the walk is one packet's, so each rule is told once.
+                    continue;
+                }
+                into.add(h);
                 String to = h.dnatTo();
                 if (to != null) {
                     dst = IpAddress.parse(to.startsWith("[") ? to.substring(1, to.indexOf(']'))
@@ -208,6 +224,20 @@ public final class Tracer {
             }
         }
         return false;
+    }
+
+    /**
+     * The sysctl that keeps a packet that came in by {@code in} from being forwarded here
+     * ("net.ipv4.conf.docker0.forwarding = 0"), or null when forwarding is on.
+     */
+    private String forwardingOff(Where here, String in, IpAddress to) {
+        // IPv6 forwards by the "all" switch (ip6_forward); IPv4 by the incoming device's own.
+        String key = to.isV6() ? "net.ipv6.conf.all.forwarding" : "net.ipv4.conf." + in + ".forwarding";
+        try {
+            return "0".equals(Sysctl.read(kernel.nsOrNull(here), key).strip()) ? key + " = 0" : null;
+        } catch (KernelException e) {
+            return null; // unreadable: the route alone tells the way, as before
+        }
     }
 
     private static String portAfterNat(Hop hop, Flow flow) {

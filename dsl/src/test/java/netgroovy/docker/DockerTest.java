@@ -184,6 +184,32 @@ class DockerTest {
     }
 
     @Test
+    void editsInsideARunningContainerSurviveNetworkChangesAsDockersDo() {
+        run("""
+                dockerd()
+                network 'my-net'
+                container 'db', net: 'my-net'
+                container 'web'
+                networkConnect 'my-net', 'web'
+                netns('web') {
+                    sh 'printf "192.0.2.10\\tprinter\\n" >> /etc/hosts'
+                    sh 'echo "nameserver 192.0.2.53" > /etc/resolv.conf'
+                }
+                """);
+        assertEquals("192.0.2.10      printer", Sh.in("web", "getent", "hosts", "printer").out().strip(), "the edit is in the file");
+        run("networkDisconnect 'my-net', 'web'");
+        String hosts = Sh.in("web", "cat", "/etc/hosts").out();
+        assertTrue(hosts.contains("192.0.2.10\tprinter\n"), "Docker deletes only its own records:\n" + hosts);
+        assertFalse(hosts.contains("172.18."), "my-net's lines went:\n" + hosts);
+        assertEquals("nameserver 192.0.2.53\n", Sh.in("web", "cat", "/etc/resolv.conf").out(), "an edited resolv.conf is left alone");
+        run("networkConnect 'my-net', 'web'");
+        assertEquals("172.18.0.2      db", Sh.in("web", "getent", "hosts", "db").out().strip(), "netgroovy's lines come back");
+        assertTrue(Sh.in("web", "cat", "/etc/hosts").out().contains("192.0.2.10\tprinter\n"));
+        run("rm 'web'");
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/run/netgroovy/etc-written/web")), "rm takes what netgroovy kept beside");
+    }
+
+    @Test
     void ipv6ContainersGetAddressesFromTheirMacAndTalk() {
         run("dockerd ipv6: true, fixedCidrV6: '2001:db8:1::/64'\ncontainer 'a'\ncontainer 'b'");
         assertTrue(Ip.addresses(null, "docker0").containsAll(List.of("fe80::1/64", "2001:db8:1::1/64")), Ip.addresses(null, "docker0").toString());
@@ -210,7 +236,14 @@ class DockerTest {
     void daemonOptionsAndPublishedPortsCarryTraffic() throws Exception {
         run("""
                 bridge 'mybr' cidr '10.30.0.1/24'
-                dockerd bridge: 'mybr', bip: '10.30.0.1/24', ip: '10.30.0.1'
+                """);
+        // Docker refuses -b with --bip: the bridge brings its own address. Nothing is made.
+        var both = assertThrows(DslException.class, () -> run("dockerd bridge: 'mybr', bip: '10.30.0.1/24'"));
+        assertEquals("docker.netgroovy:1: bridge: and bip: cannot be said together (Docker's -b and --bip are mutually exclusive): "
+                + "give the bridge its address yourself (bridge 'mybr' cidr '...')", both.located());
+        assertTrue(Sh.ok("iptables-save").lines().noneMatch(l -> l.startsWith("-A")), "no rule was written");
+        run("""
+                dockerd bridge: 'mybr', ip: '10.30.0.1'
                 container 'web', publish: '8080:80'
                 serve 'web', 80
                 """);

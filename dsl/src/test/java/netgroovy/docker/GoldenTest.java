@@ -328,6 +328,7 @@ class GoldenTest {
                 ls.lines().skip(1).map(l -> l.substring(15).replaceAll("\\s+", " ")).toList(), "NAME DRIVER SCOPE, sorted by name");
         String ps = (String) run("ps");
         String webapp = ps.lines().filter(l -> l.contains(" webapp ")).findFirst().orElseThrow();
-        assertTrue(webapp.endsWith("0.0.0.0:8080->80/udp, 0.0.0.0:32768->4567/tcp, 127.0.0.1:5000->5000/tcp"), ps);
+        // the Docker CLI's order: same-number bindings first, then the others by container port
+        assertTrue(webapp.endsWith("127.0.0.1:5000->5000/tcp, 0.0.0.0:8080->80/udp, 0.0.0.0:32768->4567/tcp"), ps);
     }
 }

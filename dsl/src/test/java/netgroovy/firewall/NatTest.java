@@ -128,6 +128,9 @@ public class NatTest {
         assertTrue(all.contains("80/tcp -> 0.0.0.0:8080"), all.toString());
         assertTrue(all.contains("80/tcp -> 203.0.113.1:8081"), all.toString());
         assertEquals(6, all.size(), all.toString());
+        // docker port c1 53 means 53/tcp, as the CLI reads it: the UDP binding is not its answer.
+        assertEquals(List.of(), run("port 'c1', 53"));
+        assertEquals(udp, run("port 'c1', '53/udp'"));
     }
 
     @Test

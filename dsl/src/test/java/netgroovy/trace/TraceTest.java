@@ -121,11 +121,30 @@ class TraceTest {
     }
 
     @Test
+    void forwardingOffIsWhereThePacketStops() {
+        // Without ip_forward the host has a route to the world but does not forward: the
+        // kernel answers "host unreachable"; the trace names the sysctl, not a lost packet.
+        Trace t = trace(SETUP + "masquerade 'docker0'\n", "c1", "203.0.113.2:9000");
+        assertEquals("0", Sh.ok("sysctl", "-n", "net.ipv4.conf.docker0.forwarding").strip(), "the observer agrees forwarding is off");
+        assertEquals(Trace.NO_ROUTE, t.getOutcome(), t.toString());
+        assertEquals("to 203.0.113.2 in host: forwarding is off (net.ipv4.conf.docker0.forwarding = 0)", t.detail, t.toString());
+        assertEquals(List.of("c1", "host"), t.getHops().stream().map(Hop::getNamespace).toList(), t.toString());
+        assertNull(engine.run("connect from: 'c1', to: '203.0.113.2:9000'", "check"), "nothing gets through");
+        engine.run("ipForward true", "on");
+        Trace on = (Trace) engine.run("trace from: 'c1', to: '203.0.113.2:9000'", "probe.netgroovy");
+        assertEquals(Trace.DELIVERED, on.getOutcome(), on.toString());
+    }
+
+    @Test
     void goingOutIsMasqueradedAndTheTraceLeavesNothingBehind() {
         Trace t = trace(SETUP + "firewall 'docker0'\n", "c1", "203.0.113.2:9000");
         assertEquals(Trace.DELIVERED, t.getOutcome(), t.toString());
         assertTrue(t.getRules().stream().anyMatch(h -> h.target().equals("MASQUERADE") && "masquerade".equals(h.word())), t.toString());
         assertTrue(t.toString().contains("MASQUERADE: the source becomes 203.0.113.1"), t.toString());
+        // The connection's later packets meet the FORWARD rules again: each is told once.
+        Hop host = t.getHops().stream().filter(h -> h.getNamespace().equals("host")).findFirst().orElseThrow();
+        assertEquals(host.getRules().size(), new java.util.HashSet<>(host.getRules()).size(), t.toString());
+        assertEquals(1, host.getRules().stream().filter(h -> h.plainRule().equals("-A FORWARD -i docker0 ! -o docker0 -j ACCEPT")).count(), t.toString());
         assertEquals("world saw 203.0.113.1", engine.run("connect from: 'c1', to: '203.0.113.2:9000'", "check"));
         assertFalse(Sh.run("nft", "list", "tables").out().contains("netgroovy_trace"));
         assertFalse(Sh.run("ip", "netns", "exec", "c1", "nft", "list", "tables").out().contains("netgroovy_trace"));

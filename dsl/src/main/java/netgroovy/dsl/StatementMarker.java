@@ -179,13 +179,19 @@ final class StatementMarker extends CompilationCustomizer {
     private static Statement guarded(Expression e, Statement at) {
         ExpressionStatement body = new ExpressionStatement(e);
         body.setSourcePosition(at);
+        return caught(body, "__thrown", t -> new ThrowStatement(call(FAILED, t)), at);
+    }
+
+    /** {@code try { body } catch (Throwable NAME) { handler(NAME) }}, placed at {@code at}'s line. */
+    private static TryCatchStatement caught(Statement body, String name, java.util.function.Function<Expression, Statement> handler,
+                                            Statement at) {
         BlockStatement tryBlock = new BlockStatement(new ArrayList<>(List.of(body)), new VariableScope());
         tryBlock.setSourcePosition(at);
-        Parameter caught = new Parameter(ClassHelper.make(Throwable.class), "__thrown");
-        ThrowStatement rethrow = new ThrowStatement(call(FAILED, new VariableExpression(caught)));
-        rethrow.setSourcePosition(at);
+        Parameter thrown = new Parameter(ClassHelper.make(Throwable.class), name);
+        Statement handle = handler.apply(new VariableExpression(thrown));
+        handle.setSourcePosition(at);
         TryCatchStatement t = new TryCatchStatement(tryBlock, EmptyStatement.INSTANCE);
-        t.addCatch(new CatchStatement(caught, rethrow));
+        t.addCatch(new CatchStatement(thrown, handle));
         t.setSourcePosition(at);
         return t;
     }
@@ -208,14 +214,7 @@ final class StatementMarker extends CompilationCustomizer {
     private static Statement checkedOnlyWhenLive(AssertStatement a) {
         ExpressionStatement notice = new ExpressionStatement(call(CHECKING, new ConstantExpression(a.getLineNumber(), true)));
         notice.setSourcePosition(a);
-        BlockStatement tryBlock = new BlockStatement(new ArrayList<>(List.of(a)), new VariableScope());
-        tryBlock.setSourcePosition(a);
-        Parameter caught = new Parameter(ClassHelper.make(Throwable.class), "__assertion");
-        ExpressionStatement settle = new ExpressionStatement(call(UNCHECKED, new VariableExpression(caught)));
-        settle.setSourcePosition(a);
-        TryCatchStatement t = new TryCatchStatement(tryBlock, EmptyStatement.INSTANCE);
-        t.addCatch(new CatchStatement(caught, settle));
-        t.setSourcePosition(a);
+        TryCatchStatement t = caught(a, "__assertion", thrown -> new ExpressionStatement(call(UNCHECKED, thrown)), a);
         BlockStatement both = new BlockStatement(new ArrayList<>(List.of(notice, t)), new VariableScope());
         both.setSourcePosition(a);
         return both;

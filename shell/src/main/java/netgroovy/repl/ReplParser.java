@@ -48,6 +48,7 @@ final class ReplParser extends DefaultParser {
         char last = ' '; // the last character of code (not of a comment): a backslash there continues the line
         while (i < n) {
             char c = text.charAt(i);
+            char before = last;
             if (!Character.isWhitespace(c)) {
                 last = c;
             }
@@ -62,6 +63,20 @@ final class ReplParser extends DefaultParser {
                     return "*/";
                 }
                 i = end + 2;
+                continue;
+            }
+            if (c == '/' && "=~(,[{:;!&|?+-*<>".indexOf(before) >= 0 && !(i + 1 < n && text.charAt(i + 1) == '/')) {
+                // A slashy string (a regex: =~ /"Id": "([^"]+)"/), where an operand is due; a '/'
+                // after an operand divides. Its quotes are not strings' quotes.
+                int j = i + 1;
+                while (j < n && text.charAt(j) != '/') {
+                    j += text.charAt(j) == '\\' ? 2 : 1;
+                }
+                if (j >= n) {
+                    return "/";
+                }
+                i = j + 1;
+                last = '/';
                 continue;
             }
             if (c == '\'' || c == '"') {

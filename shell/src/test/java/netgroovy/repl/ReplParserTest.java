@@ -31,6 +31,7 @@ class ReplParserTest {
         "bridge 'b0' <                          | >",
         "bridge 'b0' < cidr '10.0.0.1/24'       | >",
         "netns 'c1' <\\n  addr '10.0.0.2/24' < dev 'lo' > | >",
+        "assert 'a' =~ /a(b                       | /",
     })
     void unfinished(String text, String missing) {
         assertEquals(missing.strip(), ReplParser.unfinished(text.strip().replace("\\n", "\n")));
@@ -50,6 +51,9 @@ class ReplParserTest {
         "println 'a\\\\'",
         // a one-line string cannot be closed on a later line: the compiler reports it, the prompt does not wait
         "bridge 'b0\\ncidr '10.0.0.1/24'",
+        // a slashy string (a regex) may hold quotes and brackets; a '/' after an operand divides
+        "def v = ['c1'].collect { (inspect(it) =~ /\"HostVeth\": \"([^\"]+)\"/)[0][1] }",
+        "println 6 / 3 + (4 / 2)",
     })
     void complete(String text) {
         assertNull(ReplParser.unfinished(text.replace("\\n", "\n")));

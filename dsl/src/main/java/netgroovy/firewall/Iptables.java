@@ -55,7 +55,10 @@ public final class Iptables {
         Saved before = tables.size() > 1 ? save(ns) : null;
         ExecResult r = run(ns, List.of("iptables-restore", "--noflush"), in.toString());
         if (!r.ok()) {
-            String why = "iptables-restore refused the change: " + r.stderr().strip();
+            String why = r.timedOut()
+                    ? "iptables-restore did not finish within " + TIMEOUT.toSeconds() + " s (" + in.toString().lines().count()
+                            + " lines) and was stopped"
+                    : "iptables-restore refused the change: " + r.stderr().strip();
             if (before != null) {
                 ExecResult back = run(ns, List.of("iptables-restore"), before.tables(tables));
                 if (!back.ok()) {

@@ -15,6 +15,9 @@ import netgroovy.value.Mac;
 public final class Links {
     private static final int IFINFO = 16;
     private static final int ENODEV = 19;
+    private static final int EXFULL = 54;
+    /** A bridge port number has 10 bits (BR_MAX_PORTS) and 0 is not used: ports 1 to 1023. */
+    private static final int BRIDGE_MAX_PORTS = 1023;
     private final Rtnl rtnl;
 
     Links(Rtnl rtnl) {
@@ -80,7 +83,7 @@ public final class Links {
         int master = require(bridge).index();
         MessageWriter m = byName(name, 0, 0);
         m.attrU32(Nl.IFLA_MASTER, master);
-        sendTo(name, "attach " + name + " to " + bridge + rtnl.in(), m);
+        sendToBridge(name, bridge, "attach " + name + " to " + bridge + rtnl.in(), m);
     }
 
     /**
@@ -90,7 +93,23 @@ public final class Links {
     public void attach(IfName name, Link bridge, boolean up) {
         MessageWriter m = byName(name, up ? Nl.IFF_UP : 0, up ? Nl.IFF_UP : 0);
         m.attrU32(Nl.IFLA_MASTER, bridge.index());
-        sendTo(name, "attach " + name + " to " + bridge.name() + (up ? " and set it up" : "") + rtnl.in(), m);
+        sendToBridge(name, IfName.of(bridge.name()), "attach " + name + " to " + bridge.name() + (up ? " and set it up" : "") + rtnl.in(), m);
+    }
+
+    /**
+     * A bridge numbers its ports in 10 bits, from 1: the 1024th is refused with EXFULL ("Exchange full"),
+     * which says nothing to whoever meets it. Say what it means.
+     */
+    private void sendToBridge(IfName name, IfName bridge, String what, MessageWriter m) {
+        try {
+            sendTo(name, what, m);
+        } catch (KernelException e) {
+            if (e.errno() == EXFULL) {
+                throw new KernelException("cannot " + what + ": bridge " + bridge + " has " + BRIDGE_MAX_PORTS
+                        + " ports, the kernel's maximum; use another bridge (or network)", EXFULL);
+            }
+            throw e;
+        }
     }
 
     /** Equivalent to: {@code ip link set dev NAME nomaster} ({@code brctl delif}). */

@@ -265,6 +265,27 @@ class DslTest {
     }
 
     @Test
+    void aFullBridgeSaysSoInOneLineAndLeavesNothingHalfMade() throws Exception {
+        run("bridge 'full0' cidr '10.77.0.1/16'");
+        // 1023 ports (numbers 1 to 1023), the kernel's maximum, plugged in by iproute2 (the independent hand).
+        Path batch = Files.createTempFile("ports", ".batch");
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 1023; i++) {
+            b.append("link add fp").append(i).append(" type veth peer name fq").append(i).append('\n');
+            b.append("link set fp").append(i).append(" master full0\n");
+        }
+        Files.writeString(batch, b.toString());
+        Sh.ok("ip", "-batch", batch.toString());
+        Files.delete(batch);
+        assertEquals(1023, Ip.json(null, "link", "show", "master", "full0").size());
+
+        var e = assertThrows(DslException.class, () -> run("apply {\n  veth 'fp1023', 'fq1023'\n  link 'fp1023' master 'full0' up\n}"));
+        assertTrue(e.getMessage().contains("bridge full0 has 1023 ports, the kernel's maximum; use another bridge"), e.getMessage());
+        assertTrue(e.located().startsWith("test.netgroovy:"), e.located());
+        assertFalse(Ip.link(null, "fp1023").isPresent(), "the veth of the failed apply block went with it");
+    }
+
+    @Test
     void badInputNamesTheLineAndWhatWasWrong() {
         Map<String, String> cases = Map.of(
                 "brige 'b0'", "test.netgroovy:1: unknown word 'brige'",

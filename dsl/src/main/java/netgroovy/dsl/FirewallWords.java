@@ -125,8 +125,10 @@ final class FirewallWords {
             made.add(final_);
             rules.addAll(DockerRules.publish(container, bridge, ip, final_, proxy()));
         }
-        List<String> records = session.world().published.computeIfAbsent(container, k -> new ArrayList<>());
-        made.stream().map(Bindings::record).filter(r -> !records.contains(r)).forEach(records::add);
+        if (!made.isEmpty()) {
+            List<String> records = session.world().published.computeIfAbsent(container, k -> new ArrayList<>());
+            made.stream().map(Bindings::record).filter(r -> !records.contains(r)).forEach(records::add);
+        }
         if (session.iptables()) {
             session.add(FirewallOp.add(Where.HOST, "Docker's chains", DockerRules.chains(), DockerRules.base(proxy())));
             session.add(FirewallOp.add(Where.HOST, "publish " + container + " " + String.join(" ", specs), List.of(), rules));
@@ -405,13 +407,14 @@ final class FirewallWords {
         if (c != null && c.network != null) {
             return c.network.bridge();
         }
+        List<netgroovy.plan.Op> made = session.made();
         java.util.Set<String> bridges = new java.util.HashSet<>();
-        for (var op : session.made()) {
+        for (var op : made) {
             if (op instanceof netgroovy.plan.LinkOps.CreateBridge b && b.where().equals(Where.HOST)) {
                 bridges.add(b.name().name());
             }
         }
-        for (var op : session.made()) {
+        for (var op : made) {
             if (op instanceof netgroovy.plan.AddressOps.Add a && a.where().equals(Where.HOST)
                     && bridges.contains(a.dev().name()) && a.cidr().contains(ip)) {
                 return a.dev().name();

@@ -7,15 +7,11 @@ import java.util.regex.Pattern;
 import netgroovy.value.IpAddress;
 
 /**
- * The published ports as the live rules record them: each DNAT rule netgroovy wrote says in
- * its comment which container, host address, host port, container port and protocol it is
- * for. This is what {@code port 'c1'} (docker port) reports, and how a host port already in
- * use is found.
+ * The published ports as the model keeps them (World.published): for each container, records
+ * in the words of the rules' comments ("0.0.0.0:8080->80/tcp"). This is what {@code port 'c1'}
+ * (docker port) reports, and how a host port already in use is found, without reading the rules.
  */
 public final class Bindings {
-    private static final Pattern COMMENT = Pattern.compile(
-            "--comment \"netgroovy publish (\\S+) ([0-9.]+):(\\d+)->(\\d+)/(\\w+) #1(?: @[^\"]*)?\"");
-
     private Bindings() {
     }
 
@@ -46,19 +42,6 @@ public final class Bindings {
                 out.add(new Binding(container, new PortMapping(ip, Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), m.group(4))));
             }
         });
-        return out;
-    }
-
-    public static List<Binding> of(Iptables.Saved saved) {
-        List<Binding> out = new ArrayList<>();
-        for (String line : saved.rules("nat")) {
-            Matcher m = COMMENT.matcher(line);
-            if (m.find()) {
-                IpAddress ip = m.group(2).equals("0.0.0.0") ? null : IpAddress.parse(m.group(2));
-                out.add(new Binding(m.group(1), new PortMapping(ip, Integer.parseInt(m.group(3)),
-                        Integer.parseInt(m.group(4)), m.group(5))));
-            }
-        }
         return out;
     }
 

@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import netgroovy.kernel.KernelException;
+import netgroovy.plan.Kernel;
+import netgroovy.plan.LiveKernel;
 
 /**
  * The files Docker writes for a container, kept where iproute2 looks for them:
@@ -165,26 +168,28 @@ public final class EtcFiles {
      * {@code ip netns exec} would bind it over /etc.
      */
     public static void write(String container, String hosts, String hostname, String resolv) {
+        write(LiveKernel.hostFiles(), container, hosts, hostname, resolv);
+    }
+
+    /** As above, through {@code fs} (the host's files, or a kernel's in memory). */
+    public static void write(Kernel.Files fs, String container, String hosts, String hostname, String resolv) {
         Path dir = ROOT.resolve(container);
         Path written = WRITTEN.resolve(container);
         try {
-            String keptHosts = hosts + added(read(dir.resolve("hosts")), read(written.resolve("hosts")), hosts);
-            String current = read(dir.resolve("resolv.conf")), wrote = read(written.resolve("resolv.conf"));
+            String keptHosts = hosts + added(fs.read(dir.resolve("hosts")), fs.read(written.resolve("hosts")), hosts);
+            String current = fs.read(dir.resolve("resolv.conf")), wrote = fs.read(written.resolve("resolv.conf"));
             boolean edited = current != null && wrote != null && !current.equals(wrote);
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("hosts"), keptHosts);
-            Files.writeString(dir.resolve("hostname"), hostname + "\n");
+            fs.write(dir.resolve("hosts"), keptHosts);
+            fs.write(dir.resolve("hostname"), hostname + "\n");
             if (!edited) {
-                Files.writeString(dir.resolve("resolv.conf"), resolv);
+                fs.write(dir.resolve("resolv.conf"), resolv);
             }
-            Files.createDirectories(written);
-            Files.writeString(written.resolve("hosts"), hosts);
+            fs.write(written.resolve("hosts"), hosts);
             if (!edited) {
-                Files.writeString(written.resolve("resolv.conf"), resolv);
+                fs.write(written.resolve("resolv.conf"), resolv);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + dir + ": " + e.getMessage()
-                    + " (in the sandbox /etc is a private overlay; with --host this needs root)");
+        } catch (KernelException e) {
+            throw new IllegalStateException(e.getMessage() + " (in the sandbox /etc is a private overlay; with --host this needs root)");
         }
     }
 
@@ -204,77 +209,86 @@ public final class EtcFiles {
         return b.toString();
     }
 
-    private static String read(Path f) throws IOException {
-        return Files.isRegularFile(f) ? Files.readString(f) : null;
-    }
-
     public static void remove(String container) {
-        removeDir(ROOT.resolve(container));
-        removeDir(WRITTEN.resolve(container));
+        remove(LiveKernel.hostFiles(), container);
     }
 
-    private static void removeDir(Path dir) {
+    public static void remove(Kernel.Files fs, String container) {
+        removeDir(fs, ROOT.resolve(container));
+        removeDir(fs, WRITTEN.resolve(container));
+    }
+
+    private static void removeDir(Kernel.Files fs, Path dir) {
         try {
-            if (Files.isDirectory(dir)) {
-                try (var files = Files.list(dir)) {
-                    for (Path f : files.toList()) {
-                        Files.delete(f);
-                    }
+            if (fs.isDirectory(dir)) {
+                for (Path f : fs.list(dir)) {
+                    fs.delete(f);
                 }
-                Files.delete(dir);
+                fs.delete(dir);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot remove " + dir + ": " + e.getMessage());
+        } catch (KernelException e) {
+            throw new IllegalStateException(e.getMessage());
         }
     }
 
     /** The files of a container's folder (and what netgroovy wrote last), name to content; null when there is no folder. */
     public static Map<String, String> read(String container) {
+        return read(LiveKernel.hostFiles(), container);
+    }
+
+    public static Map<String, String> read(Kernel.Files fs, String container) {
         Path dir = ROOT.resolve(container);
-        if (!Files.isDirectory(dir)) {
+        if (!fs.isDirectory(dir)) {
             return null;
         }
         Map<String, String> files = new java.util.TreeMap<>();
-        readInto(dir, "", files);
-        readInto(WRITTEN.resolve(container), WRITTEN_KEY, files);
+        readInto(fs, dir, "", files);
+        readInto(fs, WRITTEN.resolve(container), WRITTEN_KEY, files);
         return files;
     }
 
-    private static void readInto(Path dir, String prefix, Map<String, String> files) {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (var list = Files.list(dir)) {
-            for (Path f : list.toList()) {
-                files.put(prefix + f.getFileName().toString(), Files.readString(f));
+    private static void readInto(Kernel.Files fs, Path dir, String prefix, Map<String, String> files) {
+        try {
+            for (Path f : fs.list(dir)) {
+                String text = fs.read(f);
+                if (text != null) {
+                    files.put(prefix + f.getFileName().toString(), text);
+                }
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + dir + ": " + e.getMessage());
+        } catch (KernelException e) {
+            throw new IllegalStateException(e.getMessage());
         }
     }
 
     /** Puts a container's folder back as {@link #read} found it (null: no folder). */
     public static void restore(String container, Map<String, String> files) {
-        remove(container);
+        restore(LiveKernel.hostFiles(), container, files);
+    }
+
+    public static void restore(Kernel.Files fs, String container, Map<String, String> files) {
+        remove(fs, container);
         if (files == null) {
             return;
         }
         Path dir = ROOT.resolve(container);
         try {
-            Files.createDirectories(dir);
+            fs.createDirectories(dir);
             for (var f : files.entrySet()) {
                 boolean ours = f.getKey().startsWith(WRITTEN_KEY);
                 Path to = ours ? WRITTEN.resolve(container).resolve(f.getKey().substring(WRITTEN_KEY.length())) : dir.resolve(f.getKey());
-                Files.createDirectories(to.getParent());
-                Files.writeString(to, f.getValue());
+                fs.write(to, f.getValue());
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + dir + ": " + e.getMessage());
+        } catch (KernelException e) {
+            throw new IllegalStateException(e.getMessage());
         }
     }
 
     public static boolean exist(String container) {
-        return Files.isDirectory(ROOT.resolve(container));
+        return exist(LiveKernel.hostFiles(), container);
+    }
+
+    public static boolean exist(Kernel.Files fs, String container) {
+        return fs.isDirectory(ROOT.resolve(container));
     }
 
     /**

@@ -19,15 +19,15 @@ public final class UtsOps {
         }
 
         public State check(Kernel k) {
-            return Namespaces.utsOf(name) != null ? State.DONE : State.TODO;
+            return k.namespaces().hasUts(name) ? State.DONE : State.TODO;
         }
 
         public void apply(Kernel k) {
-            Namespaces.createUts(name, hostname);
+            k.namespaces().createUts(name, hostname);
         }
 
         public void undo(Kernel k) {
-            Namespaces.deleteUts(name);
+            k.namespaces().deleteUts(name);
         }
 
         public java.util.List<String> leftovers() {
@@ -50,15 +50,15 @@ public final class UtsOps {
         }
 
         public State check(Kernel k) {
-            return Namespaces.utsOf(name) == null ? State.DONE : State.TODO;
+            return !k.namespaces().hasUts(name) ? State.DONE : State.TODO;
         }
 
         public void apply(Kernel k) {
-            Namespaces.deleteUts(name);
+            k.namespaces().deleteUts(name);
         }
 
         public void undo(Kernel k) {
-            Namespaces.createUts(name, hostname);
+            k.namespaces().createUts(name, hostname);
         }
 
         public String subject() {

@@ -10,6 +10,8 @@ public final class WriteEtcFiles implements Op {
     private final String hostname;
     private final String resolv;
     private java.util.Map<String, String> before;
+    /** Whether the folder was there when checked: then applying makes nothing new. */
+    private boolean existed;
 
     public WriteEtcFiles(String container, String hosts, String hostname, String resolv) {
         this.container = container;
@@ -22,17 +24,22 @@ public final class WriteEtcFiles implements Op {
         return "mkdir -p /etc/netns/" + container + " && write hosts, hostname (" + hostname + "), resolv.conf there";
     }
 
+    public State check(Kernel k) {
+        existed = EtcFiles.exist(k.files(), container);
+        return State.TODO;
+    }
+
     public void apply(Kernel k) {
-        before = EtcFiles.read(container);
-        EtcFiles.write(container, hosts, hostname, resolv);
+        before = EtcFiles.read(k.files(), container);
+        EtcFiles.write(k.files(), container, hosts, hostname, resolv);
     }
 
     public void undo(Kernel k) {
-        EtcFiles.restore(container, before);
+        EtcFiles.restore(k.files(), container, before);
     }
 
     public java.util.List<String> leftovers() {
-        return EtcFiles.exist(container) ? java.util.List.of() : java.util.List.of("files " + container);
+        return existed ? java.util.List.of() : java.util.List.of("files " + container);
     }
 
     public String subject() {

@@ -81,7 +81,7 @@ final class DockerWords {
         if (o.containsKey("bridge")) {
             // Made earlier in this statement (still planned), or there in the kernel.
             if (session.live() && !session.plansBridge(bridge)
-                    && session.kernel().rtnl(Where.HOST).links().get(IfName.of(bridge)).isEmpty()) {
+                    && session.kernel().links(Where.HOST).get(IfName.of(bridge)).isEmpty()) {
                 throw new InvalidValueException("bridge " + bridge + " does not exist; make it first (bridge '" + bridge
                         + "' cidr '...'), as Docker's -b expects");
             }
@@ -170,7 +170,7 @@ final class DockerWords {
             return Cidr.parse(planned);
         }
         if (session.live()) {
-            for (netgroovy.kernel.Address a : session.kernel().rtnl(Where.HOST).addresses().list(IfName.of(bridge))) {
+            for (netgroovy.kernel.Address a : session.kernel().addresses(Where.HOST).list(IfName.of(bridge))) {
                 if (a.cidr().isV4() && "global".equals(a.scope())) {
                     return a.cidr();
                 }
@@ -427,7 +427,7 @@ final class DockerWords {
             boolean used = state().networks.values().stream().anyMatch(n -> n.ipam().subnet().contains(candidate.address())
                     || candidate.contains(n.ipam().subnet().address()));
             if (!used && session.live()) {
-                used = session.kernel().rtnl(Where.HOST).addresses().list().stream().anyMatch(a -> candidate.contains(a.cidr().address()));
+                used = session.kernel().addresses(Where.HOST).list().stream().anyMatch(a -> candidate.contains(a.cidr().address()));
             }
             if (!used) {
                 return candidate;
@@ -618,7 +618,7 @@ final class DockerWords {
         if (c.namespace == null) {
             return netgroovy.kernel.Launch.of(null, argv).withOnlyEnv(environment(c));
         }
-        netgroovy.kernel.Launch l = netgroovy.kernel.Launch.of(session.kernel().ns(Where.named(c.namespace)),
+        netgroovy.kernel.Launch l = netgroovy.kernel.Launch.of(session.liveKernel().ns(Where.named(c.namespace)),
                 EtcFiles.wrapForContainer(c.namespace, argv));
         String uts = netgroovy.kernel.Namespaces.utsOf(c.namespace);
         return (uts == null ? l : l.inUts(uts)).withOnlyEnv(environment(c));
@@ -763,12 +763,12 @@ final class DockerWords {
         }
 
         public void apply(netgroovy.plan.Kernel k) {
-            before = EtcFiles.read(name);
-            EtcFiles.remove(name);
+            before = EtcFiles.read(k.files(), name);
+            EtcFiles.remove(k.files(), name);
         }
 
         public void undo(netgroovy.plan.Kernel k) {
-            EtcFiles.restore(name, before);
+            EtcFiles.restore(k.files(), name, before);
         }
 
         public String subject() {

@@ -188,7 +188,7 @@ final class Doctor {
     }
 
     private boolean hostLinkExists(String name) {
-        return session.kernel().rtnl(Where.HOST).links().get(IfName.of(name)).isPresent();
+        return session.kernel().links(Where.HOST).get(IfName.of(name)).isPresent();
     }
 
     private static boolean accountedLink(String name, World world) {

@@ -150,7 +150,7 @@ final class FirewallWords {
 
     /** Asks in the host's namespace, where the proxy listens (a socket is made in its thread's namespace). */
     private boolean atHost(java.util.concurrent.Callable<Boolean> question) {
-        return netgroovy.kernel.Namespaces.inside(session.kernel().ns(Where.HOST), question);
+        return netgroovy.kernel.Namespaces.inside(session.liveKernel().ns(Where.HOST), question);
     }
 
     /** With the userland proxy (dockerd userlandProxy: true): Docker's default mode. */
@@ -190,7 +190,7 @@ final class FirewallWords {
         try {
             // A dry run reads its own namespace's (readable without privileges): a new namespace,
             // such as the sandbox, starts with the same kernel default.
-            return PortRange.parse(netgroovy.kernel.Sysctl.read(session.live() ? session.kernel().nsOrNull(Where.HOST) : null,
+            return PortRange.parse(netgroovy.kernel.Sysctl.read(session.live() ? session.liveKernel().nsOrNull(Where.HOST) : null,
                     "net.ipv4.ip_local_port_range"));
         } catch (RuntimeException e) {
             return PortRange.FALLBACK; // as Docker falls back when it cannot read the file
@@ -334,7 +334,7 @@ final class FirewallWords {
         if (!session.live()) {
             return "";
         }
-        ExecResult r = Exec.run(session.kernel().nsOrNull(session.here()), argv, Duration.ofSeconds(30));
+        ExecResult r = session.kernel().exec(session.here(), argv, Duration.ofSeconds(30));
         if (!r.ok()) {
             throw new InvalidValueException(String.join(" ", argv) + " failed: " + r.stderr().strip());
         }
@@ -347,7 +347,7 @@ final class FirewallWords {
             return Cidr.parse(known);
         }
         if (session.live()) {
-            for (Address a : session.kernel().rtnl(Where.HOST).addresses().list(IfName.of(bridge))) {
+            for (Address a : session.kernel().addresses(Where.HOST).list(IfName.of(bridge))) {
                 if (a.cidr().isV4() && "global".equals(a.scope())) {
                     return a.cidr();
                 }
@@ -379,7 +379,7 @@ final class FirewallWords {
         if (!session.live()) {
             return IpAddress.parse("0.0.0.0");
         }
-        for (Address a : session.kernel().rtnl(where).addresses().list()) {
+        for (Address a : session.kernel().addresses(where).list()) {
             if (a.cidr().isV4() && "global".equals(a.scope())) {
                 return a.cidr().address();
             }
@@ -423,10 +423,9 @@ final class FirewallWords {
         if (!session.live()) {
             return "<bridge>";
         }
-        var host = session.kernel().rtnl(Where.HOST);
-        for (Link l : host.links().list()) {
+        for (Link l : session.kernel().links(Where.HOST).list()) {
             if (l.isBridge()) {
-                for (Address a : host.addresses().list(IfName.of(l.name()))) {
+                for (Address a : session.kernel().addresses(Where.HOST).list(IfName.of(l.name()))) {
                     if (a.cidr().contains(ip)) {
                         return l.name();
                     }

@@ -93,7 +93,7 @@ public abstract class NetgroovyScript extends Script {
             session().add(new NamespaceOps.Create(w.name()));
             session().add(new LinkOps.SetUp(w, IfName.of("lo"), true));
         } else if (w.kind() == Where.Kind.PID && session().live()) {
-            session().kernel().ns(w); // fails now, with a clear message, if there is no such process
+            session().liveKernel().ns(w); // fails now, with a clear message, if there is no such process
         }
         return new NsRef(this, w);
     }
@@ -142,7 +142,7 @@ public abstract class NetgroovyScript extends Script {
         if (!(nameOrPid instanceof CharSequence text) || text.toString().equals("host")) {
             Where w = Names.where(nameOrPid);
             if (w.kind() == Where.Kind.PID && session().live()) {
-                session().kernel().ns(w); // fails now, with a clear message, if there is no such process
+                session().liveKernel().ns(w); // fails now, with a clear message, if there is no such process
             }
             return new Place(w, null);
         }
@@ -320,7 +320,7 @@ public abstract class NetgroovyScript extends Script {
             return "?";
         }
         Where w = session().here();
-        return Sysctl.read(session().kernel().nsOrNull(w), key);
+        return session().kernel().sysctl(w, key);
     }
 
     /**
@@ -333,7 +333,7 @@ public abstract class NetgroovyScript extends Script {
             return null;
         }
         IfName name = IfName.of(link);
-        return session().kernel().rtnl(session().here()).addresses().list(name).stream()
+        return session().kernel().addresses(session().here()).list(name).stream()
                 .filter(a -> a.cidr().isV4() && "global".equals(a.scope()))
                 .map(a -> a.cidr().toString()).findFirst().orElse(null);
     }
@@ -399,9 +399,9 @@ public abstract class NetgroovyScript extends Script {
             return dockerWords().launch(dockerWords().require(container), argv);
         }
         if (w.kind() == Where.Kind.NAMED) {
-            return netgroovy.kernel.Launch.of(session().kernel().nsOrNull(w), netgroovy.docker.EtcFiles.wrap(w.name(), argv));
+            return netgroovy.kernel.Launch.of(session().liveKernel().nsOrNull(w), netgroovy.docker.EtcFiles.wrap(w.name(), argv));
         }
-        return netgroovy.kernel.Launch.of(session().kernel().nsOrNull(w), argv);
+        return netgroovy.kernel.Launch.of(session().liveKernel().nsOrNull(w), argv);
     }
 
     /** {@code ping '172.17.42.1'} from here; {@code ping 'c2'} pings c2's first address. */
@@ -443,7 +443,7 @@ public abstract class NetgroovyScript extends Script {
     private void awaitCarrier(Where w) {
         long deadline = System.nanoTime() + 1_000_000_000L;
         try {
-            while (System.nanoTime() < deadline && session().kernel().rtnl(w).links().list().stream()
+            while (System.nanoTime() < deadline && session().kernel().links(w).list().stream()
                     .anyMatch(l -> l.up() && l.isVeth() && !"UP".equals(l.operState()))) {
                 Thread.sleep(20);
             }
@@ -464,7 +464,7 @@ public abstract class NetgroovyScript extends Script {
             return "<address of " + t + ">";
         }
         Where w = Names.where(to);
-        for (Address a : session().kernel().rtnl(w).addresses().list()) {
+        for (Address a : session().kernel().addresses(w).list()) {
             if (a.cidr().isV4() && "global".equals(a.scope())) {
                 return a.cidr().address().toString();
             }
@@ -708,9 +708,9 @@ public abstract class NetgroovyScript extends Script {
         }
         Where w = place(namespace).where();
         if (udp) {
-            session().servers().udp(session().kernel().nsOrNull(w), w.label(), p);
+            session().servers().udp(session().liveKernel().nsOrNull(w), w.label(), p);
         } else {
-            session().servers().tcp(session().kernel().nsOrNull(w), w.label(), p);
+            session().servers().tcp(session().liveKernel().nsOrNull(w), w.label(), p);
         }
     }
 
@@ -738,7 +738,7 @@ public abstract class NetgroovyScript extends Script {
             return null;
         }
         Where w = args.get("from") == null ? session().here() : place(args.get("from")).where();
-        var ns = session().kernel().nsOrNull(w);
+        var ns = session().liveKernel().nsOrNull(w);
         return udp ? EchoServers.connectUdp(ns, address, port) : EchoServers.connectTcp(ns, address, port);
     }
 
@@ -748,7 +748,7 @@ public abstract class NetgroovyScript extends Script {
         if (!session().live()) {
             return "";
         }
-        return session().kernel().rtnl(session().here()).routes().get(netgroovy.value.IpAddress.parse(address)).describe();
+        return session().kernel().routes(session().here()).get(netgroovy.value.IpAddress.parse(address)).describe();
     }
 
     // ---- seeing and explaining ---------------------------------------------------------
@@ -784,7 +784,7 @@ public abstract class NetgroovyScript extends Script {
         }
         netgroovy.render.Drawing drawing;
         try {
-            drawing = new netgroovy.render.Drawing(session().kernel());
+            drawing = new netgroovy.render.Drawing(session().liveKernel());
         } finally {
             session().release();
         }
@@ -839,7 +839,7 @@ public abstract class NetgroovyScript extends Script {
         netgroovy.trace.Flow flow = netgroovy.trace.Flow.parse(to.toString(),
                 args.get("proto") == null ? null : args.get("proto").toString(), this::firstAddressOf);
         try {
-            return new netgroovy.trace.Tracer(session().kernel()).timeout(seconds(args.get("timeout"), 1)).trace(w, flow);
+            return new netgroovy.trace.Tracer(session().liveKernel()).timeout(seconds(args.get("timeout"), 1)).trace(w, flow);
         } finally {
             session().release();
         }
@@ -875,7 +875,7 @@ public abstract class NetgroovyScript extends Script {
             where.put(n, place(n).where());
             address.put(n, firstAddressOf(n));
         }
-        netgroovy.trace.Tracer probe = new netgroovy.trace.Tracer(session().kernel());
+        netgroovy.trace.Tracer probe = new netgroovy.trace.Tracer(session().liveKernel());
         try {
             netgroovy.trace.Reachability r = netgroovy.trace.Reachability.measure(who, (a, b) ->
                     "answered".equals(probe.probe(where.get(a), new netgroovy.trace.Flow("icmp", address.get(b), 0))));
@@ -887,7 +887,7 @@ public abstract class NetgroovyScript extends Script {
     }
 
     private boolean hasIpv4(String namespace) {
-        return session().kernel().rtnl(Where.named(namespace)).addresses().list().stream()
+        return session().kernel().addresses(Where.named(namespace)).list().stream()
                 .anyMatch(a -> a.cidr().isV4() && "global".equals(a.scope()));
     }
 
@@ -908,7 +908,7 @@ public abstract class NetgroovyScript extends Script {
         }
         Where w = place(from).where();
         netgroovy.trace.Flow flow = netgroovy.trace.Flow.parse(to.toString(), null, this::firstAddressOf);
-        netgroovy.trace.Tracer tracer = new netgroovy.trace.Tracer(session().kernel());
+        netgroovy.trace.Tracer tracer = new netgroovy.trace.Tracer(session().liveKernel());
         try {
             String answer = tracer.probe(w, flow);
             boolean reached = "answered".equals(answer);
@@ -984,7 +984,7 @@ public abstract class NetgroovyScript extends Script {
         List<netgroovy.trace.Capture.On> where = new ArrayList<>();
         for (String l : links) {
             Where w = options.containsKey("in") ? place(options.get("in")).where() : whereIsLink(l);
-            where.add(new netgroovy.trace.Capture.On((w.isHost() ? "" : w.label() + "/") + l, session().kernel().nsOrNull(w), l));
+            where.add(new netgroovy.trace.Capture.On((w.isHost() ? "" : w.label() + "/") + l, session().liveKernel().nsOrNull(w), l));
         }
         Object file = options.get("file");
         return netgroovy.trace.Capture.start(where, count, file == null ? null : file.toString());
@@ -993,7 +993,7 @@ public abstract class NetgroovyScript extends Script {
     /** The namespace a link is in: here if it is here, else the only namespace that has one of that name. */
     private Where whereIsLink(String link) {
         IfName name = IfName.of(link);
-        if (session().kernel().rtnl(session().here()).links().get(name).isPresent()) {
+        if (session().kernel().links(session().here()).get(name).isPresent()) {
             return session().here();
         }
         List<Where> found = new ArrayList<>();
@@ -1001,7 +1001,7 @@ public abstract class NetgroovyScript extends Script {
         all.add(Where.HOST);
         netgroovy.kernel.Namespaces.list().forEach(n -> all.add(Where.named(n)));
         for (Where w : all) {
-            if (session().kernel().rtnl(w).links().get(name).isPresent()) {
+            if (session().kernel().links(w).get(name).isPresent()) {
                 found.add(w);
             }
         }
@@ -1018,7 +1018,7 @@ public abstract class NetgroovyScript extends Script {
     /** A name's first global address (IPv4 first): a container's or a namespace's. */
     private netgroovy.value.IpAddress firstAddressOf(String name) {
         Where w = place(name).where();
-        List<Address> all = session().kernel().rtnl(w).addresses().list();
+        List<Address> all = session().kernel().addresses(w).list();
         return all.stream().filter(a -> "global".equals(a.scope())).sorted((a, b) -> Boolean.compare(!a.cidr().isV4(), !b.cidr().isV4()))
                 .map(a -> a.cidr().address()).findFirst()
                 .orElseThrow(() -> new InvalidValueException(name + " has no address to reach it by"));
@@ -1085,7 +1085,7 @@ public abstract class NetgroovyScript extends Script {
         world.networks.values().forEach(n -> bridges.add(n.bridge()));
         // What this session made is gone already; a dry run's is gone with its journal.
         for (String b : bridges) {
-            if (session().live() && !session().kernel().rtnl(Where.HOST).links().get(IfName.of(b)).isEmpty()) {
+            if (session().live() && !session().kernel().links(Where.HOST).get(IfName.of(b)).isEmpty()) {
                 firewallWords().forgetBridge(b);
                 session().add(new LinkOps.Delete(Where.HOST, IfName.of(b)));
             }
@@ -1144,7 +1144,7 @@ public abstract class NetgroovyScript extends Script {
             return "";
         }
         try {
-            return render.apply(new Views(session().kernel()));
+            return render.apply(new Views(session().liveKernel()));
         } finally {
             session().release(); // a view holds nothing once it has answered
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import netgroovy.plan.Executor;
 import netgroovy.plan.Kernel;
+import netgroovy.plan.LiveKernel;
 import netgroovy.plan.Op;
 import netgroovy.plan.Plan;
 import netgroovy.plan.PlanException;
@@ -28,6 +29,8 @@ public final class Session implements AutoCloseable {
     private final PrintStream out;
     private final String target;
     private Kernel kernel;
+    /** Whether this session works on the real system (else on a kernel it was given, such as one in memory). */
+    private final boolean onLiveSystem;
     private volatile Executor executor; // read by stepsApplied() from the REPL thread
     /** What dry statements "made": a dry run's stand-in for the executor's journal. */
     private final List<Op> dryMade = new ArrayList<>();
@@ -70,11 +73,25 @@ public final class Session implements AutoCloseable {
 
     /** A session keeping its world in {@code store} (null: nowhere, as a dry run does). */
     public Session(boolean dryRun, PrintStream out, String target, StateStore store) {
+        this(dryRun, out, target, store, null);
+    }
+
+    /**
+     * A session whose plans are applied to {@code kernel} (null: the live system, opened on
+     * first use). Tests give it a {@link netgroovy.plan.MemoryKernel} to run scripts without
+     * root or namespaces; words that need the real thing (views, ping, sh, trace) then refuse.
+     */
+    public Session(boolean dryRun, PrintStream out, String target, StateStore store, Kernel kernel) {
         this.dryRun = dryRun;
         this.dryRunNow = dryRun;
         this.out = out;
         this.target = target;
         this.store = store;
+        this.kernel = kernel;
+        this.onLiveSystem = kernel == null;
+        if (kernel != null) {
+            opened();
+        }
     }
 
     public PrintStream out() {
@@ -183,7 +200,7 @@ public final class Session implements AutoCloseable {
      * containers the world has (which a later run found in the store, too) — none in hosts mode.
      */
     private void syncDns() {
-        if (!live()) {
+        if (!live() || !onLiveSystem) {
             return;
         }
         dnsSynced = true;
@@ -213,21 +230,36 @@ public final class Session implements AutoCloseable {
         letGo();
     }
 
-    /** The live system, opened on first use (a dry run never opens it). */
+    /** The system plans are applied to: the live one unless the session was given another, opened on first use (a dry run never opens it). */
     public Kernel kernel() {
         if (kernel == null) {
-            kernel = new Kernel();
-            executor = new Executor(kernel);
-            if (store != null) {
-                executor.beforeApply(op -> {
-                    List<String> made = op.leftovers();
-                    if (!made.isEmpty() && holding()) {
-                        store.note(made);
-                    }
-                });
-            }
+            kernel = new LiveKernel();
+            opened();
         }
         return kernel;
+    }
+
+    private void opened() {
+        executor = new Executor(kernel);
+        if (store != null) {
+            executor.beforeApply(op -> {
+                List<String> made = op.leftovers();
+                if (!made.isEmpty() && holding()) {
+                    store.note(made);
+                }
+            });
+        }
+    }
+
+    /**
+     * The real system, for words that look at it or run processes in it (views, ping, sh, trace,
+     * capture): those have no stand-in, so a session on another kernel says so.
+     */
+    public LiveKernel liveKernel() {
+        if (kernel() instanceof LiveKernel live) {
+            return live;
+        }
+        throw new IllegalStateException("this word needs the live system; this session works on " + kernel);
     }
 
     /**

@@ -23,7 +23,7 @@ public final class AddressOps {
             if (LinkOps.find(k, where, dev).isEmpty()) {
                 return State.TODO; // made earlier in this same plan; the kernel will say if not
             }
-            List<Address> on = k.rtnl(where).addresses().list(dev);
+            List<Address> on = k.addresses(where).list(dev);
             if (on.stream().anyMatch(a -> a.cidr().equals(cidr))) {
                 return State.DONE;
             }
@@ -39,11 +39,11 @@ public final class AddressOps {
         }
 
         public void apply(Kernel k) {
-            k.rtnl(where).addresses().add(dev, cidr);
+            k.addresses(where).add(dev, cidr);
         }
 
         public void undo(Kernel k) {
-            k.rtnl(where).addresses().delete(dev, cidr);
+            k.addresses(where).delete(dev, cidr);
         }
 
         public String subject() {
@@ -62,16 +62,16 @@ public final class AddressOps {
         }
 
         public State check(Kernel k) {
-            boolean present = k.rtnl(where).addresses().list(dev).stream().anyMatch(a -> a.cidr().equals(cidr));
+            boolean present = k.addresses(where).list(dev).stream().anyMatch(a -> a.cidr().equals(cidr));
             return present ? State.TODO : State.DONE;
         }
 
         public void apply(Kernel k) {
-            k.rtnl(where).addresses().delete(dev, cidr);
+            k.addresses(where).delete(dev, cidr);
         }
 
         public void undo(Kernel k) {
-            k.rtnl(where).addresses().add(dev, cidr);
+            k.addresses(where).add(dev, cidr);
         }
 
         public String subject() {

@@ -78,7 +78,7 @@ public final class FirewallOp implements Op {
     }
 
     public State check(Kernel k) {
-        Iptables.Saved saved = Iptables.save(k.nsOrNull(where));
+        Iptables.Saved saved = k.firewall(where).save();
         checked = saved;
         boolean allThere = rules.stream().allMatch(saved::has);
         boolean noneThere = rules.stream().noneMatch(saved::has);
@@ -88,7 +88,7 @@ public final class FirewallOp implements Op {
     public void apply(Kernel k) {
         // The executor checks an operation right before it applies it: the rules check read are
         // the rules now (one iptables-save per operation, not two; with 30 000 rules each is ~0.3 s).
-        Iptables.Saved saved = checked != null ? checked : Iptables.save(k.nsOrNull(where));
+        Iptables.Saved saved = checked != null ? checked : k.firewall(where).save();
         checked = null;
         Map<String, List<String>> batch = new LinkedHashMap<>();
         changed.clear();
@@ -131,7 +131,7 @@ public final class FirewallOp implements Op {
                 }
             }
         }
-        Iptables.restore(k.nsOrNull(where), batch);
+        k.firewall(where).restore(batch);
     }
 
     /** How many unconditional jumps to other chains lead a chain (Docker keeps these first). */
@@ -168,7 +168,7 @@ public final class FirewallOp implements Op {
 
     public void undo(Kernel k) {
         // Only what is still as this operation left it: another word may have removed some since.
-        Iptables.Saved saved = Iptables.save(k.nsOrNull(where));
+        Iptables.Saved saved = k.firewall(where).save();
         Map<String, List<String>> batch = new LinkedHashMap<>();
         for (int i = changed.size() - 1; i >= 0; i--) {
             Rule r = changed.get(i);
@@ -184,7 +184,7 @@ public final class FirewallOp implements Op {
                 batch.computeIfAbsent(c.table(), t -> new ArrayList<>()).add("-X " + c.name());
             }
         }
-        Iptables.restore(k.nsOrNull(where), batch);
+        k.firewall(where).restore(batch);
     }
 
     public String subject() {

@@ -1,11 +1,5 @@
 package netgroovy.plan;
 
-import java.time.Duration;
-import java.util.List;
-import netgroovy.kernel.Exec;
-import netgroovy.kernel.ExecResult;
-import netgroovy.kernel.Sysctl;
-
 /**
  * Docker's {@code iptables -P FORWARD DROP}: when dockerd turns IPv4 forwarding on (it was
  * off), it also makes the FORWARD chain drop what no rule accepts, so that turning the host
@@ -14,7 +8,6 @@ import netgroovy.kernel.Sysctl;
  * It must run before the sysctl that turns forwarding on.
  */
 public final class ForwardPolicyOp implements Op {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final Where where;
     private String before;
 
@@ -27,37 +20,21 @@ public final class ForwardPolicyOp implements Op {
     }
 
     public State check(Kernel k) {
-        return "1".equals(Sysctl.read(k.nsOrNull(where), "net.ipv4.ip_forward")) || "DROP".equals(policy(k)) ? State.DONE : State.TODO;
+        return "1".equals(k.sysctl(where, "net.ipv4.ip_forward")) || "DROP".equals(k.firewall(where).policy("FORWARD"))
+                ? State.DONE : State.TODO;
     }
 
     public void apply(Kernel k) {
-        if ("1".equals(Sysctl.read(k.nsOrNull(where), "net.ipv4.ip_forward"))) {
+        if ("1".equals(k.sysctl(where, "net.ipv4.ip_forward"))) {
             return;
         }
-        before = policy(k);
-        set(k, "DROP");
+        before = k.firewall(where).policy("FORWARD");
+        k.firewall(where).setPolicy("FORWARD", "DROP");
     }
 
     public void undo(Kernel k) {
         if (before != null) {
-            set(k, before);
-        }
-    }
-
-    private String policy(Kernel k) {
-        ExecResult r = Exec.run(k.nsOrNull(where), List.of("iptables", "-S", "FORWARD"), TIMEOUT);
-        for (String line : r.stdout().split("\n")) {
-            if (line.startsWith("-P FORWARD ")) {
-                return line.substring("-P FORWARD ".length()).trim();
-            }
-        }
-        return "ACCEPT";
-    }
-
-    private void set(Kernel k, String policy) {
-        ExecResult r = Exec.run(k.nsOrNull(where), List.of("iptables", "-P", "FORWARD", policy), TIMEOUT);
-        if (!r.ok()) {
-            throw new netgroovy.firewall.FirewallException("iptables -P FORWARD " + policy + " failed: " + r.stderr().strip());
+            k.firewall(where).setPolicy("FORWARD", before);
         }
     }
 

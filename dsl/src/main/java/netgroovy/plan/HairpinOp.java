@@ -1,9 +1,5 @@
 package netgroovy.plan;
 
-import java.time.Duration;
-import java.util.List;
-import netgroovy.kernel.Exec;
-import netgroovy.kernel.ExecResult;
 import netgroovy.value.IfName;
 
 /**
@@ -13,7 +9,6 @@ import netgroovy.value.IfName;
  * turns the frame round on the bridge).
  */
 public final class HairpinOp implements Op {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final Where where;
     private final IfName port;
 
@@ -27,26 +22,16 @@ public final class HairpinOp implements Op {
     }
 
     public State check(Kernel k) {
-        ExecResult r = Exec.run(k.nsOrNull(where), List.of("ip", "-d", "link", "show", "dev", port.name()), TIMEOUT);
-        return r.ok() && r.stdout().contains("hairpin on") ? State.DONE : State.TODO;
+        return k.links(where).hairpin(port) ? State.DONE : State.TODO;
     }
 
     public void apply(Kernel k) {
-        set(k, "on");
+        k.links(where).setHairpin(port, true);
     }
 
     public void undo(Kernel k) {
-        ExecResult r = Exec.run(k.nsOrNull(where), List.of("ip", "link", "show", "dev", port.name()), TIMEOUT);
-        if (r.ok()) { // the port may have gone with its container already
-            set(k, "off");
-        }
-    }
-
-    private void set(Kernel k, String on) {
-        ExecResult r = Exec.run(k.nsOrNull(where), List.of("ip", "link", "set", "dev", port.name(), "type", "bridge_slave", "hairpin", on),
-                TIMEOUT);
-        if (!r.ok()) {
-            throw new IllegalStateException("ip link set dev " + port + " type bridge_slave hairpin " + on + " failed: " + r.stderr().strip());
+        if (k.links(where).get(port).isPresent()) { // the port may have gone with its container already
+            k.links(where).setHairpin(port, false);
         }
     }
 

@@ -1,105 +1,189 @@
 package netgroovy.plan;
 
-import java.util.HashMap;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import netgroovy.firewall.Iptables;
+import netgroovy.kernel.Address;
+import netgroovy.kernel.ExecResult;
 import netgroovy.kernel.KernelException;
-import netgroovy.kernel.NetNs;
-import netgroovy.kernel.Rtnl;
+import netgroovy.kernel.Link;
+import netgroovy.kernel.Route;
+import netgroovy.value.Cidr;
+import netgroovy.value.IfName;
+import netgroovy.value.IpAddress;
+import netgroovy.value.Mac;
 
 /**
- * The live system as operations see it: one rtnetlink handle per namespace, opened on first
- * use and kept until the statement ends ({@link #releaseNamespaces}). A handle holds its
- * namespace alive, so {@link #forget} must also be called before a namespace is deleted, or the
- * kernel would keep it (and its veths) around.
+ * The system as operations see it: exactly what they ask of it and do to it, grouped by
+ * concept, with places named as {@link Where}s (never as open namespaces). Three systems offer
+ * it: {@link LiveKernel} (the real one: rtnetlink, /proc/sys, iptables-save/-restore),
+ * {@link MemoryKernel} (a model in memory, so plans can be tested without root or
+ * namespaces) and {@link RecordingKernel} (any of them, writing down each call).
  */
-public final class Kernel implements AutoCloseable {
-    private final NetNs hostNs;
-    private final Map<Where, Rtnl> handles = new HashMap<>();
-    private final Map<Where, NetNs> namespaces = new HashMap<>();
+public interface Kernel extends AutoCloseable {
 
-    private final java.util.Set<String> settled = new java.util.HashSet<>();
+    Links links(Where where);
 
-    public Kernel() {
-        this.hostNs = NetNs.current();
-    }
+    Addresses addresses(Where where);
 
-    public Rtnl rtnl(Where where) {
-        Rtnl r = handles.get(where);
-        if (r == null) {
-            r = where.isHost() ? Rtnl.host() : Rtnl.at(ns(where));
-            handles.put(where, r);
-        }
-        return r;
-    }
+    Routes routes(Where where);
 
-    /** The namespace, opened (null for the host, which operations treat as "here"). */
-    public NetNs ns(Where where) {
-        if (where.isHost()) {
-            return hostNs;
-        }
-        NetNs ns = namespaces.get(where);
-        if (ns == null) {
-            ns = switch (where.kind()) {
-                case NAMED -> NetNs.named(where.name());
-                case PID -> NetNs.ofPid(where.pid());
-                case HOST -> throw new KernelException("unreachable");
-            };
-            namespaces.put(where, ns);
-        }
-        return ns;
-    }
+    Namespaces namespaces();
 
-    /** For sysctl and exec: null means "the host", which needs no setns. */
-    public NetNs nsOrNull(Where where) {
-        return where.isHost() ? null : ns(where);
-    }
+    /** A kernel parameter ("net.ipv4.ip_forward"), as its /proc/sys file holds it, stripped. */
+    String sysctl(Where where, String key);
+
+    void setSysctl(Where where, String key, String value);
+
+    Firewall firewall(Where where);
+
+    /** Files of the host netgroovy writes (/etc/netns/NAME/...). */
+    Files files();
+
+    /** Runs a command inside {@code where}, as {@code ip netns exec} would. */
+    ExecResult exec(Where where, List<String> argv, Duration timeout);
+
+    /**
+     * Runs {@code work} on a thread inside {@code where}: a socket belongs to the namespace of
+     * the thread that makes it (the userland proxy opens its listeners so).
+     */
+    void inside(Where where, Runnable work);
 
     /**
      * Marks the peer name of a veth pair that already existed when a script asked for it:
      * on a re-run, that peer has long been moved and renamed, so the moves and renames
      * of it that follow are done already rather than errors.
      */
-    public void settle(String where, String name) {
-        settled.add(where + "/" + name);
-    }
+    void settle(String where, String name);
 
-    public boolean isSettled(String where, String name) {
-        return settled.contains(where + "/" + name);
-    }
+    boolean isSettled(String where, String name);
 
-    /** Closes what we hold on a namespace, so that deleting it really frees it. */
-    public void forget(Where where) {
-        Rtnl r = handles.remove(where);
-        if (r != null) {
-            r.close();
-        }
-        NetNs ns = namespaces.remove(where);
-        if (ns != null) {
-            ns.close();
-        }
-    }
+    /** Lets go of what is held on a namespace, so that deleting it really frees it. */
+    void forget(Where where);
 
-    /** Closes every handle on a namespace but the host's; they are opened again when needed. */
-    public void releaseNamespaces() {
-        for (Where w : new java.util.ArrayList<>(handles.keySet())) {
-            if (!w.isHost()) {
-                forget(w);
-            }
-        }
-        for (Where w : new java.util.ArrayList<>(namespaces.keySet())) {
-            forget(w);
-        }
-    }
+    /** Lets go of every namespace but the host's; they are opened again when needed. */
+    void releaseNamespaces();
 
     @Override
-    public void close() {
-        for (Where w : new java.util.ArrayList<>(handles.keySet())) {
-            forget(w);
+    void close();
+
+    /** Links of one namespace ({@code ip link}). */
+    interface Links {
+        void addBridge(IfName name);
+
+        /** {@code peerIn}: where the peer end goes (null: here). */
+        void addVeth(IfName a, IfName b, Where peerIn);
+
+        void addDummy(IfName name);
+
+        void delete(IfName name);
+
+        void setUp(IfName name);
+
+        void setDown(IfName name);
+
+        void setMaster(IfName name, IfName bridge);
+
+        void setNoMaster(IfName name);
+
+        void rename(IfName name, IfName newName);
+
+        void setMac(IfName name, Mac mac);
+
+        void setMtu(IfName name, int mtu);
+
+        void moveTo(IfName name, Where target);
+
+        void setStp(IfName bridge, boolean on);
+
+        /** Whether a bridge port is in hairpin mode. */
+        boolean hairpin(IfName port);
+
+        void setHairpin(IfName port, boolean on);
+
+        List<Link> list();
+
+        Optional<Link> get(IfName name);
+
+        default Link require(IfName name) {
+            return get(name).orElseThrow(() -> new KernelException("no link named " + name));
         }
-        for (Where w : new java.util.ArrayList<>(namespaces.keySet())) {
-            forget(w);
-        }
-        handles.clear();
-        hostNs.close();
+
+        Optional<Link> byIndex(int index);
+    }
+
+    /** Addresses of one namespace ({@code ip addr}). */
+    interface Addresses {
+        void add(IfName dev, Cidr cidr);
+
+        void delete(IfName dev, Cidr cidr);
+
+        List<Address> list();
+
+        /** On one link, which must exist. */
+        List<Address> list(IfName dev);
+    }
+
+    /** Routes of one namespace's main table ({@code ip route}). */
+    interface Routes {
+        void add(Cidr destination, IpAddress gateway, IfName dev);
+
+        void delete(Cidr destination, IpAddress gateway, IfName dev);
+
+        List<Route> list();
+
+        /** The route taken to reach {@code to} ({@code ip route get}). */
+        Route get(IpAddress to);
+    }
+
+    /** Named network namespaces ({@code ip netns}) and containers' UTS namespaces. */
+    interface Namespaces {
+        boolean exists(String name);
+
+        void create(String name);
+
+        void delete(String name);
+
+        /** Whether {@code name} (a container) has a UTS namespace of its own. */
+        boolean hasUts(String name);
+
+        void createUts(String name, String hostname);
+
+        void deleteUts(String name);
+    }
+
+    /** One namespace's iptables: read with one save, changed with one restore batch. */
+    interface Firewall {
+        Iptables.Saved save();
+
+        /** {@code iptables-restore --noflush} of lines grouped by table: all of them, or none. */
+        void restore(Map<String, List<String>> linesByTable);
+
+        /** A built-in chain's policy ("ACCEPT", "DROP"). */
+        String policy(String chain);
+
+        void setPolicy(String chain, String policy);
+    }
+
+    /** The few host files netgroovy writes, by absolute path. */
+    interface Files {
+        /** The file's text, or null when there is no such (regular) file. */
+        String read(Path file);
+
+        /** Writes the file, making its directories first. */
+        void write(Path file, String text);
+
+        boolean isDirectory(Path dir);
+
+        void createDirectories(Path dir);
+
+        /** The entries of a directory (none when there is no such directory). */
+        List<Path> list(Path dir);
+
+        /** Removes a file or an empty directory; nothing happens when it is not there. */
+        void delete(Path path);
     }
 }

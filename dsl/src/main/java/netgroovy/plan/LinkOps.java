@@ -2,7 +2,6 @@ package netgroovy.plan;
 
 import java.util.Optional;
 import netgroovy.kernel.Link;
-import netgroovy.kernel.Links;
 import netgroovy.value.IfName;
 import netgroovy.value.Mac;
 
@@ -11,8 +10,8 @@ public final class LinkOps {
     private LinkOps() {
     }
 
-    static Links links(Kernel k, Where w) {
-        return k.rtnl(w).links();
+    static Kernel.Links links(Kernel k, Where w) {
+        return k.links(w);
     }
 
     static Optional<Link> find(Kernel k, Where w, IfName name) {
@@ -75,7 +74,7 @@ public final class LinkOps {
         }
 
         public void apply(Kernel k) {
-            links(k, where).addVeth(a, b, peerIn == null || peerIn.equals(where) ? null : k.ns(peerIn));
+            links(k, where).addVeth(a, b, peerIn);
         }
 
         public void undo(Kernel k) {
@@ -115,7 +114,7 @@ public final class LinkOps {
         }
 
         public void apply(Kernel k) {
-            Links links = links(k, where);
+            Kernel.Links links = links(k, where);
             var there = links.get(name);
             if (there.isEmpty()) {
                 return; // gone meanwhile (a veth whose namespace went is removed by the kernel a moment later)
@@ -123,7 +122,7 @@ public final class LinkOps {
             was = there.get();
             master = was.master() == 0 ? null : links.byIndex(was.master()).map(l -> IfName.of(l.name())).orElse(null);
             peer = was.isVeth() && was.peerNsId() < 0 ? links.byIndex(was.peerIndex()).map(l -> IfName.of(l.name())).orElse(null) : null;
-            addresses = k.rtnl(where).addresses().list(name).stream()
+            addresses = k.addresses(where).list(name).stream()
                     .filter(a -> "global".equals(a.scope())).map(netgroovy.kernel.Address::cidr).toList();
             try {
                 links.delete(name);
@@ -144,7 +143,7 @@ public final class LinkOps {
             if (was == null) {
                 return;
             }
-            Links links = links(k, where);
+            Kernel.Links links = links(k, where);
             switch (was.kind()) {
                 case "bridge" -> links.addBridge(name);
                 case "dummy" -> links.addDummy(name);
@@ -165,7 +164,7 @@ public final class LinkOps {
                 links.setMac(name, was.mac());
             }
             for (netgroovy.value.Cidr c : addresses) {
-                k.rtnl(where).addresses().add(name, c);
+                k.addresses(where).add(name, c);
             }
             if (master != null) {
                 links.setMaster(name, master);
@@ -240,7 +239,7 @@ public final class LinkOps {
         }
 
         public void apply(Kernel k) {
-            Links links = links(k, where);
+            Kernel.Links links = links(k, where);
             int old = links.get(name).map(Link::master).orElse(0); // a missing link: setMaster says so, naming both
             before = old == 0 ? null : links.byIndex(old).map(l -> IfName.of(l.name())).orElse(null);
             links.setMaster(name, bridge);
@@ -304,7 +303,7 @@ public final class LinkOps {
         }
 
         private void rename(Kernel k, IfName from, IfName to) {
-            Links l = links(k, where);
+            Kernel.Links l = links(k, where);
             boolean wasUp = l.require(from).up();
             if (wasUp) {
                 l.setDown(from);
@@ -411,11 +410,11 @@ public final class LinkOps {
         }
 
         public void apply(Kernel k) {
-            links(k, where).moveTo(name, k.ns(target));
+            links(k, where).moveTo(name, target);
         }
 
         public void undo(Kernel k) {
-            links(k, target).moveTo(name, k.ns(where));
+            links(k, target).moveTo(name, where);
         }
 
         public String subject() {

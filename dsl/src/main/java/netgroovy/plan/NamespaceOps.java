@@ -1,7 +1,5 @@
 package netgroovy.plan;
 
-import netgroovy.kernel.Namespaces;
-
 /** Operations on named network namespaces. */
 public final class NamespaceOps {
     private NamespaceOps() {
@@ -14,16 +12,16 @@ public final class NamespaceOps {
         }
 
         public State check(Kernel k) {
-            return Namespaces.exists(name) ? State.DONE : State.TODO;
+            return k.namespaces().exists(name) ? State.DONE : State.TODO;
         }
 
         public void apply(Kernel k) {
-            Namespaces.create(name);
+            k.namespaces().create(name);
         }
 
         public void undo(Kernel k) {
             k.forget(Where.named(name));
-            Namespaces.delete(name);
+            k.namespaces().delete(name);
         }
 
         public java.util.List<String> leftovers() {
@@ -46,17 +44,17 @@ public final class NamespaceOps {
         }
 
         public State check(Kernel k) {
-            return Namespaces.exists(name) ? State.TODO : State.DONE;
+            return k.namespaces().exists(name) ? State.TODO : State.DONE;
         }
 
         public void apply(Kernel k) {
             k.forget(Where.named(name));
-            Namespaces.delete(name);
+            k.namespaces().delete(name);
         }
 
         public void undo(Kernel k) {
             // What lived inside is gone with the namespace; an empty one is all that can come back.
-            Namespaces.create(name);
+            k.namespaces().create(name);
         }
 
         public String subject() {

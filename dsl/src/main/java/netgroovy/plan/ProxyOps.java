@@ -19,10 +19,7 @@ public final class ProxyOps {
      * (started there) stay in it for their connections to the container.
      */
     static void atHost(Kernel k, Runnable open) {
-        netgroovy.kernel.Namespaces.inside(k.ns(Where.HOST), () -> {
-            open.run();
-            return null;
-        });
+        k.inside(Where.HOST, open);
     }
 
     /** Serve one published port; undo stops it. */

@@ -37,19 +37,19 @@ public final class RemoveOwnedRules implements Op {
     }
 
     public State check(Kernel k) {
-        return owned(Iptables.save(k.nsOrNull(where))).values().stream().allMatch(List::isEmpty) ? State.DONE : State.TODO;
+        return owned(k.firewall(where).save()).values().stream().allMatch(List::isEmpty) ? State.DONE : State.TODO;
     }
 
     public void apply(Kernel k) {
         removed.clear();
-        removed.putAll(owned(Iptables.save(k.nsOrNull(where))));
+        removed.putAll(owned(k.firewall(where).save()));
         Map<String, List<String>> batch = new LinkedHashMap<>();
         removed.forEach((table, lines) -> batch.put(table, lines.stream().map(l -> "-D" + l.substring(2)).toList()));
-        Iptables.restore(k.nsOrNull(where), batch);
+        k.firewall(where).restore(batch);
     }
 
     public void undo(Kernel k) {
-        Iptables.restore(k.nsOrNull(where), removed);
+        k.firewall(where).restore(removed);
     }
 
     public String subject() {

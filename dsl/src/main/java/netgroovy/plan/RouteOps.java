@@ -35,16 +35,16 @@ public final class RouteOps {
         }
 
         public State check(Kernel k) {
-            boolean present = k.rtnl(where).routes().list().stream().anyMatch(r -> same(r, destination, via, dev));
+            boolean present = k.routes(where).list().stream().anyMatch(r -> same(r, destination, via, dev));
             return present ? State.DONE : State.TODO;
         }
 
         public void apply(Kernel k) {
-            k.rtnl(where).routes().add(destination, via, dev);
+            k.routes(where).add(destination, via, dev);
         }
 
         public void undo(Kernel k) {
-            k.rtnl(where).routes().delete(destination, via, dev);
+            k.routes(where).delete(destination, via, dev);
         }
 
         public String subject() {
@@ -63,16 +63,16 @@ public final class RouteOps {
         }
 
         public State check(Kernel k) {
-            boolean present = k.rtnl(where).routes().list().stream().anyMatch(r -> same(r, destination, via, dev));
+            boolean present = k.routes(where).list().stream().anyMatch(r -> same(r, destination, via, dev));
             return present ? State.TODO : State.DONE;
         }
 
         public void apply(Kernel k) {
-            k.rtnl(where).routes().delete(destination, via, dev);
+            k.routes(where).delete(destination, via, dev);
         }
 
         public void undo(Kernel k) {
-            k.rtnl(where).routes().add(destination, via, dev);
+            k.routes(where).add(destination, via, dev);
         }
 
         public String subject() {

@@ -1,7 +1,5 @@
 package netgroovy.plan;
 
-import netgroovy.kernel.Sysctl;
-
 /** {@code sysctl -w KEY=VALUE} in a namespace; undo puts the old value back. */
 public final class SysctlOp implements Op {
     private final Where where;
@@ -20,17 +18,17 @@ public final class SysctlOp implements Op {
     }
 
     public State check(Kernel k) {
-        return value.equals(Sysctl.read(k.nsOrNull(where), key)) ? State.DONE : State.TODO;
+        return value.equals(k.sysctl(where, key)) ? State.DONE : State.TODO;
     }
 
     public void apply(Kernel k) {
-        before = Sysctl.read(k.nsOrNull(where), key);
-        Sysctl.write(k.nsOrNull(where), key, value);
+        before = k.sysctl(where, key);
+        k.setSysctl(where, key, value);
     }
 
     public void undo(Kernel k) {
         if (before != null) {
-            Sysctl.write(k.nsOrNull(where), key, before);
+            k.setSysctl(where, key, before);
         }
     }
 

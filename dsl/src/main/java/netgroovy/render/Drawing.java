@@ -10,7 +10,7 @@ import netgroovy.kernel.Address;
 import netgroovy.kernel.Link;
 import netgroovy.kernel.Namespaces;
 import netgroovy.kernel.Rtnl;
-import netgroovy.plan.Kernel;
+import netgroovy.plan.LiveKernel;
 import netgroovy.plan.Where;
 
 /**
@@ -34,7 +34,7 @@ public final class Drawing {
     private final List<Edge> edges = new ArrayList<>();
 
     /** Reads the kernel once: the host's links and every named namespace's. */
-    public Drawing(Kernel kernel) {
+    public Drawing(LiveKernel kernel) {
         Map<String, Where> wheres = new LinkedHashMap<>();
         wheres.put("host", Where.HOST);
         Namespaces.list().forEach(n -> wheres.put(n, Where.named(n)));

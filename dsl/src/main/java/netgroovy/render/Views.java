@@ -14,14 +14,14 @@ import netgroovy.kernel.Namespaces;
 import netgroovy.kernel.ProcessNamespaces;
 import netgroovy.kernel.Rtnl;
 import netgroovy.kernel.Route;
-import netgroovy.plan.Kernel;
+import netgroovy.plan.LiveKernel;
 import netgroovy.plan.Where;
 
 /** Renders the live state of one namespace, or of all of them, as text. */
 public final class Views {
-    private final Kernel kernel;
+    private final LiveKernel kernel;
 
-    public Views(Kernel kernel) {
+    public Views(LiveKernel kernel) {
         this.kernel = kernel;
     }
 
@@ -208,7 +208,7 @@ public final class Views {
         return peerNamespaces(kernel, w);
     }
 
-    static Map<Integer, String> peerNamespaces(Kernel kernel, Where w) {
+    static Map<Integer, String> peerNamespaces(LiveKernel kernel, Where w) {
         Map<Integer, String> out = new HashMap<>();
         Rtnl r = kernel.rtnl(w);
         for (String n : Namespaces.list()) {

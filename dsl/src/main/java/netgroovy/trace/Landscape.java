@@ -8,7 +8,7 @@ import java.util.Map;
 import netgroovy.kernel.Address;
 import netgroovy.kernel.Link;
 import netgroovy.kernel.Namespaces;
-import netgroovy.plan.Kernel;
+import netgroovy.plan.LiveKernel;
 import netgroovy.plan.Where;
 import netgroovy.value.IpAddress;
 
@@ -22,12 +22,12 @@ final class Landscape {
     record End(Where where, String link) {
     }
 
-    private final Kernel kernel;
+    private final LiveKernel kernel;
     private final Map<Where, List<Link>> links = new LinkedHashMap<>();
     private final Map<Where, List<Address>> addresses = new HashMap<>();
     private final Map<Where, Map<Integer, Where>> peers = new HashMap<>();
 
-    Landscape(Kernel kernel) {
+    Landscape(LiveKernel kernel) {
         this.kernel = kernel;
         links.put(Where.HOST, null);
         for (String n : Namespaces.list()) {

@@ -10,7 +10,7 @@ import netgroovy.kernel.KernelException;
 import netgroovy.kernel.NetNs;
 import netgroovy.kernel.Route;
 import netgroovy.kernel.Sysctl;
-import netgroovy.plan.Kernel;
+import netgroovy.plan.LiveKernel;
 import netgroovy.plan.Where;
 import netgroovy.value.IpAddress;
 
@@ -26,13 +26,13 @@ public final class Tracer {
     private static final int WATCH_ALL_UP_TO = 24;
     private static final int MAX_HOPS = 16;
 
-    private final Kernel kernel;
+    private final LiveKernel kernel;
     /** The walk's packet as it is now: its destination (after DNAT), and its IP ID once seen. */
     private IpAddress dst;
     private String ipId;
     private Duration timeout = Duration.ofSeconds(1);
 
-    public Tracer(Kernel kernel) {
+    public Tracer(LiveKernel kernel) {
         this.kernel = kernel;
     }
 

@@ -22,7 +22,7 @@ import netgroovy.kernel.NetNs;
 import netgroovy.kernel.Route;
 import netgroovy.kernel.Rtnl;
 import netgroovy.kernel.Sysctl;
-import netgroovy.plan.Kernel;
+import netgroovy.plan.LiveKernel;
 import netgroovy.plan.RemoveOwnedRules;
 import netgroovy.plan.Where;
 import netgroovy.value.Cidr;
@@ -413,7 +413,7 @@ final class Attachment {
                 return;
             }
             if (conf.ipMasq) {
-                try (Kernel k = new Kernel()) {
+                try (LiveKernel k = new LiveKernel()) {
                     new RemoveOwnedRules(Where.HOST, "netgroovy masquerade " + conf.bridge + " ").apply(k);
                 } catch (RuntimeException e) {
                     log.println("netgroovy-cni: DEL: the MASQUERADE rule of " + conf.bridge + ": " + e.getMessage());

@@ -165,7 +165,7 @@ final class NameCompleter implements Completer {
             }
             if (word == null || LINK_ARGS.contains(word)) {
                 Where here = namespace != null && Namespaces.exists(namespace) ? Where.named(namespace) : Where.HOST;
-                for (Link l : engine.session().kernel().rtnl(here).links().list()) {
+                for (Link l : engine.session().kernel().links(here).list()) {
                     names.add(l.name());
                 }
             }

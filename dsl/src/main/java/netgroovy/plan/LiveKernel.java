@@ -1,0 +1,408 @@
+package netgroovy.plan;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import netgroovy.firewall.FirewallException;
+import netgroovy.firewall.Iptables;
+import netgroovy.kernel.Address;
+import netgroovy.kernel.Exec;
+import netgroovy.kernel.ExecResult;
+import netgroovy.kernel.KernelException;
+import netgroovy.kernel.Link;
+import netgroovy.kernel.NetNs;
+import netgroovy.kernel.Route;
+import netgroovy.kernel.Rtnl;
+import netgroovy.kernel.Sysctl;
+import netgroovy.value.Cidr;
+import netgroovy.value.IfName;
+import netgroovy.value.IpAddress;
+import netgroovy.value.Mac;
+
+/**
+ * The real system: one rtnetlink handle per namespace, opened on first use and kept until the
+ * statement ends ({@link #releaseNamespaces}). A handle holds its namespace alive, so
+ * {@link #forget} must also be called before a namespace is deleted, or the kernel would keep
+ * it (and its veths) around. Views, trace and the words that run processes use
+ * {@link #rtnl}, {@link #ns} and {@link #nsOrNull} directly: they need the real thing.
+ */
+public final class LiveKernel implements Kernel {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private final NetNs hostNs;
+    private final Map<Where, Rtnl> handles = new HashMap<>();
+    private final Map<Where, NetNs> namespaces = new HashMap<>();
+    private final Set<String> settled = new HashSet<>();
+
+    public LiveKernel() {
+        this.hostNs = NetNs.current();
+    }
+
+    public Rtnl rtnl(Where where) {
+        Rtnl r = handles.get(where);
+        if (r == null) {
+            r = where.isHost() ? Rtnl.host() : Rtnl.at(ns(where));
+            handles.put(where, r);
+        }
+        return r;
+    }
+
+    /** The namespace, opened (the host's is the one this process started in). */
+    public NetNs ns(Where where) {
+        if (where.isHost()) {
+            return hostNs;
+        }
+        NetNs ns = namespaces.get(where);
+        if (ns == null) {
+            ns = switch (where.kind()) {
+                case NAMED -> NetNs.named(where.name());
+                case PID -> NetNs.ofPid(where.pid());
+                case HOST -> throw new KernelException("unreachable");
+            };
+            namespaces.put(where, ns);
+        }
+        return ns;
+    }
+
+    /** For sysctl and exec: null means "the host", which needs no setns. */
+    public NetNs nsOrNull(Where where) {
+        return where.isHost() ? null : ns(where);
+    }
+
+    @Override
+    public Kernel.Links links(Where where) {
+        return new LiveLinks(where);
+    }
+
+    @Override
+    public Kernel.Addresses addresses(Where where) {
+        return new Kernel.Addresses() {
+            public void add(IfName dev, Cidr cidr) {
+                rtnl(where).addresses().add(dev, cidr);
+            }
+
+            public void delete(IfName dev, Cidr cidr) {
+                rtnl(where).addresses().delete(dev, cidr);
+            }
+
+            public List<Address> list() {
+                return rtnl(where).addresses().list();
+            }
+
+            public List<Address> list(IfName dev) {
+                return rtnl(where).addresses().list(dev);
+            }
+        };
+    }
+
+    @Override
+    public Kernel.Routes routes(Where where) {
+        return new Kernel.Routes() {
+            public void add(Cidr destination, IpAddress gateway, IfName dev) {
+                rtnl(where).routes().add(destination, gateway, dev);
+            }
+
+            public void delete(Cidr destination, IpAddress gateway, IfName dev) {
+                rtnl(where).routes().delete(destination, gateway, dev);
+            }
+
+            public List<Route> list() {
+                return rtnl(where).routes().list();
+            }
+
+            public Route get(IpAddress to) {
+                return rtnl(where).routes().get(to);
+            }
+        };
+    }
+
+    @Override
+    public Kernel.Namespaces namespaces() {
+        return new Kernel.Namespaces() {
+            public boolean exists(String name) {
+                return netgroovy.kernel.Namespaces.exists(name);
+            }
+
+            public void create(String name) {
+                netgroovy.kernel.Namespaces.create(name);
+            }
+
+            public void delete(String name) {
+                netgroovy.kernel.Namespaces.delete(name);
+            }
+
+            public boolean hasUts(String name) {
+                return netgroovy.kernel.Namespaces.utsOf(name) != null;
+            }
+
+            public void createUts(String name, String hostname) {
+                netgroovy.kernel.Namespaces.createUts(name, hostname);
+            }
+
+            public void deleteUts(String name) {
+                netgroovy.kernel.Namespaces.deleteUts(name);
+            }
+        };
+    }
+
+    @Override
+    public String sysctl(Where where, String key) {
+        return Sysctl.read(nsOrNull(where), key);
+    }
+
+    @Override
+    public void setSysctl(Where where, String key, String value) {
+        Sysctl.write(nsOrNull(where), key, value);
+    }
+
+    @Override
+    public Kernel.Firewall firewall(Where where) {
+        return new Kernel.Firewall() {
+            public Iptables.Saved save() {
+                return Iptables.save(nsOrNull(where));
+            }
+
+            public void restore(Map<String, List<String>> linesByTable) {
+                Iptables.restore(nsOrNull(where), linesByTable);
+            }
+
+            public String policy(String chain) {
+                ExecResult r = Exec.run(nsOrNull(where), List.of("iptables", "-S", chain), TIMEOUT);
+                for (String line : r.stdout().split("\n")) {
+                    if (line.startsWith("-P " + chain + " ")) {
+                        return line.substring(("-P " + chain + " ").length()).trim();
+                    }
+                }
+                return "ACCEPT";
+            }
+
+            public void setPolicy(String chain, String policy) {
+                ExecResult r = Exec.run(nsOrNull(where), List.of("iptables", "-P", chain, policy), TIMEOUT);
+                if (!r.ok()) {
+                    throw new FirewallException("iptables -P " + chain + " " + policy + " failed: " + r.stderr().strip());
+                }
+            }
+        };
+    }
+
+    @Override
+    public Kernel.Files files() {
+        return HOST_FILES;
+    }
+
+    /** The host's own files, for callers that have no kernel at hand (the doctor). */
+    public static Kernel.Files hostFiles() {
+        return HOST_FILES;
+    }
+
+    @Override
+    public ExecResult exec(Where where, List<String> argv, Duration timeout) {
+        return Exec.run(nsOrNull(where), argv, timeout);
+    }
+
+    @Override
+    public void inside(Where where, Runnable work) {
+        netgroovy.kernel.Namespaces.inside(ns(where), () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    @Override
+    public void settle(String where, String name) {
+        settled.add(where + "/" + name);
+    }
+
+    @Override
+    public boolean isSettled(String where, String name) {
+        return settled.contains(where + "/" + name);
+    }
+
+    @Override
+    public void forget(Where where) {
+        Rtnl r = handles.remove(where);
+        if (r != null) {
+            r.close();
+        }
+        NetNs ns = namespaces.remove(where);
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    @Override
+    public void releaseNamespaces() {
+        for (Where w : new ArrayList<>(handles.keySet())) {
+            if (!w.isHost()) {
+                forget(w);
+            }
+        }
+        for (Where w : new ArrayList<>(namespaces.keySet())) {
+            forget(w);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Where w : new ArrayList<>(handles.keySet())) {
+            forget(w);
+        }
+        for (Where w : new ArrayList<>(namespaces.keySet())) {
+            forget(w);
+        }
+        handles.clear();
+        hostNs.close();
+    }
+
+    /** One namespace's links over its rtnetlink handle; hairpin mode through {@code ip}, as before. */
+    private final class LiveLinks implements Kernel.Links {
+        private final Where where;
+
+        LiveLinks(Where where) {
+            this.where = where;
+        }
+
+        private netgroovy.kernel.Links l() {
+            return rtnl(where).links();
+        }
+
+        public void addBridge(IfName name) {
+            l().addBridge(name);
+        }
+
+        public void addVeth(IfName a, IfName b, Where peerIn) {
+            l().addVeth(a, b, peerIn == null || peerIn.equals(where) ? null : ns(peerIn));
+        }
+
+        public void addDummy(IfName name) {
+            l().addDummy(name);
+        }
+
+        public void delete(IfName name) {
+            l().delete(name);
+        }
+
+        public void setUp(IfName name) {
+            l().setUp(name);
+        }
+
+        public void setDown(IfName name) {
+            l().setDown(name);
+        }
+
+        public void setMaster(IfName name, IfName bridge) {
+            l().setMaster(name, bridge);
+        }
+
+        public void setNoMaster(IfName name) {
+            l().setNoMaster(name);
+        }
+
+        public void rename(IfName name, IfName newName) {
+            l().rename(name, newName);
+        }
+
+        public void setMac(IfName name, Mac mac) {
+            l().setMac(name, mac);
+        }
+
+        public void setMtu(IfName name, int mtu) {
+            l().setMtu(name, mtu);
+        }
+
+        public void moveTo(IfName name, Where target) {
+            l().moveTo(name, ns(target));
+        }
+
+        public void setStp(IfName bridge, boolean on) {
+            l().setStp(bridge, on);
+        }
+
+        public boolean hairpin(IfName port) {
+            ExecResult r = Exec.run(nsOrNull(where), List.of("ip", "-d", "link", "show", "dev", port.name()), TIMEOUT);
+            return r.ok() && r.stdout().contains("hairpin on");
+        }
+
+        public void setHairpin(IfName port, boolean on) {
+            String v = on ? "on" : "off";
+            ExecResult r = Exec.run(nsOrNull(where), List.of("ip", "link", "set", "dev", port.name(), "type", "bridge_slave", "hairpin", v),
+                    TIMEOUT);
+            if (!r.ok()) {
+                throw new IllegalStateException("ip link set dev " + port + " type bridge_slave hairpin " + v + " failed: " + r.stderr().strip());
+            }
+        }
+
+        public List<Link> list() {
+            return l().list();
+        }
+
+        public Optional<Link> get(IfName name) {
+            return l().get(name);
+        }
+
+        public Link require(IfName name) {
+            return l().require(name);
+        }
+
+        public Optional<Link> byIndex(int index) {
+            return l().byIndex(index);
+        }
+    }
+
+    /** The host's own files, through java.nio. */
+    private static final Kernel.Files HOST_FILES = new Kernel.Files() {
+        public String read(Path file) {
+            try {
+                return java.nio.file.Files.isRegularFile(file) ? java.nio.file.Files.readString(file) : null;
+            } catch (IOException e) {
+                throw new KernelException("cannot read " + file + ": " + e.getMessage());
+            }
+        }
+
+        public void write(Path file, String text) {
+            try {
+                java.nio.file.Files.createDirectories(file.getParent());
+                java.nio.file.Files.writeString(file, text);
+            } catch (IOException e) {
+                throw new KernelException("cannot write " + file + ": " + e.getMessage());
+            }
+        }
+
+        public boolean isDirectory(Path dir) {
+            return java.nio.file.Files.isDirectory(dir);
+        }
+
+        public void createDirectories(Path dir) {
+            try {
+                java.nio.file.Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new KernelException("cannot create " + dir + ": " + e.getMessage());
+            }
+        }
+
+        public List<Path> list(Path dir) {
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                return List.of();
+            }
+            try (var entries = java.nio.file.Files.list(dir)) {
+                return entries.sorted().toList();
+            } catch (IOException e) {
+                throw new KernelException("cannot list " + dir + ": " + e.getMessage());
+            }
+        }
+
+        public void delete(Path path) {
+            try {
+                java.nio.file.Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw new KernelException("cannot remove " + path + ": " + e.getMessage());
+            }
+        }
+    };
+}

@@ -190,8 +190,8 @@ final class FirewallWords {
         try {
             // A dry run reads its own namespace's (readable without privileges): a new namespace,
             // such as the sandbox, starts with the same kernel default.
-            return PortRange.parse(netgroovy.kernel.Sysctl.read(session.live() ? session.liveKernel().nsOrNull(Where.HOST) : null,
-                    "net.ipv4.ip_local_port_range"));
+            String key = "net.ipv4.ip_local_port_range";
+            return PortRange.parse(session.live() ? session.kernel().sysctl(Where.HOST, key) : netgroovy.kernel.Sysctl.read(null, key));
         } catch (RuntimeException e) {
             return PortRange.FALLBACK; // as Docker falls back when it cannot read the file
         }

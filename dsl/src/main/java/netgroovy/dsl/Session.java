@@ -63,6 +63,8 @@ public final class Session implements AutoCloseable {
     private String scriptName = "<input>";
     private int line;
     private int pendingLine;
+    /** Who else hears each statement's plan, as PlanLog does (a test comparing plans). */
+    private final List<java.util.function.Consumer<List<String>>> planListeners = new ArrayList<>();
 
     /**
      * @param target "sandbox" or "host": where this session works, for the prompt and messages
@@ -378,7 +380,9 @@ public final class Session implements AutoCloseable {
             ops.forEach(op -> explaining.add(op.command()));
             return;
         }
-        PlanLog.planned(ops.stream().map(Op::command).toList());
+        List<String> commands = ops.stream().map(Op::command).toList();
+        PlanLog.planned(commands);
+        planListeners.forEach(l -> l.accept(commands));
         if (dryRunNow) {
             dryMade.addAll(ops);
             ops.forEach(op -> out.println(op.command()));
@@ -407,6 +411,14 @@ public final class Session implements AutoCloseable {
             throw e;
         }
         endOfStatement(true);
+    }
+
+    /**
+     * Hands {@code listener} the commands of each statement's plan as it is applied or printed
+     * (the lines NETGROOVY_PLAN_LOG gets), in a live run and a dry run alike.
+     */
+    public void onPlan(java.util.function.Consumer<List<String>> listener) {
+        planListeners.add(listener);
     }
 
     /** 0 the first time a key is asked for in this session, then 1, 2 ... */

@@ -84,7 +84,7 @@ public final class Iptables {
         private final Map<String, List<String>> chains = new LinkedHashMap<>();
         private final String text;
 
-        Saved(String text) {
+        public Saved(String text) {
             this.text = text;
             String table = null;
             for (String line : text.split("\n")) {

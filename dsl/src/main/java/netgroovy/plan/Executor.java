@@ -15,6 +15,7 @@ public final class Executor {
     private final Kernel kernel;
     private final List<Op> journal = new ArrayList<>();
     private IntPredicate faultAt = n -> false;
+    private IntPredicate undoFaultAt = n -> false;
     private java.util.function.Consumer<Op> beforeApply = op -> { };
     private int counter;
     private volatile long applied; // read by the REPL's progress line while a statement runs
@@ -27,6 +28,14 @@ public final class Executor {
     public void injectFault(IntPredicate nth) {
         this.faultAt = nth;
         this.counter = 0;
+    }
+
+    /**
+     * Tests: when a plan is rolled back, make the undo of its n-th applied operation (1-based,
+     * in the order they were applied) fail as if the kernel refused it.
+     */
+    public void injectUndoFault(IntPredicate nth) {
+        this.undoFaultAt = nth;
     }
 
     /** Called with each operation just before it is applied (the state store notes what it will make). */
@@ -111,6 +120,9 @@ public final class Executor {
         List<String> stuck = new ArrayList<>();
         for (int i = done.size() - 1; i >= 0; i--) {
             try {
+                if (undoFaultAt.test(i + 1)) {
+                    throw new PlanException("injected undo fault", done.get(i), null);
+                }
                 done.get(i).undo(kernel);
             } catch (RuntimeException e) {
                 stuck.add(done.get(i).command().lines().findFirst().orElse("") + ": " + e.getMessage());

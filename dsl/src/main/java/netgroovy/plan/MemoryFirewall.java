@@ -47,8 +47,21 @@ final class MemoryFirewall {
 
     /** As {@code iptables-save} prints it (without its comment lines and counters' values). */
     String text() {
+        return text(false);
+    }
+
+    /**
+     * {@code changedOnly}: leaves out tables as they were when first used (built-in chains
+     * only, empty, accepting), which the kernel loads on first look and never unloads: a
+     * statement undone leaves them so, and that is no change of what passes.
+     */
+    String text(boolean changedOnly) {
         StringBuilder b = new StringBuilder();
         tables.forEach((table, chains) -> {
+            if (changedOnly && chains.values().stream().allMatch(c -> "ACCEPT".equals(c.policy) && c.rules.isEmpty())
+                    && chains.size() == BUILT_IN.get(table).size()) {
+                return;
+            }
             b.append('*').append(table).append('\n');
             chains.forEach((name, c) -> b.append(':').append(name).append(' ').append(c.policy == null ? "-" : c.policy).append(" [0:0]\n"));
             chains.values().forEach(c -> c.rules.forEach(r -> b.append(r).append('\n')));

@@ -91,7 +91,7 @@ public final class MemoryKernel implements Kernel {
                     b.append("sysctl ").append(k).append(" = ").append(v).append('\n');
                 }
             });
-            s.firewall.text().lines().forEach(l -> b.append("iptables ").append(l).append('\n'));
+            s.firewall.text(true).lines().forEach(l -> b.append("iptables ").append(l).append('\n'));
         }
         uts.forEach((name, host) -> b.append("uts ").append(name).append(" hostname ").append(host).append('\n'));
         directories.forEach(d -> b.append("dir ").append(d).append('\n'));

@@ -152,7 +152,7 @@ public abstract class NetgroovyScript extends Script {
             return new Place(c.namespace == null ? Where.HOST : Where.named(c.namespace), name);
         }
         Where w = Names.where(name);
-        if (session().mentions(w) || netgroovy.kernel.Namespaces.exists(name)) {
+        if (session().mentions(w) || (session().live() ? session().kernel().namespaces().exists(name) : netgroovy.kernel.Namespaces.exists(name))) {
             return new Place(w, null);
         }
         java.util.Set<String> known = new java.util.TreeSet<>(netgroovy.kernel.Namespaces.list());
@@ -1091,7 +1091,7 @@ public abstract class NetgroovyScript extends Script {
             }
         }
         for (String ns : world.namespaces) {
-            if (session().live() && netgroovy.kernel.Namespaces.exists(ns)) {
+            if (session().live() && session().kernel().namespaces().exists(ns)) {
                 firewallWords().forgetContainer(ns);
                 session().add(new NamespaceOps.Delete(ns));
             }

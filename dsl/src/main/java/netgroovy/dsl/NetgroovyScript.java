@@ -999,7 +999,7 @@ public abstract class NetgroovyScript extends Script {
         List<Where> found = new ArrayList<>();
         List<Where> all = new ArrayList<>();
         all.add(Where.HOST);
-        netgroovy.kernel.Namespaces.list().forEach(n -> all.add(Where.named(n)));
+        session().kernel().namespaces().list().forEach(n -> all.add(Where.named(n)));
         for (Where w : all) {
             if (session().kernel().links(w).get(name).isPresent()) {
                 found.add(w);
@@ -1201,6 +1201,6 @@ public abstract class NetgroovyScript extends Script {
     /** Names of the namespaces that exist now (for scripts that loop over them). */
     public List<String> getNamespaceNames() {
         session().flush();
-        return session().live() ? netgroovy.kernel.Namespaces.list() : new ArrayList<>();
+        return session().live() ? new ArrayList<>(session().kernel().namespaces().list()) : new ArrayList<>();
     }
 }

@@ -143,6 +143,9 @@ public interface Kernel extends AutoCloseable {
     interface Namespaces {
         boolean exists(String name);
 
+        /** The named namespaces, sorted ({@code ip netns list}). */
+        List<String> list();
+
         void create(String name);
 
         void delete(String name);

@@ -129,6 +129,10 @@ public final class LiveKernel implements Kernel {
                 return netgroovy.kernel.Namespaces.exists(name);
             }
 
+            public List<String> list() {
+                return netgroovy.kernel.Namespaces.list();
+            }
+
             public void create(String name) {
                 netgroovy.kernel.Namespaces.create(name);
             }

@@ -218,6 +218,10 @@ public final class MemoryKernel implements Kernel {
                 return spaces.containsKey(name) && !name.equals("host");
             }
 
+            public List<String> list() {
+                return spaces.keySet().stream().filter(n -> !n.equals("host") && !n.startsWith("pid ")).toList();
+            }
+
             public void create(String name) {
                 if (spaces.containsKey(name)) {
                     throw new KernelException("network namespace '" + name + "' already exists", EEXIST);

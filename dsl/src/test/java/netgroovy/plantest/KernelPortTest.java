@@ -84,6 +84,7 @@ class KernelPortTest {
         RecordingKernel recorded = new RecordingKernel(k);
         try (OnMemory m = new OnMemory(k, recorded)) {
             m.run("netns 'c1'\nveth 'v1', 'eth0', peerIn: 'c1'\nnetns('c1') { addr '10.0.0.2/24' dev 'eth0'; link 'eth0' up }");
+            assertEquals(List.of("c1"), m.run("namespaceNames"), "words that read the system read this one");
         }
         assertEquals(List.of(
                 "namespaces.create(c1)",

@@ -258,10 +258,11 @@ public final class Session implements AutoCloseable {
      * capture): those have no stand-in, so a session on another kernel says so.
      */
     public LiveKernel liveKernel() {
-        if (kernel() instanceof LiveKernel live) {
-            return live;
+        if (!onLiveSystem) {
+            // A KernelException, so that the script's line and the word are named like any refusal.
+            throw new netgroovy.kernel.KernelException("this word needs the live system; this session works on " + kernel);
         }
-        throw new IllegalStateException("this word needs the live system; this session works on " + kernel);
+        return (LiveKernel) kernel();
     }
 
     /**

@@ -85,6 +85,8 @@ class KernelPortTest {
         try (OnMemory m = new OnMemory(k, recorded)) {
             m.run("netns 'c1'\nveth 'v1', 'eth0', peerIn: 'c1'\nnetns('c1') { addr '10.0.0.2/24' dev 'eth0'; link 'eth0' up }");
             assertEquals(List.of("c1"), m.run("namespaceNames"), "words that read the system read this one");
+            netgroovy.dsl.DslException e = assertThrows(netgroovy.dsl.DslException.class, () -> m.run("\nnetns('c1') { show links }"));
+            assertTrue(e.line() == 2 && e.getMessage().contains("needs the live system"), e.line() + ": " + e.getMessage());
         }
         assertEquals(List.of(
                 "namespaces.create(c1)",

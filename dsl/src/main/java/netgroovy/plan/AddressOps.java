@@ -46,6 +46,10 @@ public final class AddressOps {
             k.rtnl(where).addresses().delete(dev, cidr);
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return dev + Ops.in(where);
         }
@@ -72,6 +76,10 @@ public final class AddressOps {
 
         public void undo(Kernel k) {
             k.rtnl(where).addresses().add(dev, cidr);
+        }
+
+        public String diesWith() {
+            return Ops.diesWith(where);
         }
 
         public String subject() {

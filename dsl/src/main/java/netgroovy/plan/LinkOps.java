@@ -46,6 +46,10 @@ public final class LinkOps {
             links(k, where).delete(name);
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return "bridge " + name + Ops.in(where);
         }
@@ -80,6 +84,11 @@ public final class LinkOps {
 
         public void undo(Kernel k) {
             links(k, where).delete(a);
+        }
+
+        public String diesWith() {
+            // Both ends go when either does: the namespace either end was born in takes the pair.
+            return where.isHost() ? Ops.diesWith(peerIn) : Ops.diesWith(where);
         }
 
         public String subject() {
@@ -175,6 +184,10 @@ public final class LinkOps {
             }
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return name + Ops.in(where);
         }
@@ -205,6 +218,10 @@ public final class LinkOps {
             } else {
                 links(k, where).setUp(name);
             }
+        }
+
+        public String diesWith() {
+            return Ops.diesWith(where);
         }
 
         public String subject() {
@@ -254,6 +271,10 @@ public final class LinkOps {
             }
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return name + Ops.in(where);
         }
@@ -275,6 +296,10 @@ public final class LinkOps {
         }
 
         public void undo(Kernel k) {
+        }
+
+        public String diesWith() {
+            return Ops.diesWith(where);
         }
 
         public String subject() {
@@ -315,6 +340,10 @@ public final class LinkOps {
             }
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return name + Ops.in(where);
         }
@@ -353,6 +382,10 @@ public final class LinkOps {
             }
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return name + Ops.in(where);
         }
@@ -389,6 +422,10 @@ public final class LinkOps {
             if (before > 0) {
                 links(k, where).setMtu(name, before);
             }
+        }
+
+        public String diesWith() {
+            return Ops.diesWith(where);
         }
 
         public String subject() {
@@ -435,6 +472,10 @@ public final class LinkOps {
 
         public void undo(Kernel k) {
             links(k, where).setStp(bridge, !on);
+        }
+
+        public String diesWith() {
+            return Ops.diesWith(where);
         }
 
         public String subject() {

@@ -60,6 +60,9 @@ public final class EndpointBench {
     private static List<Variant> allVariants() {
         List<Variant> all = new ArrayList<>(List.of(new NetgroovyVariant(), new IpBatchVariant(),
                 DslVariant.words(), DslVariant.containers(), new IpPerCommandVariant()));
+        if (ScriptVariant.available()) {
+            all.add(new ScriptVariant());
+        }
         if (Pyroute2Variant.available()) {
             all.add(new Pyroute2Variant());
         } else {

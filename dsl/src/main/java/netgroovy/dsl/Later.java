@@ -44,4 +44,16 @@ final class Later implements Op {
     public String subject() {
         return op().subject();
     }
+
+    public java.util.List<String> leftovers() {
+        return op().leftovers();
+    }
+
+    public boolean isRemoval() {
+        return op().isRemoval();
+    }
+
+    public String diesWith() {
+        return op().diesWith();
+    }
 }

@@ -46,6 +46,10 @@ public final class AddressOps {
             k.addresses(where).delete(dev, cidr);
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return dev + Ops.in(where);
         }
@@ -72,6 +76,10 @@ public final class AddressOps {
 
         public void undo(Kernel k) {
             k.addresses(where).add(dev, cidr);
+        }
+
+        public String diesWith() {
+            return Ops.diesWith(where);
         }
 
         public String subject() {

@@ -84,7 +84,16 @@ public final class Executor {
         java.util.Collections.reverse(undone);
         List<String> problems = new ArrayList<>();
         undone.removeIf(Op::isRemoval); // what the session deleted stays deleted
+        java.util.Set<String> deleted = new java.util.HashSet<>();
         for (Op op : undone) {
+            if (op instanceof NamespaceOps.Create c) {
+                deleted.add(c.name());
+            }
+        }
+        for (Op op : undone) {
+            if (op.diesWith() != null && deleted.contains(op.diesWith())) {
+                continue; // goes with its namespace, deleted further down the list
+            }
             try {
                 op.undo(kernel);
             } catch (RuntimeException e) {

@@ -45,6 +45,10 @@ public final class LinkOps {
             links(k, where).delete(name);
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return "bridge " + name + Ops.in(where);
         }
@@ -79,6 +83,11 @@ public final class LinkOps {
 
         public void undo(Kernel k) {
             links(k, where).delete(a);
+        }
+
+        public String diesWith() {
+            // Both ends go when either does: the namespace either end was born in takes the pair.
+            return where.isHost() ? Ops.diesWith(peerIn) : Ops.diesWith(where);
         }
 
         public String subject() {
@@ -174,6 +183,10 @@ public final class LinkOps {
             }
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return name + Ops.in(where);
         }
@@ -204,6 +217,10 @@ public final class LinkOps {
             } else {
                 links(k, where).setUp(name);
             }
+        }
+
+        public String diesWith() {
+            return Ops.diesWith(where);
         }
 
         public String subject() {
@@ -253,6 +270,10 @@ public final class LinkOps {
             }
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return name + Ops.in(where);
         }
@@ -274,6 +295,10 @@ public final class LinkOps {
         }
 
         public void undo(Kernel k) {
+        }
+
+        public String diesWith() {
+            return Ops.diesWith(where);
         }
 
         public String subject() {
@@ -314,6 +339,10 @@ public final class LinkOps {
             }
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return name + Ops.in(where);
         }
@@ -352,6 +381,10 @@ public final class LinkOps {
             }
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return name + Ops.in(where);
         }
@@ -388,6 +421,10 @@ public final class LinkOps {
             if (before > 0) {
                 links(k, where).setMtu(name, before);
             }
+        }
+
+        public String diesWith() {
+            return Ops.diesWith(where);
         }
 
         public String subject() {
@@ -434,6 +471,10 @@ public final class LinkOps {
 
         public void undo(Kernel k) {
             links(k, where).setStp(bridge, !on);
+        }
+
+        public String diesWith() {
+            return Ops.diesWith(where);
         }
 
         public String subject() {

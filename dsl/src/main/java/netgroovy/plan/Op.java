@@ -37,6 +37,17 @@ public interface Op {
         return false;
     }
 
+    /**
+     * The named namespace whose deletion takes this operation's work along (anything made or
+     * set inside it; a veth pair with an end born there), or null. {@code teardown} deletes
+     * that namespace anyway, so it does not undo such an operation on its own: each link the
+     * kernel deletes alone waits for an RCU grace period (tens of milliseconds), while a
+     * namespace's deletion removes all of its links in one batch.
+     */
+    default String diesWith() {
+        return null;
+    }
+
     /** Reverses {@link #apply}; called only after apply succeeded. */
     void undo(Kernel k);
 

@@ -21,6 +21,11 @@ final class Ops {
         return m != null && m.contains("does not exist");
     }
 
+    /** The named namespace {@code w} is, whose deletion takes what was made in it along; null otherwise. */
+    static String diesWith(Where w) {
+        return w != null && w.kind() == Where.Kind.NAMED ? w.name() : null;
+    }
+
     /** " in c1" for subjects in a namespace, nothing on the host. */
     static String in(Where w) {
         return w.isHost() ? "" : " in " + w.label();

@@ -47,6 +47,10 @@ public final class RouteOps {
             k.routes(where).delete(destination, via, dev);
         }
 
+        public String diesWith() {
+            return Ops.diesWith(where);
+        }
+
         public String subject() {
             return "route " + text(destination, via, dev) + Ops.in(where);
         }
@@ -73,6 +77,10 @@ public final class RouteOps {
 
         public void undo(Kernel k) {
             k.routes(where).add(destination, via, dev);
+        }
+
+        public String diesWith() {
+            return Ops.diesWith(where);
         }
 
         public String subject() {

@@ -37,7 +37,7 @@ final class EndpointCheck {
         }
         long eth0s = countConfiguredEth0s(plan);
         if (eth0s != plan.n()) {
-            problems.add(eth0s + " namespaces with eth0 (up, right address), lo up and the default route, expected "
+            problems.add(eth0s + " namespaces with eth0 (up, right address and MAC), lo up and the default route, expected "
                     + plan.n());
         }
         if (!problems.isEmpty()) {
@@ -50,13 +50,13 @@ final class EndpointCheck {
      * then the answers are matched per namespace.
      */
     private static long countConfiguredEth0s(Plan plan) {
-        Map<String, String> addrs = perNamespace(run("ip", "-all", "netns", "exec", "ip", "-j", "-4", "addr", "show"));
+        Map<String, String> addrs = perNamespace(run("ip", "-all", "netns", "exec", "ip", "-j", "addr", "show"));
         Map<String, String> routes = perNamespace(run("ip", "-all", "netns", "exec", "ip", "-j", "route", "show", "default"));
         long good = 0;
         for (int k = 0; k < plan.n(); k++) {
             String ns = plan.namespace(k);
             if (addrs.containsKey(ns) && routes.containsKey(ns)
-                    && addressesOk(json(addrs.get(ns)), plan.cidr(k).toString())
+                    && addressesOk(json(addrs.get(ns)), plan.cidr(k).toString(), plan.mac(k).toString())
                     && defaultRouteOk(json(routes.get(ns)))) {
                 good++;
             }
@@ -65,11 +65,11 @@ final class EndpointCheck {
     }
 
     @SuppressWarnings("unchecked")
-    private static boolean addressesOk(List<Map<String, Object>> links, String cidr) {
+    private static boolean addressesOk(List<Map<String, Object>> links, String cidr, String mac) {
         boolean eth0 = false;
         boolean lo = false;
         for (Map<String, Object> l : links) {
-            if (Plan.INNER.equals(l.get("ifname")) && flags(l).contains("UP")) {
+            if (Plan.INNER.equals(l.get("ifname")) && flags(l).contains("UP") && mac.equals(l.get("address"))) {
                 for (Map<String, Object> a : (List<Map<String, Object>>) l.get("addr_info")) {
                     eth0 |= cidr.equals(a.get("local") + "/" + a.get("prefixlen"));
                 }

@@ -53,8 +53,8 @@ final class IpBatchVariant implements Variant {
         String ns = plan.namespace(k);
         Path inner = dir.resolve(ns + ".batch");
         Files.write(inner, List.of(
+                "link set " + Plan.INNER + " address " + plan.mac(k) + " up",
                 "addr add " + plan.cidr(k) + " dev " + Plan.INNER,
-                "link set " + Plan.INNER + " up",
                 "link set lo up",
                 "route add default via " + Plan.GATEWAY));
         return List.of(

@@ -47,6 +47,7 @@ final class NetgroovyVariant implements Variant {
              NetNs ns = step("netns open", () -> NetNs.named(name))) {
             step("veth add (peer in ns)", () -> host.links().addVeth(veth, ETH0, ns));
             step("host end: master + up", () -> host.links().attach(veth, bridge, true));
+            step("eth0: mac", () -> inside.links().setMac(ETH0, plan.mac(k)));
             step("eth0: addr add", () -> inside.addresses().add(ETH0, plan.cidr(k)));
             step("eth0: up", () -> inside.links().setUp(ETH0));
             step("lo: up", () -> inside.links().setUp(LO));

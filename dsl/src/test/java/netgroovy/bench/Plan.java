@@ -3,12 +3,14 @@ package netgroovy.bench;
 import netgroovy.value.Cidr;
 import netgroovy.value.IfName;
 import netgroovy.value.IpAddress;
+import netgroovy.value.Mac;
 
 /**
  * The names and addresses of one benchmark round, shared by both tools so they build exactly
  * the same thing: bridge {@code nbbr0} with 10.200.0.1/16, and endpoint k = namespace
  * {@code nb<k>}, host veth end {@code nbv<k>} on the bridge, {@code eth0} inside with
- * 10.200.0.(k+2)/16 and a default route via 10.200.0.1.
+ * 10.200.0.(k+2)/16, MAC 02:42 followed by that address (Docker's rule, so {@code container}
+ * makes the same endpoint) and a default route via 10.200.0.1.
  */
 record Plan(int n) {
     static final String BRIDGE = "nbbr0";
@@ -33,6 +35,11 @@ record Plan(int n) {
     /** .2, .3, ... : .1 is the bridge; 1000 endpoints end at 10.200.3.234. */
     IpAddress address(int k) {
         return GATEWAY.plus(k + 1);
+    }
+
+    /** Docker's MAC for the address: 02:42 and the four bytes of the IPv4 address. */
+    Mac mac(int k) {
+        return netgroovy.docker.Macs.fromIp(address(k));
     }
 
     Cidr cidr(int k) {

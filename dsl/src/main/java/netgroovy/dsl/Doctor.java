@@ -95,7 +95,7 @@ final class Doctor {
                 if (Namespaces.exists(name) && !world.namespaces.contains(name) && !world.containers.containsKey(name)) {
                     findings.add(new Finding("namespace " + name + why, () -> {
                         // and what goes with a container's namespace: its rules, files and hostname
-                        script.firewallWordsFor().forgetContainer(name);
+                        script.dockerWordsFor().of(name).firewall().forgetContainer(name);
                         session.add(new NamespaceOps.Delete(name));
                         EtcFiles.remove(name);
                         Namespaces.deleteUts(name);
@@ -134,7 +134,7 @@ final class Doctor {
         for (var c : List.copyOf(world.containers.values())) {
             if ((c.mode.equals("bridge") || c.mode.equals("none")) && !Namespaces.exists(c.name)) {
                 findings.add(new Finding("container " + c.name + " is recorded, but its namespace is gone",
-                        () -> script.dockerWordsFor().rm(c.name)));
+                        () -> script.dockerWordsFor().of(c.name).rm(c.name)));
             }
         }
     }

@@ -241,7 +241,8 @@ public final class Daemon {
         String net = String.valueOf(o.getOrDefault("net", "bridge"));
         Container c;
         if (net.equals("host")) {
-            c = new Container(name, "host", null);
+            // The host's own namespace: the sandbox's (null, as netgroovy has always kept it) or the lab host's.
+            c = new Container(name, "host", where().isHost() ? null : where().name());
             c.hostname = hostHostname();
         } else if (net.startsWith("container:")) {
             Container other = require(net.substring("container:".length()));

@@ -249,9 +249,18 @@ public final class DockerFirewall {
     public void unpublish(String container) {
         world().published.remove(container);
         stopProxy(container);
-        if (iptables()) {
+        if (tablesThere()) {
             host.add(new RemoveOwnedRules(host.where(), "netgroovy publish " + container + " "));
         }
+    }
+
+    /**
+     * Whether the host's rules are there to remove: a lab host's tables went with its
+     * namespace (teardown removes the machines before it forgets their daemons' worlds).
+     */
+    private boolean tablesThere() {
+        Where at = host.where();
+        return iptables() && (at.isHost() || !host.live() || netgroovy.kernel.Namespaces.exists(at.name()));
     }
 
     /** Its ports stop being served first, as Docker stops docker-proxy before it removes the rules. */
@@ -267,7 +276,7 @@ public final class DockerFirewall {
     public void forgetContainer(String container) {
         world().published.remove(container);
         stopProxy(container);
-        if (iptables()) {
+        if (tablesThere()) {
             host.add(new RemoveOwnedRules(host.where(), "netgroovy publish " + container + " "));
             host.add(new RemoveOwnedRules(host.where(), "netgroovy link " + container + "->"));
             // The name is matched literally: rm 'd.' must not take db's rules along.
@@ -278,7 +287,7 @@ public final class DockerFirewall {
     /** Before a bridge goes: its forwarding, isolation and MASQUERADE rules. */
     public void forgetBridge(String bridge) {
         world().firewalls.remove(bridge);
-        if (iptables()) {
+        if (tablesThere()) {
             for (String owner : List.of("bridge", "isolation", "masquerade")) {
                 host.add(new RemoveOwnedRules(host.where(), "netgroovy " + owner + " " + bridge + " "));
             }

@@ -94,10 +94,11 @@ final class DockerWords {
         return names;
     }
 
+    /** Whether {@code ns} is where a container lives (a net: 'host' container lives in its host's, which stays a host). */
     private boolean isContainerNamespace(String ns) {
         World root = session().world();
         return java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.hosts.values().stream())
-                .flatMap(w -> w.containers.values().stream()).anyMatch(c -> ns.equals(c.namespace));
+                .flatMap(w -> w.containers.values().stream()).anyMatch(c -> !c.mode.equals("host") && ns.equals(c.namespace));
     }
 
     void dockerd(Map<String, Object> o) {

@@ -1084,13 +1084,19 @@ public abstract class NetgroovyScript extends Script {
                 }
             }
         }
-        java.util.Set<String> bridges = new java.util.LinkedHashSet<>(world.bridgeCidrs.keySet());
-        world.networks.values().forEach(n -> bridges.add(n.bridge()));
-        // What this session made is gone already; a dry run's is gone with its journal.
-        for (String b : bridges) {
-            if (session().live() && !session().kernel().rtnl(Where.HOST).links().get(IfName.of(b)).isEmpty()) {
-                dockerWords().at(Where.HOST).firewall().forgetBridge(b);
-                session().add(new LinkOps.Delete(Where.HOST, IfName.of(b)));
+        // What this session made is gone already; a dry run's is gone with its journal. A lab
+        // host's bridges go too (its namespace may be one netgroovy did not make).
+        for (netgroovy.docker.Daemon docker : dockerWords().all()) {
+            Where at = docker.host().where();
+            var on = docker.host().world();
+            java.util.Set<String> bridges = new java.util.LinkedHashSet<>(on.bridgeCidrs.keySet());
+            on.networks.values().forEach(n -> bridges.add(n.bridge()));
+            for (String b : bridges) {
+                if (session().live() && (at.isHost() || netgroovy.kernel.Namespaces.exists(at.name()))
+                        && !session().kernel().rtnl(at).links().get(IfName.of(b)).isEmpty()) {
+                    docker.firewall().forgetBridge(b);
+                    session().add(new LinkOps.Delete(at, IfName.of(b)));
+                }
             }
         }
         for (String ns : world.namespaces) {

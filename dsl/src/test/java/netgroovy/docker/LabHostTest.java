@@ -49,6 +49,11 @@ class LabHostTest {
         return Ip.addresses(ns, "eth0").stream().filter(a -> !a.contains(":")).toList();
     }
 
+    /** Whether docker ps lists the name (as a word: an ID's hex digits may hold "c2"). */
+    private static boolean lists(String ps, String name) {
+        return java.util.regex.Pattern.compile("\\b" + name + "\\b").matcher(ps).find();
+    }
+
     @AfterEach
     void close() {
         session.close();
@@ -91,9 +96,9 @@ class LabHostTest {
                 container 'web'
                 """);
         String h1 = (String) run("netns('h1') { ps }");
-        assertTrue(h1.contains("c1") && !h1.contains("c2") && !h1.contains("web"), h1);
+        assertTrue(lists(h1, "c1") && !lists(h1, "c2") && !lists(h1, "web"), h1);
         String own = (String) run("ps");
-        assertTrue(own.contains("web") && !own.contains("c1"), own);
+        assertTrue(lists(own, "web") && !lists(own, "c1"), own);
         assertTrue(((String) run("inspect 'c2'")).contains("\"IPAddress\": \"172.20.2.2\""), "inspect finds c2 on h2");
         // Both daemons hand out addresses of their own: h1's first is .2 of its subnet, as the sandbox's is of 172.17/16.
         assertEquals(List.of("172.17.0.2/16"), v4("web"));
@@ -123,8 +128,15 @@ class LabHostTest {
         assertTrue(plan.stream().noneMatch(c -> c.startsWith("ip link")), "nothing in the sandbox's own namespace: " + plan);
 
         run("netns('h1') { container 'c1' }\nlabContainer 'h2', 'c2', '172.20.2.2/24'");
+        // A lab host of Docker's default kind: with rules (in its own iptables, not the sandbox's).
+        run("labHost 'h3', on: 'lan', underlay: '10.0.0.3/24', subnet: '172.20.3.0/24', dockerd: [iptables: true]\n"
+                + "netns('h3') { container 'c3', publish: '8080:80'; container 'c4', net: 'host' }");
+        assertTrue(Sh.in("h3", "iptables-save", "-t", "nat").out().contains("--to-destination 172.20.3.2:80"), "h3's DNAT, in h3");
+        assertFalse(Sh.ok("iptables-save", "-t", "nat").contains("172.20.3.2"), "nothing in the sandbox's own tables");
+        assertEquals(Sh.in("h3", "ip", "-o", "link").out(), ((netgroovy.dsl.Run) run("netns('c4') { sh 'ip -o link' }")).getOut(),
+                "a net: 'host' container on h3 lives in h3's namespace");
         run("teardown");
-        for (String ns : List.of("h1", "h2", "c1", "c2")) {
+        for (String ns : List.of("h1", "h2", "h3", "c1", "c2", "c3")) {
             assertFalse(Ip.netnsList().contains(ns), ns + " is gone");
         }
         assertFalse(Files.exists(Path.of("/etc/netns/c1")));

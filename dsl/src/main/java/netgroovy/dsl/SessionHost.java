@@ -9,7 +9,6 @@ import netgroovy.docker.Host;
 import netgroovy.kernel.Exec;
 import netgroovy.model.World;
 import netgroovy.plan.Kernel;
-import netgroovy.plan.NamespaceOps;
 import netgroovy.plan.Op;
 import netgroovy.plan.Where;
 import netgroovy.proxy.UserlandProxy;

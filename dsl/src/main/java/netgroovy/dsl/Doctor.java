@@ -129,9 +129,11 @@ final class Doctor {
         }
     }
 
-    /** Containers the world lists whose own namespace is gone. */
+    /** Containers the world lists (on the host, or on a lab host) whose own namespace is gone. */
     private void staleContainers(World world, List<Finding> findings) {
-        for (var c : List.copyOf(world.containers.values())) {
+        List<netgroovy.docker.Container> all = new java.util.ArrayList<>(world.containers.values());
+        world.hosts.values().forEach(h -> all.addAll(h.containers.values()));
+        for (var c : all) {
             if ((c.mode.equals("bridge") || c.mode.equals("none")) && !Namespaces.exists(c.name)) {
                 findings.add(new Finding("container " + c.name + " is recorded, but its namespace is gone",
                         () -> script.dockerWordsFor().of(c.name).rm(c.name)));

@@ -144,6 +144,20 @@ class LabHostTest {
     }
 
     @Test
+    void doctorFindsALabContainerWhoseNamespaceWentBehindItsBack() {
+        run(TWO_HOSTS + "netns('h1') { container 'c1'; container 'c5' }");
+        assertTrue(((String) run("doctor()")).startsWith("doctor: the world, the kernel and the firewall agree"),
+                "a lab host's containers are accounted for");
+        Sh.ok("ip", "netns", "del", "c1");
+        String report = (String) run("doctor()");
+        assertTrue(report.contains("container c1 is recorded, but its namespace is gone"), report);
+        run("doctor fix: true");
+        String ps = (String) run("netns('h1') { ps }");
+        assertTrue(!lists(ps, "c1") && lists(ps, "c5"), ps);
+        assertEquals(1, Ip.json("h1", "link", "show", "master", "docker0").size(), "c5's veth is still on h1's docker0");
+    }
+
+    @Test
     void whatOnlyTheSandboxsOwnHostCanServeIsRefusedOnALabHost() {
         run(TWO_HOSTS);
         var e = assertThrows(DslException.class, () -> run("netns('h1') { dockerd resolver: 'embedded' }"));

@@ -56,7 +56,10 @@ final class DockerWords {
         return new Daemon(new SessionHost(script, host));
     }
 
-    /** The daemon that made the container {@code name}, or, when none did, the one of the block. */
+    /**
+     * The daemon that made the container {@code name}; when none did (a namespace wired by
+     * hand), the block's lab host if it is one already, else the host's, as before lab hosts.
+     */
     Daemon of(String container) {
         World root = session().world();
         if (root.containers.containsKey(container)) {
@@ -67,7 +70,8 @@ final class DockerWords {
                 return at(Where.named(e.getKey()));
             }
         }
-        return here();
+        Daemon d = hereIfAny();
+        return d != null ? d : at(Where.HOST);
     }
 
     /** Every daemon that has a world: the host's, then each lab host's. */

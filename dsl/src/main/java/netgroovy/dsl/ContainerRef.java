@@ -19,7 +19,7 @@ public final class ContainerRef {
     }
 
     private Container model() {
-        return script.dockerWordsFor().require(name);
+        return script.dockerWordsFor().of(name).require(name);
     }
 
     public String getName() {
@@ -55,6 +55,6 @@ public final class ContainerRef {
 
     @Override
     public String toString() {
-        return new DockerViews(script.session().world(), script.firewallWordsFor()::bindings).ps(List.of(model()));
+        return script.dockerWordsFor().of(name).views().ps(List.of(model()));
     }
 }

@@ -95,7 +95,7 @@ final class Doctor {
                 if (Namespaces.exists(name) && !world.namespaces.contains(name) && !world.containers.containsKey(name)) {
                     findings.add(new Finding("namespace " + name + why, () -> {
                         // and what goes with a container's namespace: its rules, files and hostname
-                        script.firewallWordsFor().forgetContainer(name);
+                        script.dockerWordsFor().of(name).firewall().forgetContainer(name);
                         session.add(new NamespaceOps.Delete(name));
                         EtcFiles.remove(name);
                         Namespaces.deleteUts(name);
@@ -129,12 +129,14 @@ final class Doctor {
         }
     }
 
-    /** Containers the world lists whose own namespace is gone. */
+    /** Containers the world lists (on the host, or on a lab host) whose own namespace is gone. */
     private void staleContainers(World world, List<Finding> findings) {
-        for (var c : List.copyOf(world.containers.values())) {
+        List<netgroovy.docker.Container> all = new java.util.ArrayList<>(world.containers.values());
+        world.hosts.values().forEach(h -> all.addAll(h.containers.values()));
+        for (var c : all) {
             if ((c.mode.equals("bridge") || c.mode.equals("none")) && !Namespaces.exists(c.name)) {
                 findings.add(new Finding("container " + c.name + " is recorded, but its namespace is gone",
-                        () -> script.dockerWordsFor().rm(c.name)));
+                        () -> script.dockerWordsFor().of(c.name).rm(c.name)));
             }
         }
     }

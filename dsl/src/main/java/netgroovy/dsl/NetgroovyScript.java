@@ -117,7 +117,7 @@ public abstract class NetgroovyScript extends Script {
      */
     public Object __netnsMade(Object nameOrPid, @DelegatesTo(value = NetgroovyScript.class, strategy = Closure.OWNER_FIRST) Closure<?> body) {
         if (nameOrPid instanceof CharSequence name && !name.toString().equals("host")
-                && !session().world().containers.containsKey(name.toString())) {
+                && dockerWords().find(name.toString()) == null) {
             netns(nameOrPid);
         }
         return netns(nameOrPid, body);
@@ -147,7 +147,7 @@ public abstract class NetgroovyScript extends Script {
             return new Place(w, null);
         }
         String name = text.toString();
-        var c = session().world().containers.get(name);
+        var c = dockerWords().find(name);
         if (c != null) {
             return new Place(c.namespace == null ? Where.HOST : Where.named(c.namespace), name);
         }
@@ -156,7 +156,7 @@ public abstract class NetgroovyScript extends Script {
             return new Place(w, null);
         }
         java.util.Set<String> known = new java.util.TreeSet<>(netgroovy.kernel.Namespaces.list());
-        known.addAll(session().world().containers.keySet());
+        known.addAll(dockerWords().containerNames());
         String close = Words.closest(name, known);
         throw new InvalidValueException("no namespace or container '" + name + "'"
                 + (close != null ? "; did you mean '" + close + "'? (" : known.isEmpty() ? " (" : " (there are: " + String.join(", ", known) + "; ")
@@ -177,12 +177,19 @@ public abstract class NetgroovyScript extends Script {
             return r.removing();
         }
         if (what instanceof NsRef ns && ns.where().kind() == Where.Kind.NAMED) {
-            firewallWords().forgetContainer(ns.where().name());
-            session().add(new NamespaceOps.Delete(ns.where().name()));
-            session().world().namespaces.remove(ns.where().name());
+            String name = ns.where().name();
+            var labHost = session().world().hosts.get(name);
+            if (labHost != null && !labHost.containers.isEmpty()) {
+                throw new InvalidValueException(name + " is a Docker host with containers (" + String.join(", ", labHost.containers.keySet())
+                        + "); rm them first");
+            }
+            dockerWords().of(name).firewall().forgetContainer(name);
+            removeNamespace(name);
+            session().world().hosts.remove(name); // the machine is gone, and its daemon with it
         } else if (what instanceof LinkSpec l) {
-            if (session().here().isHost()) {
-                firewallWords().forgetBridge(l.name().name());
+            var d = dockerWords().hereIfAny();
+            if (d != null) {
+                d.firewall().forgetBridge(l.name().name());
             }
             l.delete();
         } else if (what instanceof ContainerRef c) {
@@ -190,13 +197,20 @@ public abstract class NetgroovyScript extends Script {
         } else if (what instanceof NetworkRef n) {
             networkRm(n.getName());
         } else if (what instanceof BridgeSpec b) {
-            firewallWords().forgetBridge(b.name().name());
+            var d = dockerWords().hereIfAny();
+            (d != null ? d : dockerWords().at(Where.HOST)).firewall().forgetBridge(b.name().name());
             session().add(new LinkOps.Delete(session().here(), b.name()));
         } else {
             throw new InvalidValueException("delete takes netns('NAME'), link('NAME'), bridge('NAME'), addr('CIDR'), route('DEST'), a container or a network, not " + what
                     + (what instanceof CharSequence ? " (for a container: rm '" + what + "'; a network: networkRm '" + what + "')" : ""));
         }
         return what;
+    }
+
+    /** A named namespace goes, as {@code delete netns(NAME)} removes it (the rules of a container in it are gone already). */
+    void removeNamespace(String name) {
+        session().add(new NamespaceOps.Delete(name));
+        session().world().namespaces.remove(name);
     }
 
     <T> T inside(Where w, Supplier<T> body) {
@@ -392,11 +406,12 @@ public abstract class NetgroovyScript extends Script {
      */
     private netgroovy.kernel.Launch launchHere(Where w, List<String> argv) {
         String container = session().hereContainer();
-        if (container == null && w.kind() == Where.Kind.NAMED && session().world().containers.containsKey(w.name())) {
+        if (container == null && w.kind() == Where.Kind.NAMED && dockerWords().find(w.name()) != null) {
             container = w.name();
         }
         if (container != null) {
-            return dockerWords().launch(dockerWords().require(container), argv);
+            netgroovy.docker.Daemon d = dockerWords().of(container);
+            return d.launch(d.require(container), argv);
         }
         if (w.kind() == Where.Kind.NAMED) {
             return netgroovy.kernel.Launch.of(session().liveKernel().nsOrNull(w), netgroovy.docker.EtcFiles.wrap(w.name(), argv));
@@ -475,22 +490,18 @@ public abstract class NetgroovyScript extends Script {
     // ---- firewall and NAT ------------------------------------------------------------------
 
     private FirewallWords firewallWords() {
-        return new FirewallWords(session());
-    }
-
-    FirewallWords firewallWordsFor() {
-        return firewallWords();
+        return new FirewallWords(this);
     }
 
     /** {@code ipForward true}: the host routes between its interfaces (net.ipv4.ip_forward). */
     public void ipForward(boolean on) {
-        firewallWords().ipForward(on);
+        dockerWords().at(Where.HOST).firewall().ipForward(on);
     }
 
-    /** {@code iptables false}: write no firewall rules at all (Docker's --iptables=false). */
+    /** {@code iptables false}: write no firewall rules at all (Docker's --iptables=false), on the block's host. */
     public void iptables(boolean on) {
         session().flush();
-        session().setIptables(on);
+        dockerWords().here().host().world().iptables = on;
     }
 
     /** {@code firewall 'docker0'}, {@code firewall 'docker0', icc: false}: Docker's rules for a bridge. */
@@ -504,11 +515,11 @@ public abstract class NetgroovyScript extends Script {
 
     /** {@code masquerade 'docker0'}: outbound NAT for the bridge's subnet. */
     public void masquerade(String bridge) {
-        firewallWords().masquerade(bridge, null);
+        firewallWords().here().masquerade(bridge, null);
     }
 
     public void masquerade(String bridge, String subnet) {
-        firewallWords().masquerade(bridge, subnet);
+        firewallWords().here().masquerade(bridge, subnet);
     }
 
     /** {@code publish 'c1', '8080:80', '127.0.0.1::53/udp'}: Docker's -p in all its forms. */
@@ -528,36 +539,32 @@ public abstract class NetgroovyScript extends Script {
         if (exposed.length > 0) {
             expose(container, exposed);
         }
-        List<String> ports = session().exposed(container);
-        if (ports.isEmpty()) {
-            throw new InvalidValueException(container + " exposes no ports; say which: expose '" + container + "', 80");
-        }
-        return publish(Map.of(), container, ports.toArray(String[]::new));
+        return firewallWords().of(container).publishAll(container).stream().map(Object::toString).toList();
     }
 
     /** {@code expose 'db', 6379, '53/udp'}: the ports a container offers, for links and publishAll. */
     public void expose(String container, Object... ports) {
-        firewallWords().expose(container, java.util.Arrays.stream(ports).map(String::valueOf).toList());
+        firewallWords().of(container).expose(container, java.util.Arrays.stream(ports).map(String::valueOf).toList());
     }
 
     /** {@code allowLink 'web', 'db'}: with icc false, web may reach exactly db's exposed ports. */
     public void allowLink(String client, String server) {
-        firewallWords().allowLink(client, server);
+        firewallWords().of(server).allowLink(client, server);
     }
 
     /** {@code unpublish 'c1'}: removes the container's published ports, and only those rules. */
     public void unpublish(String container) {
-        firewallWords().unpublish(container);
+        firewallWords().of(container).unpublish(container);
     }
 
     /** {@code port 'c1'}: the container's bindings, like docker port. */
     public List<String> port(String container) {
-        return firewallWords().port(container, null);
+        return firewallWords().of(container).port(container, null);
     }
 
     /** {@code port 'c1', 80}: the host addresses of one container port. */
     public List<String> port(String container, Object containerPort) {
-        return firewallWords().port(container, String.valueOf(containerPort));
+        return firewallWords().of(container).port(container, String.valueOf(containerPort));
     }
 
     /** {@code restrict on: 'ext0', allow: '203.0.113.7'}: only that source may reach published ports. */
@@ -597,7 +604,7 @@ public abstract class NetgroovyScript extends Script {
     // ---- Docker ----------------------------------------------------------------------------
 
     private DockerWords dockerWords() {
-        return new DockerWords(session(), this);
+        return new DockerWords(this);
     }
 
     DockerWords dockerWordsFor() {
@@ -624,7 +631,8 @@ public abstract class NetgroovyScript extends Script {
 
     /** {@code network 'my-net'}, {@code network 'my-net', subnet: '172.25.0.0/16', gateway: '172.25.0.1'}: docker network create. */
     public NetworkRef network(Map<String, Object> options, String name) {
-        return new NetworkRef(this, dockerWords().createNetwork(options, name));
+        netgroovy.docker.Daemon d = dockerWords().here();
+        return new NetworkRef(d, dockerWords().network(options, name));
     }
 
     public NetworkRef network(String name) {
@@ -633,7 +641,7 @@ public abstract class NetgroovyScript extends Script {
 
     /** {@code networkConnect 'my-net', 'web'}: docker network connect. */
     public void networkConnect(String network, String container) {
-        dockerWords().connect(network, container);
+        dockerWords().connect(Map.of(), network, container);
     }
 
     /** {@code networkConnect 'my-net', 'web', alias: 'www'}: docker network connect --alias. */
@@ -643,52 +651,45 @@ public abstract class NetgroovyScript extends Script {
 
     /** {@code networkDisconnect 'my-net', 'web'}: docker network disconnect. */
     public void networkDisconnect(String network, String container) {
-        dockerWords().disconnect(network, container);
+        dockerWords().of(container).disconnect(network, container);
     }
 
     /** {@code networkRm 'my-net'}: docker network rm (refused while containers are attached). */
     public void networkRm(String network) {
-        dockerWords().removeNetwork(network);
+        dockerWords().here().removeNetwork(network);
     }
 
     /** {@code networkPrune()}: removes every user-defined network without containers. */
     public List<String> networkPrune() {
-        return dockerWords().prune();
+        return dockerWords().here().prune();
     }
 
     /** {@code networkInspect 'my-net'}: docker network inspect, as JSON. */
     public String networkInspect(String network) {
         session().flush();
-        return dockerWords().inspectNetwork(network);
+        return dockerWords().here().inspectNetwork(network);
     }
 
     /** {@code networks}: docker network ls. */
     public String getNetworks() {
-        return dockerWords().networks();
+        return dockerWords().here().networks();
     }
 
     /** {@code rm 'web'}: docker rm — the namespace, the files, the rules and the address go. */
     public void rm(String name) {
-        dockerWords().rm(name);
+        dockerWords().of(name).rm(name);
     }
 
     /** {@code inspect 'web'}: the container's network settings as JSON, like docker inspect. */
     public String inspect(String name) {
         session().flush();
-        return dockerWords().inspect(name);
+        return dockerWords().of(name).inspect(name);
     }
 
     /** {@code ps}: the containers, with network, address, MAC and ports. */
     public String getPs() {
         session().flush();
-        return dockerWords().ps();
-    }
-
-    /** Starts a container's process (cmd:) with its /etc files and link environment; returns its pid. */
-    long startIn(netgroovy.docker.Container c, String command) {
-        Process p = Exec.start(dockerWords().launch(c, List.of("sh", "-c", command)));
-        session().servers().own(p);
-        return p.pid();
+        return dockerWords().here().ps();
     }
 
     // ---- traffic for tutorials and labs ----------------------------------------------------
@@ -1072,27 +1073,35 @@ public abstract class NetgroovyScript extends Script {
             return removed; // explain: nothing is removed, the world stays
         }
         var world = session().world();
-        DockerWords docker = dockerWords();
-        for (String c : new ArrayList<>(world.containers.keySet())) {
-            docker.rm(c);
-        }
-        for (var n : new ArrayList<>(world.networks.values())) {
-            if (n.userDefined()) {
-                docker.removeNetwork(n.name());
+        for (netgroovy.docker.Daemon docker : dockerWords().all()) {
+            var on = docker.host().world();
+            for (String c : new ArrayList<>(on.containers.keySet())) {
+                docker.rm(c);
+            }
+            for (var n : new ArrayList<>(on.networks.values())) {
+                if (n.userDefined()) {
+                    docker.removeNetwork(n.name());
+                }
             }
         }
-        java.util.Set<String> bridges = new java.util.LinkedHashSet<>(world.bridgeCidrs.keySet());
-        world.networks.values().forEach(n -> bridges.add(n.bridge()));
-        // What this session made is gone already; a dry run's is gone with its journal.
-        for (String b : bridges) {
-            if (session().live() && !session().kernel().links(Where.HOST).get(IfName.of(b)).isEmpty()) {
-                firewallWords().forgetBridge(b);
-                session().add(new LinkOps.Delete(Where.HOST, IfName.of(b)));
+        // What this session made is gone already; a dry run's is gone with its journal. A lab
+        // host's bridges go too (its namespace may be one netgroovy did not make).
+        for (netgroovy.docker.Daemon docker : dockerWords().all()) {
+            Where at = docker.host().where();
+            var on = docker.host().world();
+            java.util.Set<String> bridges = new java.util.LinkedHashSet<>(on.bridgeCidrs.keySet());
+            on.networks.values().forEach(n -> bridges.add(n.bridge()));
+            for (String b : bridges) {
+                if (session().live() && (at.isHost() || session().kernel().namespaces().exists(at.name()))
+                        && !session().kernel().links(at).get(IfName.of(b)).isEmpty()) {
+                    docker.firewall().forgetBridge(b);
+                    session().add(new LinkOps.Delete(at, IfName.of(b)));
+                }
             }
         }
         for (String ns : world.namespaces) {
             if (session().live() && session().kernel().namespaces().exists(ns)) {
-                firewallWords().forgetContainer(ns);
+                dockerWords().at(Where.HOST).firewall().forgetContainer(ns);
                 session().add(new NamespaceOps.Delete(ns));
             }
         }

@@ -1,6 +1,8 @@
 package netgroovy.dsl;
 
 import java.util.List;
+import netgroovy.docker.Daemon;
+import netgroovy.docker.DockerViews;
 import netgroovy.docker.Network;
 
 /**
@@ -11,11 +13,11 @@ import netgroovy.docker.Network;
  * Words that name a network take {@code n.name}; {@code delete n} removes it (as {@code networkRm}).
  */
 public final class NetworkRef {
-    private final NetgroovyScript script;
+    private final Daemon daemon;
     private final Network network;
 
-    NetworkRef(NetgroovyScript script, Network network) {
-        this.script = script;
+    NetworkRef(Daemon daemon, Network network) {
+        this.daemon = daemon;
         this.network = network;
     }
 
@@ -43,7 +45,7 @@ public final class NetworkRef {
 
     /** The containers on it, by name. */
     public List<String> getContainers() {
-        return script.dockerWordsFor().members(script.dockerWordsFor().network(network.name()));
+        return daemon.members(daemon.network(network.name()));
     }
 
     @Override

@@ -333,10 +333,10 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Whether this statement's plan makes the bridge {@code name} (here, the host). */
-    boolean plansBridge(String name) {
+    /** Whether this statement's plan makes the bridge {@code name} in {@code w}. */
+    boolean plansBridge(Where w, String name) {
         return pending.ops().stream().anyMatch(op -> op instanceof netgroovy.plan.LinkOps.CreateBridge b
-                && b.where().isHost() && b.name().name().equals(name));
+                && b.where().equals(w) && b.name().name().equals(name));
     }
 
     boolean pendingEmpty() {
@@ -427,31 +427,9 @@ public final class Session implements AutoCloseable {
         return incarnations.merge(key, 1, Integer::sum) - 1;
     }
 
-    /** {@code iptables false}: like Docker's --iptables=false, netgroovy then writes no rules at all. */
-    public void setIptables(boolean on) {
-        world().iptables = on;
-    }
-
-    public boolean iptables() {
-        return world().iptables;
-    }
-
-    /** Ports a container exposes ("6379/tcp"), as {@code expose} declared them. */
-    void expose(String container, String port) {
-        world().expose(container, port);
-    }
-
-    java.util.List<String> exposed(String container) {
-        return world().exposed(container);
-    }
-
     /** Remembers the address a bridge was given, so later words (masquerade) know its subnet even in a dry run. */
     void rememberCidr(String bridge, String cidr) {
         world().bridgeCidrs.put(bridge, cidr);
-    }
-
-    String cidrOf(String bridge) {
-        return world().bridgeCidrs.get(bridge);
     }
 
     /** Forgets what a failed statement had planned (it was never applied), and its changes to the world. */
@@ -587,29 +565,6 @@ public final class Session implements AutoCloseable {
         world();
         world = new World();
         endOfStatement();
-    }
-
-    /** The daemon's --dns and --dns-search, the defaults for containers. */
-    void dockerDefaults(java.util.List<String> dns, java.util.List<String> search) {
-        world().dns = java.util.List.copyOf(dns);
-        world().dnsSearch = java.util.List.copyOf(search);
-    }
-
-    /** dockerd's --ip: the host address published ports bind to when a mapping names none. */
-    void setDefaultHostIp(netgroovy.value.IpAddress ip) {
-        world().defaultHostIp = ip;
-    }
-
-    netgroovy.value.IpAddress defaultHostIp() {
-        return world().defaultHostIp;
-    }
-
-    java.util.List<String> dockerDns() {
-        return world().dns;
-    }
-
-    java.util.List<String> dockerDnsSearch() {
-        return world().dnsSearch;
     }
 
     EchoServers servers() {

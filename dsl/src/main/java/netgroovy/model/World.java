@@ -60,6 +60,12 @@ public final class World {
     public final Map<String, String> specs = new LinkedHashMap<>();
     /** Named namespaces netgroovy made. */
     public final Set<String> namespaces = new LinkedHashSet<>();
+    /**
+     * Docker daemons on lab hosts (namespaces standing for machines, {@code netns('h1') {
+     * dockerd() }}): each one's world, by the host's namespace. Their containers' names are
+     * namespaces too, so a name is taken on every host at once.
+     */
+    public final Map<String, World> hosts = new LinkedHashMap<>();
 
     public void expose(String container, String port) {
         List<String> ports = exposed.computeIfAbsent(container, c -> new ArrayList<>());
@@ -75,6 +81,6 @@ public final class World {
     public boolean isEmpty() {
         return containers.isEmpty() && networks.isEmpty() && exposed.isEmpty() && published.isEmpty() && bridgeCidrs.isEmpty() && firewalls.isEmpty() && specs.isEmpty() && namespaces.isEmpty()
                 && dns.isEmpty() && dnsSearch.isEmpty() && defaultHostIp == null && portRange == null && mtu == 0 && iptables
-                && !userlandProxy && lastPorts.isEmpty() && resolver.equals(HOSTS);
+                && !userlandProxy && lastPorts.isEmpty() && resolver.equals(HOSTS) && hosts.isEmpty();
     }
 }

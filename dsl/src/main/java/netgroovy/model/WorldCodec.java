@@ -25,6 +25,10 @@ public final class WorldCodec {
     }
 
     public static String encode(World w) {
+        return JsonOutput.prettyPrint(JsonOutput.toJson(toMap(w)));
+    }
+
+    private static Map<String, Object> toMap(World w) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", VERSION);
         List<Object> networks = new ArrayList<>();
@@ -84,12 +88,21 @@ public final class WorldCodec {
         m.put("firewalls", w.firewalls);
         m.put("specs", w.specs);
         m.put("namespaces", List.copyOf(w.namespaces));
-        return JsonOutput.prettyPrint(JsonOutput.toJson(m));
+        if (!w.hosts.isEmpty()) { // lab hosts' daemons, each a world of its own
+            Map<String, Object> hosts = new LinkedHashMap<>();
+            w.hosts.forEach((name, h) -> hosts.put(name, toMap(h)));
+            m.put("hosts", hosts);
+        }
+        return m;
     }
 
     @SuppressWarnings("unchecked")
     public static World decode(String json) {
-        Map<String, Object> m = (Map<String, Object>) new JsonSlurper().parseText(json);
+        return fromMap((Map<String, Object>) new JsonSlurper().parseText(json));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static World fromMap(Map<String, Object> m) {
         Object version = m.get("version");
         if (!(version instanceof Number v) || v.intValue() != VERSION) {
             throw new IllegalArgumentException("state of an unknown version " + version + " (this netgroovy reads version " + VERSION + ")");
@@ -146,6 +159,9 @@ public final class WorldCodec {
         w.firewalls.putAll((Map<String, Boolean>) m.get("firewalls"));
         w.specs.putAll((Map<String, String>) m.get("specs"));
         w.namespaces.addAll((List<String>) m.get("namespaces"));
+        if (m.get("hosts") != null) {
+            ((Map<String, Map<String, Object>>) m.get("hosts")).forEach((name, h) -> w.hosts.put(name, fromMap(h)));
+        }
         return w;
     }
 

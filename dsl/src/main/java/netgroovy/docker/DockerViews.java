@@ -1,4 +1,4 @@
-package netgroovy.dsl;
+package netgroovy.docker;
 
 import groovy.json.JsonOutput;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import netgroovy.docker.Container;
-import netgroovy.docker.Network;
 import netgroovy.firewall.PortLines;
 import netgroovy.firewall.PortMapping;
 import netgroovy.model.World;
@@ -21,11 +19,11 @@ import netgroovy.model.World;
  * inspect}, {@code docker network inspect}, {@code docker network ls}, {@code docker ps}.
  * Only the networking parts; the fields keep Docker's names so a learner can compare.
  */
-final class DockerViews {
+public final class DockerViews {
     private final World world;
     private final Function<String, List<PortMapping>> bindings;
 
-    DockerViews(World world, Function<String, List<PortMapping>> bindings) {
+    public DockerViews(World world, Function<String, List<PortMapping>> bindings) {
         this.world = world;
         this.bindings = bindings;
     }
@@ -34,7 +32,7 @@ final class DockerViews {
      * A network's ID. Docker's are random; ours are stable (a re-run finds the same), and a
      * user network's begins with its bridge's 12 hex digits, as Docker names br-&lt;id&gt;.
      */
-    static String networkId(Network n) {
+    public static String networkId(Network n) {
         String hash = sha256("netgroovy network " + n.name());
         String bridgeHex = n.bridge().startsWith("br-") ? n.bridge().substring(3) : "";
         return bridgeHex.matches("[0-9a-f]{12}") ? bridgeHex + hash.substring(12) : hash;
@@ -54,7 +52,7 @@ final class DockerViews {
     }
 
     /** {@code docker inspect}: Id, Name, Config.Hostname/ExposedPorts, HostConfig.NetworkMode, State.Pid, NetworkSettings. */
-    String inspect(Container c) {
+    public String inspect(Container c) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("Bridge", "");
         settings.put("HairpinMode", false);
@@ -112,7 +110,7 @@ final class DockerViews {
     }
 
     /** HostConfig.NetworkMode: "default" for the default bridge, as Docker 20.10 says it. */
-    static String networkMode(Container c) {
+    public static String networkMode(Container c) {
         return switch (c.mode) {
             case "bridge" -> c.attachments.isEmpty() || c.attachments.get(0).network().name().equals("bridge")
                     ? "default" : c.attachments.get(0).network().name();
@@ -141,7 +139,7 @@ final class DockerViews {
     }
 
     /** {@code docker network inspect}. */
-    String inspectNetwork(Network n) {
+    public String inspectNetwork(Network n) {
         Map<String, Object> members = new LinkedHashMap<>();
         for (Container c : world.containers.values()) {
             Container.Attachment a = c.on(n.name());
@@ -187,7 +185,7 @@ final class DockerViews {
     }
 
     /** {@code docker network ls}: sorted by name, as the CLI sorts. */
-    String networks() {
+    public String networks() {
         Map<String, String[]> rows = new java.util.TreeMap<>();
         Network bridge = world.networks.get("bridge");
         rows.put("bridge", new String[] {bridge != null ? networkId(bridge) : networkId("bridge"), "bridge"});
@@ -213,12 +211,12 @@ final class DockerViews {
     }
 
     /** {@code docker ps}, its networking columns: ID, NAMES, NETWORK, IP, PORTS as "0.0.0.0:8080->80/tcp". */
-    String ps() {
+    public String ps() {
         return ps(world.containers.values());
     }
 
     /** {@code docker ps} of these containers (one for {@code container 'web'}'s value). */
-    String ps(java.util.Collection<Container> containers) {
+    public String ps(java.util.Collection<Container> containers) {
         StringBuilder b = new StringBuilder(String.format("%-14s%-13s%-11s%-17s%s%n", "CONTAINER ID", "NAMES", "NETWORK", "IP", "PORTS"));
         for (Container c : containers) {
             String net = c.mode.equals("bridge") && c.network != null ? c.network.name() : c.mode;

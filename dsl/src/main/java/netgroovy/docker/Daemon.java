@@ -300,7 +300,7 @@ public final class Daemon {
         }
         state().containers.put(name, c);
         if (c.network != null) {
-            refreshHosts(c.network);
+            announce(c, c.network);
         }
         // Containers that link to this name (it was removed and made again): their alias follows the new address.
         for (Container m : state().containers.values()) {
@@ -562,6 +562,37 @@ public final class Daemon {
      * Rewrites the hosts file of every member of a user network, so all find each other by name
      * (in embedded mode the DNS server answers instead, and the files stay as they are).
      */
+    /**
+     * Container c has just joined network n (its own file is written already): the members
+     * there learn its name. One line is appended to each member's /etc/hosts where that is
+     * exactly what writing the file again would give (a member of this network only: c is the
+     * newest, so its line comes last); any other member's file is written again.
+     */
+    private void announce(Container c, Network n) {
+        if (!n.userDefined() || embedded()) {
+            return;
+        }
+        List<String> appendTo = new ArrayList<>();
+        for (Container m : state().containers.values()) {
+            if (m != c && m.on(n.name()) != null && m.mode.equals("bridge")) {
+                if (m.attachments.size() == 1) {
+                    appendTo.add(m.name);
+                } else {
+                    host.add(new WriteEtcFiles(m.name, hosts(m), m.hostname, resolv(m)));
+                }
+            }
+        }
+        if (!appendTo.isEmpty()) {
+            Container.Attachment a = c.on(n.name());
+            host.add(new AddHostsLine(appendTo, a.ip() + "\t" + hostsNames(c, a)));
+        }
+    }
+
+    /** How a member is named in the others' /etc/hosts: its name, then its aliases on that network. */
+    private static String hostsNames(Container m, Container.Attachment on) {
+        return String.join(" ", java.util.stream.Stream.concat(java.util.stream.Stream.of(m.name), on.aliases().stream()).toList());
+    }
+
     private void refreshHosts(Network n) {
         if (!n.userDefined() || embedded()) {
             return;
@@ -597,8 +628,7 @@ public final class Daemon {
             for (Container m : state().containers.values()) {
                 Container.Attachment ma = m.on(a.network().name());
                 if (m != c && ma != null) {
-                    peers.put(String.join(" ", java.util.stream.Stream.concat(java.util.stream.Stream.of(m.name), ma.aliases().stream()).toList()),
-                            ma.ip().toString());
+                    peers.put(hostsNames(m, ma), ma.ip().toString());
                 }
             }
         }
@@ -699,6 +729,17 @@ public final class Daemon {
 
     /** Removes a container: its published ports, link rules, namespace, files and address. */
     public void rm(String name) {
+        rm(name, true);
+    }
+
+    /** Removes every container (teardown): no member's /etc/hosts is written again, as all go. */
+    public void removeAll() {
+        for (String name : new ArrayList<>(state().containers.keySet())) {
+            rm(name, false);
+        }
+    }
+
+    private void rm(String name, boolean othersLearn) {
         Container c = require(name);
         if (embedded() && DnsNames.served(c)) {
             host.add(new DnsOps.Stop(host.embeddedDns(), name)); // its socket would keep the namespace alive
@@ -714,7 +755,9 @@ public final class Daemon {
         }
         state().containers.remove(name);
         state().specs.remove("container " + name);
-        c.attachments.forEach(a -> refreshHosts(a.network()));
+        if (othersLearn) {
+            c.attachments.forEach(a -> refreshHosts(a.network()));
+        }
     }
 
     public Container require(String name) {

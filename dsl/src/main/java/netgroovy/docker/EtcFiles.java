@@ -283,6 +283,32 @@ public final class EtcFiles {
         }
     }
 
+    /** A container's folder as teardown names what it removes whole (see {@link netgroovy.plan.Op#takesAlong}). */
+    static String folder(String container) {
+        return ROOT.resolve(container).toString();
+    }
+
+    /** One line more at the end of a container's /etc/hosts, and of what netgroovy wrote there. */
+    static void appendHostsLine(Kernel.Files fs, String container, String line) {
+        try {
+            fs.append(ROOT.resolve(container).resolve("hosts"), line + "\n");
+            fs.append(WRITTEN.resolve(container).resolve("hosts"), line + "\n");
+        } catch (KernelException e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+    }
+
+    /** Takes the last such line out of a container's /etc/hosts again (and out of what netgroovy wrote). */
+    static void removeHostsLine(Kernel.Files fs, String container, String line) {
+        for (Path file : List.of(ROOT.resolve(container).resolve("hosts"), WRITTEN.resolve(container).resolve("hosts"))) {
+            String text = fs.read(file);
+            int at = text == null ? -1 : text.lastIndexOf(line + "\n");
+            if (at == 0 || at > 0 && text.charAt(at - 1) == '\n') {
+                fs.write(file, text.substring(0, at) + text.substring(at + line.length() + 1));
+            }
+        }
+    }
+
     public static boolean exist(String container) {
         return exist(LiveKernel.hostFiles(), container);
     }

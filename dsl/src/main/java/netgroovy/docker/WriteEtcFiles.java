@@ -42,6 +42,11 @@ public final class WriteEtcFiles implements Op {
         return existed ? java.util.List.of() : java.util.List.of("files " + container);
     }
 
+    /** A folder this made (it was not there) goes whole when undone. */
+    public String takesAlong() {
+        return existed ? null : EtcFiles.folder(container);
+    }
+
     public String subject() {
         return "the /etc files of " + container;
     }

@@ -53,7 +53,11 @@ final class Later implements Op {
         return op().isRemoval();
     }
 
-    public String diesWith() {
+    public String takesAlong() {
+        return op().takesAlong();
+    }
+
+    public java.util.List<String> diesWith() {
         return op().diesWith();
     }
 }

@@ -1075,9 +1075,7 @@ public abstract class NetgroovyScript extends Script {
         var world = session().world();
         for (netgroovy.docker.Daemon docker : dockerWords().all()) {
             var on = docker.host().world();
-            for (String c : new ArrayList<>(on.containers.keySet())) {
-                docker.rm(c);
-            }
+            docker.removeAll();
             for (var n : new ArrayList<>(on.networks.values())) {
                 if (n.userDefined()) {
                     docker.removeNetwork(n.name());

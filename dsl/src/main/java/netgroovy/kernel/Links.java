@@ -166,6 +166,42 @@ public final class Links {
         sendTo(bridge, "set STP " + (on ? "on" : "off") + " on " + bridge + rtnl.in(), m);
     }
 
+    /**
+     * Equivalent to: {@code ip link set dev PORT type bridge_slave hairpin on|off}: the bridge
+     * may send a frame back out of the port it came in on (what a container needs to reach
+     * itself through a published port).
+     */
+    public void setHairpin(IfName port, boolean on) {
+        MessageWriter m = byName(port, 0, 0);
+        int info = m.begin(Nl.IFLA_LINKINFO);
+        m.attrString(Nl.IFLA_INFO_SLAVE_KIND, "bridge");
+        int data = m.begin(Nl.IFLA_INFO_SLAVE_DATA);
+        m.attrU8(Nl.IFLA_BRPORT_MODE, on ? 1 : 0);
+        m.end(data).end(info);
+        sendTo(port, "set hairpin mode " + (on ? "on" : "off") + " on " + port + rtnl.in(), m);
+    }
+
+    /** Whether a bridge port is in hairpin mode ({@code ip -d link show dev PORT} says "hairpin on"); false for any other link. */
+    public boolean hairpin(IfName port) {
+        MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
+        m.attrString(Nl.IFLA_IFNAME, port.name());
+        List<Message> answer;
+        try {
+            answer = rtnl.socket().query(new Request("look up link " + port + rtnl.in(), m));
+        } catch (KernelException e) {
+            if (e.errno() == ENODEV) {
+                throw missing(port);
+            }
+            throw e;
+        }
+        if (answer.isEmpty()) {
+            throw missing(port);
+        }
+        Attributes info = answer.get(0).attributes(IFINFO).nested(Nl.IFLA_LINKINFO);
+        return "bridge".equals(info.string(Nl.IFLA_INFO_SLAVE_KIND))
+                && info.nested(Nl.IFLA_INFO_SLAVE_DATA).u8(Nl.IFLA_BRPORT_MODE, 0) == 1;
+    }
+
     /** Equivalent to: {@code ip link show}. */
     public List<Link> list() {
         MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST | Nl.F_DUMP).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);

@@ -46,7 +46,7 @@ public final class AddressOps {
             k.addresses(where).delete(dev, cidr);
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 
@@ -78,7 +78,7 @@ public final class AddressOps {
             k.addresses(where).add(dev, cidr);
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 

@@ -84,15 +84,15 @@ public final class Executor {
         java.util.Collections.reverse(undone);
         List<String> problems = new ArrayList<>();
         undone.removeIf(Op::isRemoval); // what the session deleted stays deleted
-        java.util.Set<String> deleted = new java.util.HashSet<>();
+        java.util.Set<String> removedWhole = new java.util.HashSet<>();
         for (Op op : undone) {
-            if (op instanceof NamespaceOps.Create c) {
-                deleted.add(c.name());
+            if (op.takesAlong() != null) {
+                removedWhole.add(op.takesAlong());
             }
         }
         for (Op op : undone) {
-            if (op.diesWith() != null && deleted.contains(op.diesWith())) {
-                continue; // goes with its namespace, deleted further down the list
+            if (!op.diesWith().isEmpty() && removedWhole.containsAll(op.diesWith())) {
+                continue; // goes with its namespace (or folder), removed further down the list
             }
             try {
                 op.undo(kernel);

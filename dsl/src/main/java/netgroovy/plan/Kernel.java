@@ -179,6 +179,9 @@ public interface Kernel extends AutoCloseable {
         /** Writes the file, making its directories first. */
         void write(Path file, String text);
 
+        /** Adds text at the end of an existing file, without reading it (what {@code >>} does). */
+        void append(Path file, String text);
+
         boolean isDirectory(Path dir);
 
         void createDirectories(Path dir);

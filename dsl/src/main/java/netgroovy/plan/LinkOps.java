@@ -45,7 +45,7 @@ public final class LinkOps {
             links(k, where).delete(name);
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 
@@ -85,7 +85,7 @@ public final class LinkOps {
             links(k, where).delete(a);
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             // Both ends go when either does: the namespace either end was born in takes the pair.
             return where.isHost() ? Ops.diesWith(peerIn) : Ops.diesWith(where);
         }
@@ -183,7 +183,7 @@ public final class LinkOps {
             }
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 
@@ -219,7 +219,7 @@ public final class LinkOps {
             }
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 
@@ -270,7 +270,7 @@ public final class LinkOps {
             }
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 
@@ -297,7 +297,7 @@ public final class LinkOps {
         public void undo(Kernel k) {
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 
@@ -339,7 +339,7 @@ public final class LinkOps {
             }
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 
@@ -381,7 +381,7 @@ public final class LinkOps {
             }
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 
@@ -423,7 +423,7 @@ public final class LinkOps {
             }
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 
@@ -473,7 +473,7 @@ public final class LinkOps {
             links(k, where).setStp(bridge, !on);
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 

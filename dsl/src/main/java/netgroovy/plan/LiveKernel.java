@@ -264,7 +264,7 @@ public final class LiveKernel implements Kernel {
         hostNs.close();
     }
 
-    /** One namespace's links over its rtnetlink handle; hairpin mode through {@code ip}, as before. */
+    /** One namespace's links over its rtnetlink handle. */
     private final class LiveLinks implements Kernel.Links {
         private final Where where;
 
@@ -329,17 +329,11 @@ public final class LiveKernel implements Kernel {
         }
 
         public boolean hairpin(IfName port) {
-            ExecResult r = Exec.run(nsOrNull(where), List.of("ip", "-d", "link", "show", "dev", port.name()), TIMEOUT);
-            return r.ok() && r.stdout().contains("hairpin on");
+            return l().hairpin(port);
         }
 
         public void setHairpin(IfName port, boolean on) {
-            String v = on ? "on" : "off";
-            ExecResult r = Exec.run(nsOrNull(where), List.of("ip", "link", "set", "dev", port.name(), "type", "bridge_slave", "hairpin", v),
-                    TIMEOUT);
-            if (!r.ok()) {
-                throw new IllegalStateException("ip link set dev " + port + " type bridge_slave hairpin " + v + " failed: " + r.stderr().strip());
-            }
+            l().setHairpin(port, on);
         }
 
         public List<Link> list() {
@@ -375,6 +369,14 @@ public final class LiveKernel implements Kernel {
                 java.nio.file.Files.writeString(file, text);
             } catch (IOException e) {
                 throw new KernelException("cannot write " + file + ": " + e.getMessage());
+            }
+        }
+
+        public void append(Path file, String text) {
+            try {
+                java.nio.file.Files.writeString(file, text, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new KernelException("cannot append to " + file + ": " + e.getMessage());
             }
         }
 

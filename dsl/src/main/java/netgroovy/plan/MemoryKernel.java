@@ -184,6 +184,13 @@ public final class MemoryKernel implements Kernel {
                 files.put(file, text);
             }
 
+            public void append(Path file, String text) {
+                if (!files.containsKey(file)) {
+                    throw new KernelException("cannot append to " + file + ": NoSuchFileException");
+                }
+                files.put(file, files.get(file) + text);
+            }
+
             public boolean isDirectory(Path dir) {
                 return directories.contains(dir);
             }

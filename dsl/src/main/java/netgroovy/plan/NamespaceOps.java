@@ -28,6 +28,10 @@ public final class NamespaceOps {
             return java.util.List.of("netns " + name);
         }
 
+        public String takesAlong() {
+            return name;
+        }
+
         public String subject() {
             return "namespace " + name;
         }

@@ -38,14 +38,22 @@ public interface Op {
     }
 
     /**
-     * The named namespace whose deletion takes this operation's work along (anything made or
-     * set inside it; a veth pair with an end born there), or null. {@code teardown} deletes
-     * that namespace anyway, so it does not undo such an operation on its own: each link the
-     * kernel deletes alone waits for an RCU grace period (tens of milliseconds), while a
-     * namespace's deletion removes all of its links in one batch.
+     * What undoing this operation removes whole, with everything in it: a namespace's name
+     * (its links, addresses and routes go with it), a folder's path; null for nothing of the kind.
      */
-    default String diesWith() {
+    default String takesAlong() {
         return null;
+    }
+
+    /**
+     * What this operation's work goes with (see {@link #takesAlong}): the namespace it was done
+     * in, or the one a veth pair has an end born in; the folders of the files it changed. When
+     * {@code teardown} removes all of them anyway, it does not undo this operation on its own:
+     * each link the kernel deletes alone waits for an RCU grace period (tens of milliseconds),
+     * while a namespace's deletion removes all of its links in one batch.
+     */
+    default java.util.List<String> diesWith() {
+        return java.util.List.of();
     }
 
     /** Reverses {@link #apply}; called only after apply succeeded. */

@@ -21,9 +21,9 @@ final class Ops {
         return m != null && m.contains("does not exist");
     }
 
-    /** The named namespace {@code w} is, whose deletion takes what was made in it along; null otherwise. */
-    static String diesWith(Where w) {
-        return w != null && w.kind() == Where.Kind.NAMED ? w.name() : null;
+    /** The named namespace {@code w} is, whose deletion takes what was made in it along; none otherwise. */
+    static java.util.List<String> diesWith(Where w) {
+        return w != null && w.kind() == Where.Kind.NAMED ? java.util.List.of(w.name()) : java.util.List.of();
     }
 
     /** " in c1" for subjects in a namespace, nothing on the host. */

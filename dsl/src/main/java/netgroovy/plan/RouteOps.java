@@ -47,7 +47,7 @@ public final class RouteOps {
             k.routes(where).delete(destination, via, dev);
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 
@@ -79,7 +79,7 @@ public final class RouteOps {
             k.routes(where).add(destination, via, dev);
         }
 
-        public String diesWith() {
+        public java.util.List<String> diesWith() {
             return Ops.diesWith(where);
         }
 

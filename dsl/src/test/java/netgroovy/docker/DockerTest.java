@@ -183,6 +183,45 @@ class DockerTest {
         assertFalse(Sh.ok("iptables-save").contains(bridge), "and its rules");
     }
 
+    /**
+     * A join appends the newcomer's line to each member's /etc/hosts instead of writing every
+     * file again: the files must still be exactly what writing them whole gives (each other
+     * member once, in the order they joined), a member's own edit stays, rm takes a member
+     * out of every file, and teardown takes the folders.
+     */
+    @Test
+    void userNetworkHostsFilesListEveryOtherMemberOnceInJoinOrder() {
+        run("""
+                dockerd()
+                network 'my-net', subnet: '172.25.0.0/16'
+                for (k in 1..4) { container "m$k", net: 'my-net' }
+                netns('m1') { sh 'printf "192.0.2.10\\tprinter\\n" >> /etc/hosts' }
+                container 'm5', net: 'my-net', alias: 'five'
+                """);
+        for (int k = 1; k <= 5; k++) {
+            StringBuilder others = new StringBuilder();
+            for (int j = 1; j <= 5; j++) {
+                if (j != k) {
+                    others.append("172.25.0.").append(j + 1).append("\tm").append(j).append(j == 5 ? " five" : "").append('\n');
+                }
+            }
+            String hosts = Sh.in("m" + k, "cat", "/etc/hosts").out();
+            String peers = hosts.lines().filter(l -> l.matches("172\\.25\\.0\\.\\d+\\tm\\d.*")).map(l -> l + "\n")
+                    .collect(java.util.stream.Collectors.joining());
+            assertEquals(others.toString(), peers, "m" + k + "'s /etc/hosts:\n" + hosts);
+        }
+        assertTrue(Sh.in("m1", "cat", "/etc/hosts").out().contains("192.0.2.10\tprinter\n"), "m1's own line stays");
+        assertEquals("172.25.0.6      m5 five", Sh.in("m2", "getent", "hosts", "five").out().strip());
+        run("rm 'm3'");
+        for (int k : new int[] {1, 2, 4, 5}) {
+            assertFalse(Sh.in("m" + k, "getent", "hosts", "m3").ok(), "m3 left m" + k + "'s /etc/hosts");
+        }
+        assertEquals("172.25.0.6      m5 five", Sh.in("m1", "getent", "hosts", "m5").out().strip());
+        assertTrue(Sh.in("m1", "cat", "/etc/hosts").out().contains("192.0.2.10\tprinter\n"), "and m1's own line still");
+        run("teardown");
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/etc/netns/m1")), "teardown takes the folders");
+    }
+
     @Test
     void editsInsideARunningContainerSurviveNetworkChangesAsDockersDo() {
         run("""

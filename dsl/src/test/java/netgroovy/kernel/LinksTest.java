@@ -93,6 +93,24 @@ class LinksTest {
         assertTrue(((List<?>) a.get("flags")).contains("UP"));
     }
 
+    /** Hairpin mode over netlink, read back by iproute2 (the bridge_slave details of {@code ip -d link}). */
+    @Test
+    void hairpinModeOfABridgePort() {
+        host.links().addBridge(n("br0"));
+        host.links().addVeth(n("A"), n("B"), null);
+        host.links().attach(n("A"), host.links().require(n("br0")), true);
+        assertFalse(host.links().hairpin(n("A")));
+        host.links().setHairpin(n("A"), true);
+        assertTrue(Sh.ok("ip", "-d", "link", "show", "dev", "A").contains("hairpin on"));
+        assertTrue(host.links().hairpin(n("A")));
+        host.links().setHairpin(n("A"), false);
+        assertTrue(Sh.ok("ip", "-d", "link", "show", "dev", "A").contains("hairpin off"));
+        assertFalse(host.links().hairpin(n("A")));
+        assertFalse(host.links().hairpin(n("B")), "not a bridge port");
+        KernelException e = assertThrows(KernelException.class, () -> host.links().setHairpin(n("nosuch"), true));
+        assertTrue(e.getMessage().contains("nosuch does not exist"), e.getMessage());
+    }
+
     @Test
     void aNamespaceMadeWithItsHandle() {
         try (Rtnl c1 = Rtnl.createNamespace("c1")) {

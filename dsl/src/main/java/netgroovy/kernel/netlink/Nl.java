@@ -26,7 +26,9 @@ public final class Nl {
     public static final int IFLA_IFALIAS = 20, IFLA_NET_NS_FD = 28, IFLA_EXT_MASK = 29, IFLA_LINK_NETNSID = 37;
     public static final int IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, IFLA_INFO_SLAVE_KIND = 4;
     public static final int VETH_INFO_PEER = 1;
+    public static final int IFLA_INFO_SLAVE_DATA = 5;
     public static final int IFLA_BR_STP_STATE = 5;
+    public static final int IFLA_BRPORT_MODE = 4; // a bridge port's hairpin mode
     public static final int IFF_UP = 0x1, IFF_LOWER_UP = 0x10000;
 
     // ifaddrmsg attributes

@@ -1,0 +1,69 @@
+package netgroovy.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import netgroovy.dsl.Engine;
+import netgroovy.dsl.Session;
+
+/**
+ * Benchmark (not a test): N containers on one user network, one {@code container} statement
+ * each, as a script makes them. Prints the time per container over the first and the last 50,
+ * so a cost that grows with the network shows as a ratio, and the heap in use after a GC.
+ * Run with bench/user-network (inside the sandbox).
+ *
+ * <p>In /etc/hosts mode every member's file must list the newcomer: a join appends one line to
+ * each member's file (O(members) small writes); with {@code resolver: 'embedded'} no file but
+ * the newcomer's own is written.
+ */
+public final class UserNetworkBench {
+    private static final int WINDOW = 50;
+
+    public static void main(String[] args) {
+        if (!netgroovy.kernel.Sandbox.inside()) {
+            System.err.println("UserNetworkBench makes hundreds of containers: it runs only inside the sandbox (bench/user-network). Refusing.");
+            System.exit(2);
+        }
+        List<Integer> sizes = new ArrayList<>();
+        for (String a : args) {
+            sizes.add(Integer.parseInt(a));
+        }
+        if (sizes.isEmpty()) {
+            sizes = List.of(50, 1000);
+        }
+        System.out.printf("%-9s %6s %16s %16s %8s %10s%n", "resolver", "N", "first 50 ms/c", "last 50 ms/c", "ratio", "heap MB");
+        for (String resolver : List.of("hosts", "embedded")) {
+            for (int n : sizes) {
+                run(resolver, n);
+            }
+        }
+    }
+
+    private static void run(String resolver, int n) {
+        try (Session session = new Session(false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "sandbox")) {
+            Engine engine = new Engine(session);
+            engine.binding().setVariable("N", n);
+            @SuppressWarnings("unchecked")
+            List<Long> times = (List<Long>) engine.run("""
+                    dockerd resolver: '%s'
+                    network 'u', subnet: '10.100.0.0/16'
+                    T = []
+                    for (k in 0..<N) {
+                        container "u$k", net: 'u'
+                        T << System.nanoTime()
+                    }
+                    T
+                    """.formatted(resolver), "user-network.netgroovy");
+            int w = Math.min(WINDOW, n - 1);
+            double first = (times.get(w) - times.get(0)) / 1e6 / w;
+            double last = (times.get(n - 1) - times.get(n - 1 - w)) / 1e6 / w;
+            System.gc();
+            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+            System.out.printf("%-9s %6d %16.2f %16.2f %7.2fx %10d%n", resolver, n, first, last, last / first, heap);
+            engine.run("teardown", "teardown.netgroovy");
+        }
+    }
+}

@@ -41,44 +41,68 @@ public final class DnsNames {
      * (with the host's resolv.conf) say where each container's unknown names are forwarded.
      */
     public static DnsNames of(Collection<Container> containers, List<String> dns, List<String> search) {
+        // Each network's names are worked out once and shared by its members (the tables are
+        // immutable), so a statement costs what the networks hold, not members times members.
+        Map<String, Table> networks = new java.util.HashMap<>();
+        Map<List<List<String>>, List<String>> upstreams = new java.util.HashMap<>();
         Map<String, Asker> askers = new LinkedHashMap<>();
         for (Container c : containers) {
             if (!served(c)) {
                 continue;
             }
-            Map<String, List<InetAddress>> names = new LinkedHashMap<>();
-            Map<String, String> pointers = new LinkedHashMap<>();
+            List<Table> shared = new ArrayList<>();
             for (Container.Attachment a : c.attachments) {
-                Network n = a.network();
-                if (!n.userDefined()) {
-                    continue;
-                }
-                for (Container m : containers) {
-                    Container.Attachment ma = m.on(n.name());
-                    if (ma == null || !m.mode.equals("bridge")) {
-                        continue;
-                    }
-                    List<InetAddress> addresses = new ArrayList<>();
-                    addresses.add(inet(ma.ip().toString()));
-                    if (n.v6() != null) {
-                        addresses.add(inet(n.v6Address(ma.mac()).toString()));
-                    }
-                    List<String> own = new ArrayList<>(List.of(m.name, m.shortId()));
-                    own.addAll(ma.aliases());
-                    for (String name : own) {
-                        // The first shared network that knows a name answers it, as Docker looks through the endpoints in order.
-                        names.putIfAbsent(name.toLowerCase(Locale.ROOT), addresses);
-                        names.putIfAbsent((name + "." + n.name()).toLowerCase(Locale.ROOT), addresses);
-                    }
-                    for (InetAddress address : addresses) {
-                        pointers.putIfAbsent(reverse(address), m.name + "." + n.name());
-                    }
+                if (a.network().userDefined()) {
+                    shared.add(networks.computeIfAbsent(a.network().name(), name -> Table.of(a.network(), containers)));
                 }
             }
-            List<String> upstream = EtcFiles.nameservers(EtcFiles.resolvConf(c, dns, search));
-            askers.put(c.namespace, new Asker(Map.copyOf(names), Map.copyOf(pointers), List.copyOf(upstream)));
+            Table t = shared.size() == 1 ? shared.get(0) : Table.merged(shared);
+            List<List<String>> key = java.util.Arrays.asList(c.dns != null ? c.dns : dns, c.dnsSearch != null ? c.dnsSearch : search);
+            List<String> upstream = upstreams.computeIfAbsent(key,
+                    k -> List.copyOf(EtcFiles.nameservers(EtcFiles.resolvConf(c, dns, search))));
+            askers.put(c.namespace, new Asker(t.names(), t.pointers(), upstream));
         }
         return new DnsNames(Map.copyOf(askers));
+    }
+
+    /** The names one network's members are known by there, and the reverse names of their addresses. */
+    private record Table(Map<String, List<InetAddress>> names, Map<String, String> pointers) {
+        static Table of(Network n, Collection<Container> containers) {
+            Map<String, List<InetAddress>> names = new LinkedHashMap<>();
+            Map<String, String> pointers = new LinkedHashMap<>();
+            for (Container m : containers) {
+                Container.Attachment ma = m.on(n.name());
+                if (ma == null || !m.mode.equals("bridge")) {
+                    continue;
+                }
+                List<InetAddress> addresses = new ArrayList<>();
+                addresses.add(inet(ma.ip().toString()));
+                if (n.v6() != null) {
+                    addresses.add(inet(n.v6Address(ma.mac()).toString()));
+                }
+                List<String> own = new ArrayList<>(List.of(m.name, m.shortId()));
+                own.addAll(ma.aliases());
+                for (String name : own) {
+                    names.putIfAbsent(name.toLowerCase(Locale.ROOT), List.copyOf(addresses));
+                    names.putIfAbsent((name + "." + n.name()).toLowerCase(Locale.ROOT), List.copyOf(addresses));
+                }
+                for (InetAddress address : addresses) {
+                    pointers.putIfAbsent(reverse(address), m.name + "." + n.name());
+                }
+            }
+            return new Table(Map.copyOf(names), Map.copyOf(pointers));
+        }
+
+        /** A container on several networks: the first shared network that knows a name answers it, as Docker looks through the endpoints in order. */
+        static Table merged(List<Table> tables) {
+            Map<String, List<InetAddress>> names = new LinkedHashMap<>();
+            Map<String, String> pointers = new LinkedHashMap<>();
+            for (Table t : tables) {
+                t.names().forEach(names::putIfAbsent);
+                t.pointers().forEach(pointers::putIfAbsent);
+            }
+            return new Table(Map.copyOf(names), Map.copyOf(pointers));
+        }
     }
 
     /** The namespaces to serve. */

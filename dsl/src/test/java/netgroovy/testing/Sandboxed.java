@@ -65,7 +65,7 @@ public final class Sandboxed implements BeforeAllCallback, AfterEachCallback {
         Sh.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
         Sh.run("rm", "-rf", "/etc/netns"); // containers' files (the sandbox's /etc is a private overlay)
         // What netgroovy stored of the world (the sandbox's own /run): the next test starts from nothing.
-        Sh.run("rm", "-f", "/run/netgroovy/state.json", "/run/netgroovy/applying");
+        Sh.run("rm", "-f", "/run/netgroovy/state.json", "/run/netgroovy/state.journal", "/run/netgroovy/applying");
         java.io.File[] uts = Namespaces.UTS_DIR.toFile().listFiles();
         for (java.io.File f : uts == null ? new java.io.File[0] : uts) {
             Namespaces.deleteUts(f.getName()); // containers' hostnames

@@ -16,6 +16,12 @@ import java.util.Set;
  * touched (the world's collections know them), plus those the statement before touched (a
  * value handed out may still be changed just after its statement was kept, as a container's
  * pid is), plus the daemon's few options: its cost is the statement's, not the world's.
+ *
+ * <p>A statement that iterated over all the values of a collection (the container word looks
+ * at every container for links to the new one) may have changed any of them, but almost
+ * always changed none: those are checked by a fingerprint (a hash of the fields a record
+ * holds, kept from the last look, well under a microsecond each) and only those whose
+ * fingerprint differs are compared record by record.
  */
 public final class Ledger {
     private final Map<String, Object> records;
@@ -23,6 +29,8 @@ public final class Ledger {
     private World seen;
     /** The records touched by the statement before. */
     private Set<String> watched = Set.of();
+    /** The fingerprint of each record's value as last compared (none yet: compared record by record). */
+    private final Map<String, Integer> prints = new java.util.HashMap<>();
 
     private Ledger(Map<String, Object> records) {
         this.records = records;
@@ -94,17 +102,24 @@ public final class Ledger {
             keys.addAll(records.keySet());
             keys.addAll(WorldCodec.records(w).keySet());
             forget(w);
+            prints.clear();
             seen = w;
         } else {
             keys.addAll(watched);
             keys.addAll(touched(w));
+            watched = new LinkedHashSet<>(keys);
+            keys.addAll(swept(w, keys));
         }
         keys.add(WorldCodec.DAEMON);
-        watched = keys;
         List<Change> out = new ArrayList<>();
         for (String key : keys) {
             Object now = WorldCodec.record(w, key);
             Object was = records.get(key);
+            if (now == null) {
+                prints.remove(key);
+            } else {
+                prints.put(key, fingerprint(WorldCodec.value(w, key)));
+            }
             if (Objects.equals(now, was)) {
                 continue;
             }
@@ -119,6 +134,41 @@ public final class Ledger {
         return out;
     }
 
+    /** The records of the swept collections (not among {@code known}) whose fingerprint changed, or that have none yet. */
+    private Set<String> swept(World w, Set<String> known) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String kind : KINDS) {
+            Tracked.Map<?> map = WorldCodec.map(w, kind);
+            if (!map.drainSwept()) {
+                continue;
+            }
+            for (String name : map.keys()) {
+                String key = kind + " " + name;
+                Integer print = prints.get(key);
+                if (!known.contains(key) && (print == null || print != fingerprint(map.peek(name)))) {
+                    out.add(key);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A hash of what a value's record holds, cheaper than the record (a container's fields, a list's elements). */
+    private static int fingerprint(Object v) {
+        if (v instanceof netgroovy.docker.Container c) {
+            int h = Objects.hash(c.id, c.mode, c.namespace, c.network == null ? null : c.network.name(), c.ip, c.mac, c.hostVeth,
+                    c.hostname, c.pid, c.links, c.exposed, c.env, c.dns, c.dnsSearch);
+            for (netgroovy.docker.Container.Attachment a : c.attachments) {
+                h = 31 * h + Objects.hash(a.network().name(), a.ip(), a.mac(), a.ifname(), a.hostVeth(), a.aliases());
+            }
+            return h;
+        }
+        if (v instanceof netgroovy.docker.Network n) {
+            return Objects.hash(n.name(), n.bridge(), n.ipam().subnet(), n.ipam().pool(), n.ipam().gateway(), n.icc(), n.userDefined(), n.v6());
+        }
+        return Objects.hashCode(v);
+    }
+
     /** Keeps changes (those {@link #changes} found). */
     public void accept(List<Change> changes) {
         changes.forEach(c -> c.apply(records));
@@ -128,11 +178,13 @@ public final class Ledger {
         return now.size() > was.size() && now.subList(0, was.size()).equals(was);
     }
 
+    private static final List<String> KINDS = List.of(WorldCodec.NETWORK, WorldCodec.CONTAINER, WorldCodec.EXPOSED,
+            WorldCodec.PUBLISHED, WorldCodec.BRIDGE_CIDR, WorldCodec.FIREWALL, WorldCodec.SPEC);
+
     /** The keys of the records the world's collections were touched at, and forgets them. */
     private static Set<String> touched(World w) {
         Set<String> keys = new LinkedHashSet<>();
-        for (String kind : List.of(WorldCodec.NETWORK, WorldCodec.CONTAINER, WorldCodec.EXPOSED, WorldCodec.PUBLISHED,
-                WorldCodec.BRIDGE_CIDR, WorldCodec.FIREWALL, WorldCodec.SPEC)) {
+        for (String kind : KINDS) {
             for (String name : WorldCodec.map(w, kind).drain()) {
                 keys.add(kind + " " + name);
             }
@@ -145,6 +197,7 @@ public final class Ledger {
 
     private static void forget(World w) {
         touched(w);
+        KINDS.forEach(kind -> WorldCodec.map(w, kind).drainSwept());
     }
 
     /** The records as a map for JSON, in their order. */

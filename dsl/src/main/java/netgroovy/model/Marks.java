@@ -95,7 +95,7 @@ public final class Marks {
                         // ports, exposed ports and firewalls are read from the rules
                     }
                 }
-            } catch (KernelException e) {
+            } catch (RuntimeException e) { // KernelException mostly: the link is gone again
                 out.println("netgroovy: cannot mark " + key + " (" + e.getMessage() + "); a rebuild of the state store would miss it");
             }
         }
@@ -109,7 +109,7 @@ public final class Marks {
                         alias(rtnl.apply(null), n.bridge(), network(w, n));
                     }
                 }
-            } catch (KernelException e) {
+            } catch (RuntimeException e) { // KernelException mostly: the link is gone again
                 out.println("netgroovy: cannot mark " + what + " (" + e.getMessage() + "); a rebuild of the state store would miss it");
             }
         }

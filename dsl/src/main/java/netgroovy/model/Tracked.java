@@ -14,37 +14,51 @@ import java.util.function.Function;
  * or changed since they were last asked: so that a commit looks at what a statement touched,
  * not at the whole world. A value handed out ({@code get}) may be changed in place afterwards
  * (a container's fields, a list of ports), so handing it out counts as touching it; iterating
- * over the values touches them all; listing the keys touches nothing (and the key set is
- * read-only, so nothing can be removed through it unseen).
+ * over the values marks the map as swept (see {@link Ledger} for what that costs); listing the
+ * keys touches nothing (and the key set is read-only, so nothing can be removed through it unseen).
  */
 final class Tracked {
     private Tracked() {
     }
 
-    /** A map whose touched keys are known; {@code all} when every entry may have changed. */
+    /**
+     * A map whose touched keys are known. Keys handed out or changed one by one are
+     * {@code touched}; iterating over the values sets {@code swept} instead: each of them may
+     * have been changed too, but most loops only read, so the store checks those by a cheap
+     * fingerprint rather than record by record.
+     */
     static final class Map<V> extends LinkedHashMap<String, V> {
-        final Set<String> touched = new LinkedHashSet<>();
-        boolean all;
+        private final Set<String> touched = new LinkedHashSet<>();
+        private boolean swept;
 
         private void touch(Object key) {
-            if (!all && key instanceof String k) {
+            if (key instanceof String k) {
                 touched.add(k);
             }
         }
 
         private void touchAll() {
-            all = true;
+            swept = true;
         }
 
-        /** The keys touched since the last call (every key when all were), and forgets them. */
+        /** The keys touched one by one since the last call (removed ones too), and forgets them. */
         Set<String> drain() {
-            Set<String> keys = all ? new LinkedHashSet<>(super.keySet()) : new LinkedHashSet<>(touched);
-            if (all) {
-                keys.addAll(touched); // removed ones too
-            }
+            Set<String> keys = new LinkedHashSet<>(touched);
             touched.clear();
-            all = false;
             return keys;
+        }
+
+        /** Whether the values were iterated over since the last call, and forgets it. */
+        boolean drainSwept() {
+            boolean was = swept;
+            swept = false;
+            return was;
+        }
+
+        @Override
+        public void clear() {
+            touched.addAll(super.keySet());
+            super.clear();
         }
 
         @Override
@@ -123,12 +137,6 @@ final class Tracked {
         public V merge(String key, V value, BiFunction<? super V, ? super V, ? extends V> f) {
             touch(key);
             return super.merge(key, value, f);
-        }
-
-        @Override
-        public void clear() {
-            touched.addAll(super.keySet());
-            super.clear();
         }
 
         @Override

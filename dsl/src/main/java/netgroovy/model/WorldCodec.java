@@ -70,6 +70,15 @@ public final class WorldCodec {
         };
     }
 
+    /** The live value a record is made from (a container, a list ...), or null. */
+    static Object value(World w, String key) {
+        String kind = kind(key);
+        if (kind.equals(DAEMON) || kind.equals(NAMESPACE)) {
+            return record(w, key);
+        }
+        return map(w, kind).peek(key.substring(key.indexOf(' ') + 1));
+    }
+
     /** The kind of a record's key ("container" of "container web"). */
     static String kind(String key) {
         int space = key.indexOf(' ');

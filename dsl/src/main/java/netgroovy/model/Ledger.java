@@ -105,9 +105,10 @@ public final class Ledger {
             prints.clear();
             seen = w;
         } else {
+            Set<String> now = touched(w);
             keys.addAll(watched);
-            keys.addAll(touched(w));
-            watched = new LinkedHashSet<>(keys);
+            keys.addAll(now);
+            watched = now;
             keys.addAll(swept(w, keys));
         }
         keys.add(WorldCodec.DAEMON);

@@ -174,7 +174,7 @@ public final class Session implements AutoCloseable {
                 changed = !changes.isEmpty();
                 ledger.accept(changes);
                 if (changed && holding()) {
-                    Marks.write(this::rtnlOf, world, changes, out);
+                    Marks.write(new KernelLinks(this), world, changes, out);
                     store.commit(ledger, changes);
                 }
             }
@@ -232,17 +232,12 @@ public final class Session implements AutoCloseable {
      * kernel holds with netgroovy's marks on it ({@link Marks}), said in one line when anything was found.
      */
     private World rebuild(String why) {
-        World w = Marks.rebuild(this::rtnlOf);
+        World w = Marks.rebuild(new KernelLinks(this));
         if (!w.isEmpty()) {
             out.println("netgroovy: " + why + ": rebuilt from the kernel (" + w.containers.size() + " containers, "
                     + w.networks.size() + " networks)");
         }
         return w;
-    }
-
-    /** The rtnetlink handle of a named namespace (null: the host), for the store's marks. */
-    private netgroovy.kernel.Rtnl rtnlOf(String namespace) {
-        return kernel().rtnl(namespace == null ? Where.HOST : Where.named(namespace));
     }
 
     /** The live system, opened on first use (a dry run never opens it). */

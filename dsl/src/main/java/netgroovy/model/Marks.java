@@ -5,19 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import netgroovy.docker.Container;
 import netgroovy.docker.EtcFiles;
 import netgroovy.docker.Ipam;
 import netgroovy.docker.Network;
 import netgroovy.firewall.Iptables;
-import netgroovy.kernel.Address;
-import netgroovy.kernel.KernelException;
-import netgroovy.kernel.Link;
-import netgroovy.kernel.Namespaces;
-import netgroovy.kernel.Rtnl;
 import netgroovy.value.Cidr;
-import netgroovy.value.IfName;
 import netgroovy.value.IpAddress;
 import netgroovy.value.Mac;
 
@@ -54,11 +47,37 @@ public final class Marks {
     }
 
     /**
-     * Marks what the kept changes made or changed: {@code rtnl} gives the rtnetlink handle of a
-     * namespace by name (null: the host). A mark that cannot be written (its link is gone
-     * again) is said on {@code out} and skipped: the world is right, only a rebuild would miss it.
+     * The links where marks are written and read: the host's (namespace null) and those of
+     * each named namespace. The model speaks no netlink itself; the session lends it this.
      */
-    public static void write(Function<String, Rtnl> rtnl, World w, List<Ledger.Change> changes, java.io.PrintStream out) {
+    public interface Links {
+        /** The named namespaces there are ({@code ip netns list}). */
+        List<String> namespaces();
+
+        /** The aliases of a namespace's links that have one, by link name. */
+        Map<String, String> aliases(String namespace);
+
+        /** A namespace's links with their MAC and addresses ({@code ip addr}), by name. */
+        Map<String, Iface> interfaces(String namespace);
+
+        /** {@code ip link set LINK alias TEXT} in a namespace. */
+        void alias(String namespace, String link, String alias);
+    }
+
+    /** A link as a rebuild needs it: its MAC (null for none) and addresses. */
+    public record Iface(String name, Mac mac, List<Addr> addresses) {
+    }
+
+    /** An address and its scope ("global", "link" ...). */
+    public record Addr(Cidr cidr, String scope) {
+    }
+
+    /**
+     * Marks what the kept changes made or changed, through {@code rtnl}. A mark that cannot be
+     * written (its link is gone again) is said on {@code out} and skipped: the world is right,
+     * only a rebuild would miss it.
+     */
+    public static void write(Links rtnl, World w, List<Ledger.Change> changes, java.io.PrintStream out) {
         List<String> later = new ArrayList<>();
         for (Ledger.Change c : changes) {
             if (!c.present() && !c.key().equals("spec dockerd")) {
@@ -71,14 +90,14 @@ public final class Marks {
                 switch (kind) {
                     case WorldCodec.NAMESPACE -> {
                         if (WorldCodec.map(w, WorldCodec.CONTAINER).peek(name) == null) {
-                            alias(rtnl.apply(name), "lo", "netgroovy netns");
+                            rtnl.alias(name, "lo", "netgroovy netns");
                         }
                     }
                     case WorldCodec.NETWORK -> later.add(name);
                     case WorldCodec.DAEMON -> later.add("bridge");
                     case WorldCodec.BRIDGE_CIDR -> {
                         if (networkOn(w, name) == null) {
-                            alias(rtnl.apply(null), name, "netgroovy bridge");
+                            rtnl.alias(null, name, "netgroovy bridge");
                         }
                     }
                     case WorldCodec.SPEC -> {
@@ -106,7 +125,7 @@ public final class Marks {
                 } else {
                     Network n = (Network) WorldCodec.map(w, WorldCodec.NETWORK).peek(what);
                     if (n != null) {
-                        alias(rtnl.apply(null), n.bridge(), network(w, n));
+                        rtnl.alias(null, n.bridge(), network(w, n));
                     }
                 }
             } catch (RuntimeException e) { // KernelException mostly: the link is gone again
@@ -115,19 +134,15 @@ public final class Marks {
         }
     }
 
-    private static void markContainer(Function<String, Rtnl> rtnl, World w, String name) {
+    private static void markContainer(Links rtnl, World w, String name) {
         Container c = (Container) WorldCodec.map(w, WorldCodec.CONTAINER).peek(name);
         if (c == null || !(c.mode.equals("bridge") || c.mode.equals("none")) || !name.equals(c.namespace)) {
             return;
         }
-        alias(rtnl.apply(c.namespace), "lo", withSpec("netgroovy container " + c.id + " " + c.mode, spec(w, "container " + name)));
+        rtnl.alias(c.namespace, "lo", withSpec("netgroovy container " + c.id + " " + c.mode, spec(w, "container " + name)));
         for (Container.Attachment a : c.attachments) {
-            alias(rtnl.apply(null), a.hostVeth(), "netgroovy container " + name + " " + a.network().name());
+            rtnl.alias(null, a.hostVeth(), "netgroovy container " + name + " " + a.network().name());
         }
-    }
-
-    private static void alias(Rtnl r, String link, String alias) {
-        r.links().setAlias(IfName.of(link), alias);
     }
 
     private static String spec(World w, String key) {
@@ -220,31 +235,30 @@ public final class Marks {
     }
 
     /**
-     * The world as the kernel's marks describe it ({@code rtnl} as for {@link #write}): the
+     * The world as the kernel's marks describe it (read through {@code kernel}): the
      * networks (with dockerd's options), the containers with their addresses, MACs and
      * networks (their addresses taken again in the networks' address management), the bridges,
      * the namespaces netgroovy made, the published ports and Docker's firewalls.
      */
-    public static World rebuild(Function<String, Rtnl> rtnl) {
+    public static World rebuild(Links kernel) {
         World w = new World();
-        Rtnl host = rtnl.apply(null);
         Map<String, String> hostMarks = new LinkedHashMap<>();
-        host.links().aliases().forEach((link, alias) -> {
+        kernel.aliases(null).forEach((link, alias) -> {
             if (alias.startsWith(PREFIX)) {
                 hostMarks.put(link, alias);
             }
         });
-        List<String> names = Namespaces.list();
+        List<String> names = kernel.namespaces();
         if (hostMarks.isEmpty() && names.isEmpty()) {
             return w; // nothing of netgroovy's here: the common case of a first run, at the cost of one dump
         }
-        List<Address> hostAddresses = host.addresses().list();
+        Map<String, Iface> host = kernel.interfaces(null);
         Map<String, String> vethOf = new LinkedHashMap<>(); // "container network" -> host veth
         hostMarks.forEach((link, alias) -> {
             Parsed p = Parsed.of(alias);
             switch (p.words().get(1)) {
-                case "network" -> rebuildNetwork(w, link, p, hostAddresses);
-                case "bridge" -> v4(hostAddresses, link).ifPresent(c -> w.bridgeCidrs.put(link, c.toString()));
+                case "network" -> rebuildNetwork(w, link, p, host.get(link));
+                case "bridge" -> v4(host.get(link)).ifPresent(c -> w.bridgeCidrs.put(link, c.toString()));
                 case "container" -> {
                     if (p.words().size() >= 4) {
                         vethOf.put(p.words().get(2) + " " + p.words().get(3), link);
@@ -256,19 +270,15 @@ public final class Marks {
             }
         });
         for (String ns : names) {
-            Rtnl in;
-            Map<String, String> marks;
             try {
-                in = rtnl.apply(ns);
-                marks = in.links().aliases();
-            } catch (KernelException gone) {
-                continue; // deleted meanwhile
-            }
-            String lo = marks.getOrDefault("lo", "");
-            if (lo.equals("netgroovy netns")) {
-                w.namespaces.add(ns);
-            } else if (lo.startsWith("netgroovy container ")) {
-                rebuildContainer(w, ns, Parsed.of(lo), in, vethOf);
+                String lo = kernel.aliases(ns).getOrDefault("lo", "");
+                if (lo.equals("netgroovy netns")) {
+                    w.namespaces.add(ns);
+                } else if (lo.startsWith("netgroovy container ")) {
+                    rebuildContainer(w, ns, Parsed.of(lo), kernel.interfaces(ns), vethOf);
+                }
+            } catch (RuntimeException gone) {
+                // deleted meanwhile
             }
         }
         if (!w.containers.isEmpty() || !w.networks.isEmpty()) {
@@ -277,22 +287,19 @@ public final class Marks {
         return w;
     }
 
-    private static java.util.Optional<Cidr> v4(List<Address> addresses, String link) {
-        return addresses.stream().filter(a -> link.equals(a.linkName()) && a.cidr().isV4() && "global".equals(a.scope()))
-                .map(Address::cidr).findFirst();
+    private static java.util.Optional<Cidr> v4(Iface link) {
+        return link == null ? java.util.Optional.empty() : link.addresses().stream()
+                .filter(a -> a.cidr().isV4() && "global".equals(a.scope())).map(Addr::cidr).findFirst();
     }
 
-    private static void rebuildNetwork(World w, String bridge, Parsed p, List<Address> hostAddresses) {
-        if (p.words().size() < 3) {
-            return;
-        }
-        Cidr v4 = v4(hostAddresses, bridge).orElse(null);
-        if (v4 == null) {
+    private static void rebuildNetwork(World w, String bridge, Parsed p, Iface link) {
+        Cidr v4 = v4(link).orElse(null);
+        if (p.words().size() < 3 || v4 == null) {
             return; // a network's bridge without its address: nothing to hand addresses out from
         }
         String name = p.words().get(2);
         boolean user = p.words().contains("user");
-        Cidr v6 = hostAddresses.stream().filter(a -> bridge.equals(a.linkName()) && !a.cidr().isV4() && "global".equals(a.scope()))
+        Cidr v6 = link.addresses().stream().filter(a -> !a.cidr().isV4() && "global".equals(a.scope()))
                 .map(a -> a.cidr().network()).findFirst().orElse(null);
         String pool = p.option("pool");
         Network n = new Network(name, bridge, new Ipam(v4, pool == null ? null : Cidr.parse(pool), v4.address()),
@@ -314,29 +321,24 @@ public final class Marks {
         }
     }
 
-    private static void rebuildContainer(World w, String name, Parsed p, Rtnl in, Map<String, String> vethOf) {
+    private static void rebuildContainer(World w, String name, Parsed p, Map<String, Iface> links, Map<String, String> vethOf) {
         if (p.words().size() < 4) {
             return;
         }
         Container c = new Container(name, p.words().get(3), name, p.words().get(2));
         Map<String, String> files = EtcFiles.read(name);
         c.hostname = files != null && files.get("hostname") != null ? files.get("hostname").trim() : c.shortId();
-        Map<String, Link> links = new LinkedHashMap<>();
-        in.links().list().forEach(l -> links.put(l.name(), l));
-        List<Address> addresses = new ArrayList<>(in.addresses().list());
-        addresses.sort(java.util.Comparator.comparing(Address::linkName));
-        for (Address a : addresses) {
-            Link l = links.get(a.linkName());
-            if (!a.cidr().isV4() || l == null || l.name().equals("lo")) {
+        for (Iface l : new java.util.TreeMap<>(links).values()) {
+            if (l.name().equals("lo")) {
                 continue;
             }
-            for (String netName : WorldCodec.map(w, WorldCodec.NETWORK).keys()) {
-                Network n = (Network) WorldCodec.map(w, WorldCodec.NETWORK).peek(netName);
-                if (n.ipam().subnet().contains(a.cidr().address()) && a.cidr().prefix() == n.ipam().subnet().prefix()) {
-                    Mac mac = l.mac();
-                    String veth = vethOf.get(name + " " + netName);
-                    c.attachments.add(new Container.Attachment(n, a.cidr().address(), mac, l.name(), veth));
-                    n.ipam().restore(a.cidr().address());
+            for (Addr a : l.addresses()) {
+                for (String netName : WorldCodec.map(w, WorldCodec.NETWORK).keys()) {
+                    Network n = (Network) WorldCodec.map(w, WorldCodec.NETWORK).peek(netName);
+                    if (a.cidr().isV4() && n.ipam().subnet().contains(a.cidr().address()) && a.cidr().prefix() == n.ipam().subnet().prefix()) {
+                        c.attachments.add(new Container.Attachment(n, a.cidr().address(), l.mac(), l.name(), vethOf.get(name + " " + netName)));
+                        n.ipam().restore(a.cidr().address());
+                    }
                 }
             }
         }

@@ -145,10 +145,11 @@ final class Tracked {
             super.replaceAll(f);
         }
 
+        /** Read-only: a value removed through it would go unseen. */
         @Override
         public Collection<V> values() {
             touchAll();
-            return super.values();
+            return java.util.Collections.unmodifiableCollection(super.values());
         }
 
         @Override

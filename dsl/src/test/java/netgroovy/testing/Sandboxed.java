@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Nothing one class leaves (a namespace, a rule, a sysctl, the state store, a process) can
  * reach the next. A fork costs a JVM start and a cold Groovy each time: about 1 s for a small
  * class on an idle machine, some 4 s on the shared build machine, where {@code mvn -pl dsl
- * test} went from 5:52 to 7:51 (the tests' own time did not change).
+ * test} took 5:52 before and 7:51 and 7:07 in two runs after (the load of other builds moves
+ * these by a minute either way).
  *
  * <p><b>Each test method</b> is swept instead of given new namespaces: after each test every
  * namespace and every link but lo is deleted, the firewall tables are emptied and the store

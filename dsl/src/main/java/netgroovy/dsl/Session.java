@@ -13,6 +13,8 @@ import netgroovy.plan.Op;
 import netgroovy.plan.Plan;
 import netgroovy.plan.PlanException;
 import netgroovy.plan.Where;
+import netgroovy.model.Ledger;
+import netgroovy.model.Marks;
 import netgroovy.model.StateStore;
 import netgroovy.model.World;
 import netgroovy.model.WorldCodec;
@@ -48,10 +50,12 @@ public final class Session implements AutoCloseable {
     private World world = new World();
     /** Where the world is kept between runs and processes; null in a dry-run session. */
     private final StateStore store;
-    /** The world as the current statement found it (JSON), while the statement may change it. */
-    private String before;
+    /** The world as the last kept statement left it: what a statement's changes are measured against, and undone to. */
+    private Ledger ledger = Ledger.of(world);
+    /** Whether the current statement has looked at the world (and so may have changed it). */
+    private boolean looking;
     /** The world as it was when the REPL's dry-run mode was switched on. */
-    private String beforeDryRun;
+    private java.util.Map<String, Object> beforeDryRun;
     private final java.util.Map<String, Integer> incarnations = new java.util.HashMap<>();
     private int groupDepth;
     /** The line that planned each pending operation: a failure names it, also inside a helper or block. */
@@ -114,11 +118,12 @@ public final class Session implements AutoCloseable {
         boolean was = dryRunNow;
         dryRunNow = dryRun || on;
         if (!was && dryRunNow) {
-            beforeDryRun = WorldCodec.encode(world());
+            beforeDryRun = WorldCodec.records(world());
             endOfStatement();
         } else if (was && !dryRunNow && beforeDryRun != null) {
             // What was planned while dry was never made: back to the world as it was.
-            world = WorldCodec.decode(beforeDryRun);
+            world = WorldCodec.world(beforeDryRun);
+            ledger = Ledger.of(world);
             beforeDryRun = null;
         }
     }
@@ -130,9 +135,9 @@ public final class Session implements AutoCloseable {
      * plan is applied ({@link #flush}), and undone when it fails, is only explained, or is dry.
      */
     public World world() {
-        if (before == null) {
+        if (!looking) {
             hold();
-            before = WorldCodec.encode(world);
+            looking = true;
         }
         return world;
     }
@@ -148,9 +153,10 @@ public final class Session implements AutoCloseable {
         }
         store.lock();
         try {
-            World stored = store.loadIfChanged();
+            Ledger stored = store.load(this::rebuild);
             if (stored != null) {
-                world = stored;
+                ledger = stored;
+                world = ledger.world();
                 dnsSynced = false; // what it finds (containers of an earlier run) is served at the statement's end
             }
         } catch (RuntimeException e) {
@@ -181,9 +187,15 @@ public final class Session implements AutoCloseable {
     /** As above; {@code applied}: a plan was applied, so its note in the store is done with (removed before the lock goes). */
     private void endOfStatement(boolean applied) {
         try {
-            boolean changed = before != null && !WorldCodec.encode(world).equals(before);
-            if (changed && holding()) {
-                store.save(world);
+            boolean changed = false;
+            if (looking) {
+                List<Ledger.Change> changes = ledger.changes(world);
+                changed = !changes.isEmpty();
+                ledger.accept(changes);
+                if (changed && holding()) {
+                    Marks.write(new KernelLinks(this), world, changes, out);
+                    store.commit(ledger, changes);
+                }
             }
             if (changed || !dnsSynced) {
                 syncDns();
@@ -192,7 +204,7 @@ public final class Session implements AutoCloseable {
                 store.applied();
             }
         } finally {
-            before = null;
+            looking = false;
             letGo();
         }
     }
@@ -223,13 +235,28 @@ public final class Session implements AutoCloseable {
 
     /** The statement failed, or was only explained: the world is as the statement found it. */
     private void undoWorld() {
-        if (before == null) {
+        if (!looking) {
             letGo();
             return;
         }
-        world = WorldCodec.decode(before);
-        before = null;
+        if (!ledger.changes(world).isEmpty()) {
+            world = ledger.world();
+        }
+        looking = false;
         letGo();
+    }
+
+    /**
+     * The world when the store has none (its files were deleted, or cannot be read): what the
+     * kernel holds with netgroovy's marks on it ({@link Marks}), said in one line when anything was found.
+     */
+    private World rebuild(String why) {
+        World w = Marks.rebuild(new KernelLinks(this));
+        if (!w.isEmpty()) {
+            out.println("netgroovy: " + why + ": rebuilt from the kernel (" + w.containers.size() + " containers, "
+                    + w.networks.size() + " networks)");
+        }
+        return w;
     }
 
     /** The system plans are applied to: the live one unless the session was given another, opened on first use (a dry run never opens it). */

@@ -202,6 +202,33 @@ public final class Links {
                 && info.nested(Nl.IFLA_INFO_SLAVE_DATA).u8(Nl.IFLA_BRPORT_MODE, 0) == 1;
     }
 
+    /**
+     * Equivalent to: {@code ip link set NAME alias TEXT} (IFLA_IFALIAS, at most 255 bytes; an
+     * empty text removes it). netgroovy marks the links it makes this way, so that what it
+     * made can be found again when its state store is gone.
+     */
+    public void setAlias(IfName name, String alias) {
+        MessageWriter m = byName(name, 0, 0);
+        m.attr(Nl.IFLA_IFALIAS, alias.getBytes(java.nio.charset.StandardCharsets.UTF_8)); // no NUL: the kernel counts the bytes
+        sendTo(name, "set the alias of " + name + rtnl.in(), m);
+    }
+
+    /** Every link that has an alias, by name (one dump): {@code ip -j link show}'s ifalias fields. */
+    public java.util.Map<String, String> aliases() {
+        MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST | Nl.F_DUMP).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Message msg : rtnl.socket().dump("list links" + rtnl.in(), m)) {
+            if (msg.type() == Nl.RTM_NEWLINK) {
+                Attributes a = msg.attributes(IFINFO);
+                String alias = a.string(Nl.IFLA_IFALIAS);
+                if (alias != null && !alias.isEmpty()) {
+                    out.put(a.string(Nl.IFLA_IFNAME), alias);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Equivalent to: {@code ip link show}. */
     public List<Link> list() {
         MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST | Nl.F_DUMP).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);

@@ -1,5 +1,7 @@
 package netgroovy.model;
 
+import groovy.json.JsonOutput;
+import groovy.json.JsonSlurper;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -11,18 +13,39 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Where the world is kept between statements, runs and processes: {@code state.json} in
- * /run/netgroovy of the namespace netgroovy works on (the sandbox's private /run, or the
- * machine's with --host). A statement holds the lock from the moment it first looks at the
- * world until its plan is applied and the new world is written, so two netgroovy processes
- * never hand out the same address. Writes are atomic (a new file renamed over the old).
+ * Where the world is kept between statements, runs and processes: /run/netgroovy of the
+ * namespace netgroovy works on (the sandbox's private /run, or the machine's with --host). A
+ * statement holds the lock from the moment it first looks at the world until its plan is
+ * applied and its changes are written, so two netgroovy processes never hand out the same
+ * address.
+ *
+ * <p>The files, all in that directory:
+ * <ul>
+ * <li>{@code state.json}, the snapshot: {@code {"version": 2, "generation": G, "records":
+ *     {KEY: VALUE, ...}}}, the world's records as {@link WorldCodec} describes them; written
+ *     whole (a new file renamed over the old, so a reader never sees half of it) only when
+ *     the journal has grown as large as it;</li>
+ * <li>{@code state.journal}, what statements changed since: a first line {@code
+ *     {"generation": G}} and then one line per changed record, appended when a statement is
+ *     kept — {@code ["put", KEY, VALUE]}, {@code ["add", KEY, [ELEMENTS]]} (a list record
+ *     grew) or {@code ["del", KEY]}. A statement's cost is its own lines, whatever the world
+ *     holds; the snapshot's rewrite, as large as the world, comes once per a world's worth of
+ *     lines. A journal whose generation is not the snapshot's is left from before a snapshot
+ *     was written (the process died in between) and is ignored: the snapshot has it all. A
+ *     last line without its newline (a process killed mid-write) is cut off;</li>
+ * <li>{@code state.lock}, the lock (flock), and {@code applying}, the note below.</li>
+ * </ul>
+ * A process sees what another stored by the two files' identity and the journal's length.
+ * When there is no snapshot (the files were deleted, or never written in this namespace) or it
+ * cannot be read, the world is rebuilt from the kernel and the marks netgroovy leaves there
+ * (the rebuilder given to {@link #load}), and stored at once.
  *
  * <p>While a plan is applied, what each operation is about to make is noted in
  * {@code applying} first, and the note is removed once the world is written: if the process
@@ -31,17 +54,25 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class StateStore {
     public static final Path DEFAULT_DIR = Path.of("/run/netgroovy");
+    static final int VERSION = 2;
+    /** The journal is folded into the snapshot once it is this large, or as large as the snapshot. */
+    private static final long MIN_COMPACT = 256 * 1024;
     /** One lock per directory and JVM: file locks belong to a process, not to a thread. */
     private static final Map<Path, Held> HELD = new ConcurrentHashMap<>();
 
     private final Path dir;
     private final Path file;
+    private final Path journal;
     private final Path applying;
-    private Object readKey;
+    /** What this store last read or wrote: the snapshot's and journal's identity, the journal's length. */
+    private List<Object> readKey;
+    private long generation;
+    private long snapshotSize;
 
     public StateStore(Path dir) {
         this.dir = dir;
         this.file = dir.resolve("state.json");
+        this.journal = dir.resolve("state.journal");
         this.applying = dir.resolve("applying");
     }
 
@@ -67,42 +98,171 @@ public final class StateStore {
         }
     }
 
-    /** The stored world when it changed since this store last read or wrote it; null otherwise (or when there is none). */
-    public World loadIfChanged() {
-        try {
-            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-            if (Objects.equals(key, readKey)) {
-                return null;
-            }
-            World w = WorldCodec.decode(Files.readString(file));
-            readKey = key;
-            return w;
-        } catch (NoSuchFileException e) {
-            if (readKey != null) {
-                readKey = null;
-                return new World(); // it was removed (teardown elsewhere): the world is empty again
-            }
+    /** How a world missing from the store is found again; it may say what it did on {@code log}. */
+    public interface Rebuilder {
+        World rebuild(String why);
+    }
+
+    /**
+     * The stored world when it changed since this store last read or wrote it; null otherwise.
+     * With no snapshot (or one that cannot be read) the world is rebuilt and stored. Only while
+     * holding the lock.
+     */
+    public Ledger load(Rebuilder rebuilder) {
+        List<Object> key = key();
+        if (readKey != null && readKey.equals(key)) {
             return null;
+        }
+        if (!Files.exists(file)) {
+            return rebuilt(rebuilder.rebuild("state store missing"));
+        }
+        Map<String, Object> records;
+        try {
+            records = read();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage()
-                    + " (netgroovy doctor rebuilds what it can; removing the file forgets everything netgroovy made)");
+            Path broken = dir.resolve("state.json.broken");
+            try {
+                Files.move(file, broken, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException moved) {
+                throw new IllegalStateException("cannot read " + file + " (" + e.getMessage() + ") nor move it aside: " + moved.getMessage());
+            }
+            return rebuilt(rebuilder.rebuild("state store unreadable (" + e.getMessage() + "; kept as " + broken + ")"));
+        }
+        Ledger l = Ledger.read(records);
+        readKey = key();
+        return l;
+    }
+
+    private Ledger rebuilt(World w) {
+        Ledger l = Ledger.of(w);
+        snapshot(l);
+        return l;
+    }
+
+    /** The snapshot's records with the journal's changes applied. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> read() throws IOException {
+        Map<String, Object> m = (Map<String, Object>) new JsonSlurper().parseText(Files.readString(file));
+        Object version = m.get("version");
+        if (!(version instanceof Number v) || v.intValue() != VERSION) {
+            throw new IllegalArgumentException("state of an unknown version " + version + " (this netgroovy reads version " + VERSION + ")");
+        }
+        generation = ((Number) m.get("generation")).longValue();
+        snapshotSize = Files.size(file);
+        Map<String, Object> records = new LinkedHashMap<>((Map<String, Object>) m.get("records"));
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(journal);
+        } catch (NoSuchFileException e) {
+            return records;
+        }
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--; // a line cut short by a process that died writing it: it never happened
+        }
+        if (end < bytes.length) {
+            try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+                ch.truncate(end);
+            }
+        }
+        List<String> lines = new String(bytes, 0, end, StandardCharsets.UTF_8).lines().toList();
+        Object head = lines.isEmpty() ? null : new JsonSlurper().parseText(lines.get(0));
+        if (!(head instanceof Map<?, ?> h) || !(h.get("generation") instanceof Number g) || g.longValue() != generation) {
+            // Written before the snapshot (the snapshot has it all), or never begun: a fresh one, so that what is appended counts.
+            Files.writeString(journal, "{\"generation\":" + generation + "}\n");
+            return records;
+        }
+        JsonSlurper slurper = new JsonSlurper();
+        for (String line : lines.subList(1, lines.size())) {
+            List<Object> x = (List<Object>) slurper.parseText(line);
+            new Ledger.Change((String) x.get(0), (String) x.get(1), x.size() > 2 ? x.get(2) : null).apply(records);
+        }
+        return records;
+    }
+
+    /**
+     * Keeps a statement's changes: appends them to the journal (O(changes)), or, once the
+     * journal is as large as the snapshot, writes {@code ledger} (which has them) as the new
+     * snapshot. Only while holding the lock.
+     */
+    public void commit(Ledger ledger, List<Ledger.Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        if (readKey == null || !Files.exists(file)) {
+            snapshot(ledger);
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        changes.forEach(c -> lines.append(c.line()).append('\n'));
+        try {
+            long size;
+            try {
+                size = Files.size(journal);
+            } catch (NoSuchFileException e) {
+                Files.writeString(journal, "{\"generation\":" + generation + "}\n");
+                size = Files.size(journal);
+            }
+            if (size + lines.length() > Math.max(MIN_COMPACT, snapshotSize)) {
+                snapshot(ledger);
+                return;
+            }
+            Files.writeString(journal, lines, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            readKey = key();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + journal + ": " + e.getMessage());
         }
     }
 
-    /** Writes the world: a new file renamed over the old one, so a reader never sees half of it. */
-    public void save(World w) {
+    /** Writes the whole world as the next generation's snapshot, and starts its journal afresh. */
+    private void snapshot(Ledger ledger) {
         try {
             Files.createDirectories(dir);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("version", VERSION);
+            m.put("generation", generation + 1);
+            m.put("records", ledger.snapshot());
             Path tmp = dir.resolve("state.json.tmp");
-            Files.writeString(tmp, WorldCodec.encode(w), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            readKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            Files.writeString(tmp, JsonOutput.toJson(m), StandardCharsets.UTF_8);
+            move(tmp, file);
+            generation++;
+            snapshotSize = Files.size(file);
+            Path fresh = dir.resolve("state.journal.tmp");
+            Files.writeString(fresh, "{\"generation\":" + generation + "}\n");
+            move(fresh, journal);
+            readKey = key();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The snapshot's and the journal's identity and the journal's length: what changes when anyone writes. */
+    private List<Object> key() {
+        return List.of(identity(file), identity(journal), length(journal));
+    }
+
+    private static Object identity(Path p) {
+        try {
+            Object k = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+            return k == null ? "?" : k;
+        } catch (IOException e) {
+            return "none";
+        }
+    }
+
+    private static long length(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
         }
     }
 

@@ -2,7 +2,6 @@ package netgroovy.model;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,10 +15,13 @@ import netgroovy.value.IpAddress;
  * bridges were given, and the namespaces netgroovy made. It is kept in the state store
  * ({@link StateStore}) so that later runs and other processes see the same world, and it is
  * changed as a statement is planned but kept only if the statement is applied.
+ *
+ * <p>Its collections remember what a statement touched ({@link Tracked}), so that keeping a
+ * statement's changes costs what the statement changed, not what the world holds.
  */
 public final class World {
-    public final Map<String, Container> containers = new LinkedHashMap<>();
-    public final Map<String, Network> networks = new LinkedHashMap<>();
+    public final Map<String, Container> containers = new Tracked.Map<>();
+    public final Map<String, Network> networks = new Tracked.Map<>();
     /** dockerd's --dns and --dns-search: the defaults for containers. */
     public List<String> dns = List.of();
     public List<String> dnsSearch = List.of();
@@ -46,24 +48,25 @@ public final class World {
     /** False after {@code iptables false} (Docker's --iptables=false): no rules are written. */
     public boolean iptables = true;
     /** Ports each container offers ("6379/tcp"), for links and publishAll. */
-    public final Map<String, List<String>> exposed = new LinkedHashMap<>();
+    public final Map<String, List<String>> exposed = new Tracked.Map<>();
     /**
      * Published ports by container, as "HOSTADDR:HOSTPORT->PORT/PROTO": what publish made, so
      * that port, clashes and the next ephemeral port are answered without reading the rules.
      */
-    public final Map<String, List<String>> published = new LinkedHashMap<>();
+    public final Map<String, List<String>> published = new Tracked.Map<>();
     /** The address each bridge was given (its subnet is what MASQUERADE covers). */
-    public final Map<String, String> bridgeCidrs = new LinkedHashMap<>();
+    public final Map<String, String> bridgeCidrs = new Tracked.Map<>();
     /** The bridges that have Docker's firewall rules ({@code firewall}), with their icc setting. */
-    public final Map<String, Boolean> firewalls = new LinkedHashMap<>();
+    public final Map<String, Boolean> firewalls = new Tracked.Map<>();
     /** What each Docker object was made with ("container web" -> its options), so a re-run is recognised. */
-    public final Map<String, String> specs = new LinkedHashMap<>();
+    public final Map<String, String> specs = new Tracked.Map<>();
     /** Named namespaces netgroovy made. */
-    public final Set<String> namespaces = new LinkedHashSet<>();
+    public final Set<String> namespaces = new Tracked.Names();
     /**
      * Docker daemons on lab hosts (namespaces standing for machines, {@code netns('h1') {
      * dockerd() }}): each one's world, by the host's namespace. Their containers' names are
-     * namespaces too, so a name is taken on every host at once.
+     * namespaces too, so a name is taken on every host at once. Few and small: the store
+     * compares each of them whole at every statement ({@link Ledger}).
      */
     public final Map<String, World> hosts = new LinkedHashMap<>();
 

@@ -1,7 +1,5 @@
 package netgroovy.model;
 
-import groovy.json.JsonOutput;
-import groovy.json.JsonSlurper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,155 +12,246 @@ import netgroovy.value.IpAddress;
 import netgroovy.value.Mac;
 
 /**
- * The world as JSON and back: what the state store keeps, and how a statement's starting
- * point is kept so that a failed or dry statement leaves the world as it found it. Containers
- * refer to networks by name; everything else is plain values.
+ * The world as records and back. A record is one thing the world holds, under a key that
+ * names it — "daemon" (dockerd's options), "network NAME", "container NAME", "exposed NAME",
+ * "published NAME", "bridgeCidr BRIDGE", "firewall BRIDGE", "spec KEY", "namespace NAME",
+ * "host NAME" (a lab host's daemon: its own world's records, nested) —
+ * and its value is plain data (maps, lists, strings, numbers, booleans) that JSON carries as
+ * it is. The state store keeps records, and a statement's change is the records it changed.
+ *
+ * <p>A network's taken addresses are not recorded: they are the addresses of its containers'
+ * attachments, and are given back to its address management when the containers are read.
  */
 public final class WorldCodec {
-    static final int VERSION = 1;
+    static final String DAEMON = "daemon", NETWORK = "network", CONTAINER = "container", EXPOSED = "exposed",
+            PUBLISHED = "published", BRIDGE_CIDR = "bridgeCidr", FIREWALL = "firewall", SPEC = "spec", NAMESPACE = "namespace",
+            HOST = "host";
 
     private WorldCodec() {
     }
 
-    public static String encode(World w) {
-        return JsonOutput.prettyPrint(JsonOutput.toJson(toMap(w)));
+    /** Every record of the world, networks first (containers name them). */
+    public static Map<String, Object> records(World w) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(DAEMON, daemon(w));
+        for (String kind : List.of(NETWORK, CONTAINER, EXPOSED, PUBLISHED, BRIDGE_CIDR, FIREWALL, SPEC)) {
+            for (String name : map(w, kind).keys()) {
+                out.put(kind + " " + name, record(w, kind, name));
+            }
+        }
+        for (String ns : w.namespaces) {
+            out.put(NAMESPACE + " " + ns, true);
+        }
+        w.hosts.forEach((name, h) -> out.put(HOST + " " + name, records(h)));
+        return out;
     }
 
-    private static Map<String, Object> toMap(World w) {
+    /** The record under {@code key} as the world has it now, or null when it has none. */
+    static Object record(World w, String key) {
+        if (key.equals(DAEMON)) {
+            return daemon(w);
+        }
+        int space = key.indexOf(' ');
+        String kind = key.substring(0, space);
+        String name = key.substring(space + 1);
+        if (kind.equals(NAMESPACE)) {
+            return w.namespaces.contains(name) ? Boolean.TRUE : null;
+        }
+        if (kind.equals(HOST)) {
+            World h = w.hosts.get(name);
+            return h == null ? null : records(h);
+        }
+        return record(w, kind, name);
+    }
+
+    private static Object record(World w, String kind, String name) {
+        Object v = map(w, kind).peek(name);
+        if (v == null) {
+            return null;
+        }
+        return switch (kind) {
+            case NETWORK -> network((Network) v);
+            case CONTAINER -> container((Container) v);
+            case EXPOSED, PUBLISHED -> List.copyOf(strings(v));
+            default -> v; // strings and booleans
+        };
+    }
+
+    /** The live value a record is made from (a container, a list ...), or null. */
+    static Object value(World w, String key) {
+        String kind = kind(key);
+        if (kind.equals(DAEMON) || kind.equals(NAMESPACE) || kind.equals(HOST)) {
+            return record(w, key);
+        }
+        return map(w, kind).peek(key.substring(key.indexOf(' ') + 1));
+    }
+
+    /** The kind of a record's key ("container" of "container web"). */
+    static String kind(String key) {
+        int space = key.indexOf(' ');
+        return space < 0 ? key : key.substring(0, space);
+    }
+
+    /** Whether a record is a list that changes by growing (so a change can say only what was added). */
+    static boolean isList(String key) {
+        String kind = kind(key);
+        return kind.equals(EXPOSED) || kind.equals(PUBLISHED);
+    }
+
+    static Tracked.Map<?> map(World w, String kind) {
+        return (Tracked.Map<?>) switch (kind) {
+            case NETWORK -> w.networks;
+            case CONTAINER -> w.containers;
+            case EXPOSED -> w.exposed;
+            case PUBLISHED -> w.published;
+            case BRIDGE_CIDR -> w.bridgeCidrs;
+            case FIREWALL -> w.firewalls;
+            case SPEC -> w.specs;
+            default -> throw new IllegalArgumentException("no records of kind " + kind);
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Object o) {
+        return (List<String>) o;
+    }
+
+    private static Map<String, Object> daemon(World w) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("version", VERSION);
-        List<Object> networks = new ArrayList<>();
-        for (Network n : w.networks.values()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("name", n.name());
-            x.put("bridge", n.bridge());
-            x.put("subnet", n.ipam().subnet().toString());
-            x.put("pool", n.ipam().pool().toString());
-            x.put("gateway", n.ipam().gateway().toString());
-            x.put("taken", n.ipam().taken().stream().map(IpAddress::toString).toList());
-            x.put("icc", n.icc());
-            x.put("userDefined", n.userDefined());
-            x.put("v6", n.v6() == null ? null : n.v6().toString());
-            networks.add(x);
-        }
-        m.put("networks", networks);
-        List<Object> containers = new ArrayList<>();
-        for (Container c : w.containers.values()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("name", c.name);
-            x.put("id", c.id);
-            x.put("mode", c.mode);
-            x.put("namespace", c.namespace);
-            x.put("network", c.network == null ? null : c.network.name());
-            x.put("ip", str(c.ip));
-            x.put("mac", str(c.mac));
-            x.put("hostVeth", c.hostVeth);
-            x.put("hostname", c.hostname);
-            x.put("pid", c.pid);
-            x.put("links", new LinkedHashMap<>(c.links));
-            x.put("exposed", List.copyOf(c.exposed));
-            x.put("env", new LinkedHashMap<>(c.env));
-            x.put("dns", c.dns);
-            x.put("dnsSearch", c.dnsSearch);
-            List<Object> attachments = new ArrayList<>();
-            for (Container.Attachment a : c.attachments) {
-                attachments.add(Map.of("network", a.network().name(), "ip", a.ip().toString(), "mac", a.mac().toString(),
-                        "ifname", a.ifname(), "hostVeth", a.hostVeth(), "aliases", a.aliases()));
-            }
-            x.put("attachments", attachments);
-            containers.add(x);
-        }
-        m.put("containers", containers);
-        m.put("dns", w.dns);
-        m.put("dnsSearch", w.dnsSearch);
+        m.put("dns", List.copyOf(w.dns));
+        m.put("dnsSearch", List.copyOf(w.dnsSearch));
         m.put("defaultHostIp", str(w.defaultHostIp));
         m.put("iptables", w.iptables);
         m.put("portRange", w.portRange);
         m.put("mtu", w.mtu);
         m.put("userlandProxy", w.userlandProxy);
-        m.put("lastPorts", w.lastPorts);
+        m.put("lastPorts", new LinkedHashMap<>(w.lastPorts));
         m.put("resolver", w.resolver);
-        m.put("exposed", w.exposed);
-        m.put("published", w.published);
-        m.put("bridgeCidrs", w.bridgeCidrs);
-        m.put("firewalls", w.firewalls);
-        m.put("specs", w.specs);
-        m.put("namespaces", List.copyOf(w.namespaces));
-        if (!w.hosts.isEmpty()) { // lab hosts' daemons, each a world of its own
-            Map<String, Object> hosts = new LinkedHashMap<>();
-            w.hosts.forEach((name, h) -> hosts.put(name, toMap(h)));
-            m.put("hosts", hosts);
-        }
         return m;
     }
 
+    private static Map<String, Object> network(Network n) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("bridge", n.bridge());
+        x.put("subnet", n.ipam().subnet().toString());
+        x.put("pool", n.ipam().pool().toString());
+        x.put("gateway", n.ipam().gateway().toString());
+        x.put("icc", n.icc());
+        x.put("userDefined", n.userDefined());
+        x.put("v6", n.v6() == null ? null : n.v6().toString());
+        return x;
+    }
+
+    private static Map<String, Object> container(Container c) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("id", c.id);
+        x.put("mode", c.mode);
+        x.put("namespace", c.namespace);
+        x.put("network", c.network == null ? null : c.network.name());
+        x.put("ip", str(c.ip));
+        x.put("mac", str(c.mac));
+        x.put("hostVeth", c.hostVeth);
+        x.put("hostname", c.hostname);
+        x.put("pid", c.pid);
+        x.put("links", new LinkedHashMap<>(c.links));
+        x.put("exposed", List.copyOf(c.exposed));
+        x.put("env", new LinkedHashMap<>(c.env));
+        x.put("dns", c.dns == null ? null : List.copyOf(c.dns));
+        x.put("dnsSearch", c.dnsSearch == null ? null : List.copyOf(c.dnsSearch));
+        List<Object> attachments = new ArrayList<>();
+        for (Container.Attachment a : c.attachments) {
+            Map<String, Object> y = new LinkedHashMap<>();
+            y.put("network", a.network().name());
+            y.put("ip", a.ip().toString());
+            y.put("mac", a.mac().toString());
+            y.put("ifname", a.ifname());
+            y.put("hostVeth", a.hostVeth());
+            y.put("aliases", a.aliases());
+            attachments.add(y);
+        }
+        x.put("attachments", attachments);
+        return x;
+    }
+
+    /** The world the records describe (values as read back from JSON, or as {@link #records} made them). */
     @SuppressWarnings("unchecked")
-    public static World decode(String json) {
-        return fromMap((Map<String, Object>) new JsonSlurper().parseText(json));
+    public static World world(Map<String, Object> records) {
+        World w = new World();
+        Object d = records.get(DAEMON);
+        if (d != null) {
+            daemon(w, (Map<String, Object>) d);
+        }
+        records.forEach((key, value) -> {
+            if (kind(key).equals(NETWORK)) {
+                String name = key.substring(key.indexOf(' ') + 1);
+                w.networks.put(name, network(name, (Map<String, Object>) value));
+            }
+        });
+        records.forEach((key, value) -> {
+            String kind = kind(key);
+            String name = key.substring(key.indexOf(' ') + 1);
+            switch (kind) {
+                case CONTAINER -> {
+                    Container c = container(name, (Map<String, Object>) value, w.networks);
+                    c.attachments.forEach(a -> a.network().ipam().restore(a.ip()));
+                    w.containers.put(name, c);
+                }
+                case EXPOSED -> w.exposed.put(name, new ArrayList<>(strings(value)));
+                case PUBLISHED -> w.published.put(name, new ArrayList<>(strings(value)));
+                case BRIDGE_CIDR -> w.bridgeCidrs.put(name, (String) value);
+                case FIREWALL -> w.firewalls.put(name, (Boolean) value);
+                case SPEC -> w.specs.put(name, (String) value);
+                case NAMESPACE -> w.namespaces.add(name);
+                case HOST -> w.hosts.put(name, world((Map<String, Object>) value));
+                default -> {
+                    // the daemon and networks: read above
+                }
+            }
+        });
+        return w;
     }
 
     @SuppressWarnings("unchecked")
-    private static World fromMap(Map<String, Object> m) {
-        Object version = m.get("version");
-        if (!(version instanceof Number v) || v.intValue() != VERSION) {
-            throw new IllegalArgumentException("state of an unknown version " + version + " (this netgroovy reads version " + VERSION + ")");
-        }
-        World w = new World();
-        for (Object o : (List<Object>) m.get("networks")) {
-            Map<String, Object> x = (Map<String, Object>) o;
-            Ipam ipam = new Ipam(Cidr.parse((String) x.get("subnet")), Cidr.parse((String) x.get("pool")),
-                    IpAddress.parse((String) x.get("gateway")));
-            ((List<String>) x.get("taken")).forEach(a -> ipam.restore(IpAddress.parse(a)));
-            w.networks.put((String) x.get("name"), new Network((String) x.get("name"), (String) x.get("bridge"), ipam,
-                    (Boolean) x.get("icc"), (Boolean) x.get("userDefined"), x.get("v6") == null ? null : Cidr.parse((String) x.get("v6"))));
-        }
-        for (Object o : (List<Object>) m.get("containers")) {
-            Map<String, Object> x = (Map<String, Object>) o;
-            Container c = new Container((String) x.get("name"), (String) x.get("mode"), (String) x.get("namespace"), (String) x.get("id"));
-            c.network = x.get("network") == null ? null : w.networks.get((String) x.get("network"));
-            c.ip = x.get("ip") == null ? null : IpAddress.parse((String) x.get("ip"));
-            c.mac = x.get("mac") == null ? null : Mac.parse((String) x.get("mac"));
-            c.hostVeth = (String) x.get("hostVeth");
-            c.hostname = (String) x.get("hostname");
-            c.pid = ((Number) x.get("pid")).longValue();
-            c.links.putAll((Map<String, String>) x.get("links"));
-            c.exposed.addAll((List<String>) x.get("exposed"));
-            c.dns = x.get("dns") == null ? null : List.copyOf((List<String>) x.get("dns"));
-            c.dnsSearch = x.get("dnsSearch") == null ? null : List.copyOf((List<String>) x.get("dnsSearch"));
-            if (x.get("env") != null) {
-                c.env.putAll((Map<String, String>) x.get("env"));
-            }
-            for (Object ao : (List<Object>) x.get("attachments")) {
-                Map<String, Object> a = (Map<String, Object>) ao;
-                c.attachments.add(new Container.Attachment(w.networks.get((String) a.get("network")), IpAddress.parse((String) a.get("ip")),
-                        Mac.parse((String) a.get("mac")), (String) a.get("ifname"), (String) a.get("hostVeth"),
-                        a.get("aliases") == null ? List.of() : (List<String>) a.get("aliases")));
-            }
-            w.containers.put(c.name, c);
-        }
+    private static void daemon(World w, Map<String, Object> m) {
         w.dns = List.copyOf((List<String>) m.get("dns"));
         w.dnsSearch = List.copyOf((List<String>) m.get("dnsSearch"));
         w.defaultHostIp = m.get("defaultHostIp") == null ? null : IpAddress.parse((String) m.get("defaultHostIp"));
         w.iptables = (Boolean) m.get("iptables");
         w.portRange = (String) m.get("portRange");
-        w.mtu = m.get("mtu") == null ? 0 : ((Number) m.get("mtu")).intValue();
+        w.mtu = ((Number) m.get("mtu")).intValue();
         w.userlandProxy = Boolean.TRUE.equals(m.get("userlandProxy"));
-        if (m.get("lastPorts") != null) {
-            ((Map<String, Number>) m.get("lastPorts")).forEach((k, port) -> w.lastPorts.put(k, port.intValue()));
+        ((Map<String, Number>) m.get("lastPorts")).forEach((k, port) -> w.lastPorts.put(k, port.intValue()));
+        w.resolver = (String) m.get("resolver");
+    }
+
+    private static Network network(String name, Map<String, Object> x) {
+        Ipam ipam = new Ipam(Cidr.parse((String) x.get("subnet")), Cidr.parse((String) x.get("pool")),
+                IpAddress.parse((String) x.get("gateway")));
+        return new Network(name, (String) x.get("bridge"), ipam, (Boolean) x.get("icc"), (Boolean) x.get("userDefined"),
+                x.get("v6") == null ? null : Cidr.parse((String) x.get("v6")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Container container(String name, Map<String, Object> x, Map<String, Network> networks) {
+        Container c = new Container(name, (String) x.get("mode"), (String) x.get("namespace"), (String) x.get("id"));
+        c.network = x.get("network") == null ? null : networks.get((String) x.get("network"));
+        c.ip = x.get("ip") == null ? null : IpAddress.parse((String) x.get("ip"));
+        c.mac = x.get("mac") == null ? null : Mac.parse((String) x.get("mac"));
+        c.hostVeth = (String) x.get("hostVeth");
+        c.hostname = (String) x.get("hostname");
+        c.pid = ((Number) x.get("pid")).longValue();
+        c.links.putAll((Map<String, String>) x.get("links"));
+        c.exposed.addAll((List<String>) x.get("exposed"));
+        c.env.putAll((Map<String, String>) x.get("env"));
+        c.dns = x.get("dns") == null ? null : List.copyOf((List<String>) x.get("dns"));
+        c.dnsSearch = x.get("dnsSearch") == null ? null : List.copyOf((List<String>) x.get("dnsSearch"));
+        for (Object ao : (List<Object>) x.get("attachments")) {
+            Map<String, Object> a = (Map<String, Object>) ao;
+            c.attachments.add(new Container.Attachment(networks.get((String) a.get("network")), IpAddress.parse((String) a.get("ip")),
+                    Mac.parse((String) a.get("mac")), (String) a.get("ifname"), (String) a.get("hostVeth"),
+                    (List<String>) a.get("aliases")));
         }
-        w.resolver = m.get("resolver") == null ? World.HOSTS : (String) m.get("resolver");
-        ((Map<String, List<String>>) m.get("exposed")).forEach((k, ports) -> w.exposed.put(k, new ArrayList<>(ports)));
-        if (m.get("published") != null) {
-            ((Map<String, List<String>>) m.get("published")).forEach((k, ports) -> w.published.put(k, new ArrayList<>(ports)));
-        }
-        w.bridgeCidrs.putAll((Map<String, String>) m.get("bridgeCidrs"));
-        w.firewalls.putAll((Map<String, Boolean>) m.get("firewalls"));
-        w.specs.putAll((Map<String, String>) m.get("specs"));
-        w.namespaces.addAll((List<String>) m.get("namespaces"));
-        if (m.get("hosts") != null) {
-            ((Map<String, Map<String, Object>>) m.get("hosts")).forEach((name, h) -> w.hosts.put(name, fromMap(h)));
-        }
-        return w;
+        return c;
     }
 
     private static String str(Object o) {

@@ -281,6 +281,8 @@ class DockerTest {
         assertEquals("docker.netgroovy:1: bridge: and bip: cannot be said together (Docker's -b and --bip are mutually exclusive): "
                 + "give the bridge its address yourself (bridge 'mybr' cidr '...')", both.located());
         assertTrue(Sh.ok("iptables-save").lines().noneMatch(l -> l.startsWith("-A")), "no rule was written");
+        var missing = assertThrows(DslException.class, () -> run("dockerd bridge: 'nosuchbr'"));
+        assertTrue(missing.getMessage().startsWith("bridge nosuchbr does not exist"), missing.getMessage());
         run("""
                 dockerd bridge: 'mybr', ip: '10.30.0.1'
                 container 'web', publish: '8080:80'
@@ -290,11 +292,6 @@ class DockerTest {
         assertEquals("mybr", Ip.link(null, ((String) Ip.json(null, "link", "show", "master", "mybr").get(0).get("ifname"))).orElseThrow().get("master"));
         assertEquals(List.of("80/tcp -> 10.30.0.1:8080"), run("port 'web'"), "--ip: the default host address of bindings");
         assertEquals("web saw 10.30.0.1", run("connect to: '10.30.0.1:8080'"), "a TCP connection through the published port");
-        // Another world (its own store), where no daemon has run yet.
-        Path elsewhere = Files.createTempDirectory("world");
-        var missing = assertThrows(DslException.class, () -> new Engine(new Session(false, new PrintStream(new ByteArrayOutputStream()),
-                "sandbox", new netgroovy.model.StateStore(elsewhere))).run("dockerd bridge: 'nosuchbr'", "d"));
-        assertTrue(missing.getMessage().startsWith("bridge nosuchbr does not exist"), missing.getMessage());
     }
 
     @Test

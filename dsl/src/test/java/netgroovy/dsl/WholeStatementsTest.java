@@ -115,6 +115,75 @@ class WholeStatementsTest {
         assertTrue(Ip.link(null, "docker0").isPresent(), "and dockerd runs again after it");
     }
 
+    /** Every IPv4 address and MAC of every interface but lo in every namespace, as iproute2 lists them. */
+    private static List<String> addressesAndMacs() {
+        List<String> out = new ArrayList<>();
+        for (String ns : Ip.netnsList()) {
+            for (var link : Ip.json(ns, "-4", "addr", "show")) {
+                if (!"lo".equals(link.get("ifname"))) {
+                    for (var a : (List<?>) link.get("addr_info")) {
+                        out.add("ip " + ((java.util.Map<?, ?>) a).get("local"));
+                    }
+                    out.add("mac " + Ip.link(ns, (String) link.get("ifname")).orElseThrow().get("address"));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void whenTheStoreIsGoneALaterRunRebuildsTheWorldFromTheKernelsMarks() throws Exception {
+        in(run(), """
+                dockerd mtu: 1400
+                network 'backend', subnet: '10.77.0.0/24'
+                container 'db', net: 'backend'
+                container 'web', publish: '8080:80'
+                container 'api', publish: ['9090:90', '9091:91/udp']
+                networkConnect 'backend', 'web'
+                netns 'lab'
+                """);
+        assertTrue(Ip.json(null, "link", "show", "docker0").get(0).get("ifalias").toString().startsWith("netgroovy network bridge mtu=1400"));
+        Files.delete(Path.of("/run/netgroovy/state.json"));
+        Files.deleteIfExists(Path.of("/run/netgroovy/state.journal"));
+        bytes.reset();
+        Engine later = run();
+        String ps = (String) in(later, "ps");
+        assertTrue(bytes.toString().contains("netgroovy: state store missing: rebuilt from the kernel (3 containers, 2 networks)"), bytes.toString());
+        assertTrue(ps.contains("db") && ps.contains("web") && ps.contains("api"), ps);
+        assertEquals(List.of("80/tcp -> 0.0.0.0:8080"), in(later, "port 'web'"), "published ports come back from the rules' comments");
+        assertEquals(List.of("90/tcp -> 0.0.0.0:9090", "91/udp -> 0.0.0.0:9091"), in(later, "port 'api'"));
+        var taken = assertThrows(DslException.class, () -> in(later, "container 'x', publish: '8080:81'"));
+        assertTrue(taken.getMessage().contains("already published for web"), taken.getMessage());
+        in(later, "container 'new1'\ncontainer 'new2', net: 'backend'");
+        assertTrue(Ip.addresses("new1", "eth0").contains("172.17.0.4/16"), "after web's .2 and api's .3: " + Ip.addresses("new1", "eth0"));
+        assertTrue(Ip.addresses("new2", "eth0").contains("10.77.0.4/24"), "after db's .2 and web's .3: " + Ip.addresses("new2", "eth0"));
+        assertEquals(1400, Ip.link("new1", "eth0").orElseThrow().get("mtu"), "dockerd's mtu came back from docker0's mark");
+        List<String> seen = addressesAndMacs();
+        assertEquals(seen.size(), new java.util.HashSet<>(seen).size(), "no address and no MAC twice: " + seen);
+        // The same script again is recognised (the specs are in the marks), and rm works on what was rebuilt.
+        in(later, "container 'web', publish: '8080:80'");
+        in(later, "rm 'api'");
+        assertFalse(Ip.netnsList().contains("api"));
+        assertFalse(Sh.ok("iptables-save").contains("netgroovy publish api "), "api's rules went with it");
+        in(later, "teardown");
+        assertEquals(List.of(), Ip.netnsList(), "teardown removes what was rebuilt, and the netns 'lab'");
+        assertEquals(List.of("lo"), Ip.linkNames(null));
+        assertFalse(Sh.ok("iptables-save").contains("netgroovy publish"), "no published port's rule is left");
+        assertTrue(((String) in(run(), "doctor()")).startsWith("doctor: the world, the kernel and the firewall agree"));
+    }
+
+    @Test
+    void anUnreadableStoreIsKeptAsideAndRebuilt() throws Exception {
+        in(run(), "container 'web'");
+        Files.writeString(Path.of("/run/netgroovy/state.json"), "{not json");
+        bytes.reset();
+        Engine later = run();
+        in(later, "container 'web2'");
+        assertTrue(bytes.toString().contains("netgroovy: state store unreadable ("), bytes.toString());
+        assertTrue(Files.exists(Path.of("/run/netgroovy/state.json.broken")));
+        assertTrue(Ip.addresses("web2", "eth0").contains("172.17.0.3/16"), "web's address was found in the kernel");
+    }
+
     @Test
     void undoPutsBackAContainersFilesAsTheyWere() throws Exception {
         Engine e = run();

@@ -84,6 +84,21 @@ class StateAcrossProcessesTest {
     }
 
     @Test
+    void aProcessAfterTheStoreWasDeletedRebuildsTheWorldFromTheKernel() throws Exception {
+        run(netgroovy("--host", "-e", "network 'n1'\ncontainer 'a1', net: 'n1', publish: '8080:80'\ncontainer 'a2'"));
+        java.nio.file.Files.delete(Path.of("/run/netgroovy/state.json"));
+        String ps = run(netgroovy("--host", "-e", "println ps\ncontainer 'a3', net: 'n1'\nprintln port('a1')"));
+        assertTrue(ps.startsWith("netgroovy: state store missing: rebuilt from the kernel (2 containers, 2 networks)\n"), ps);
+        assertTrue(ps.contains("a1") && ps.contains("a2") && ps.contains("[80/tcp -> 0.0.0.0:8080]"), ps);
+        assertEquals(List.of("172.18.0.3/16"), v4(Ip.addresses("a3", "eth0")), "a1 keeps 172.18.0.2; a3 gets the next");
+        String doctor = run(netgroovy("--host", "doctor"));
+        assertTrue(doctor.startsWith("doctor: the world, the kernel and the firewall agree"), doctor);
+        run(netgroovy("--host", "-e", "teardown"));
+        assertEquals(List.of(), Ip.netnsList());
+        assertEquals(List.of("lo"), Ip.linkNames(null), "teardown leaves no link");
+    }
+
+    @Test
     void afterKill9DoctorAndARerunConvergeWithNoLeftoversAndNoDuplicates() throws Exception {
         // A loop of the script's own statements, each container applied at its end (a closure
         // passed to each would be one statement, one plan: all 200 or none).

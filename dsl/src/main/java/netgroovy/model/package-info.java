@@ -1,0 +1,9 @@
+/**
+ * What netgroovy has built, as words plan from it: the {@link netgroovy.model.World}, its
+ * records ({@link netgroovy.model.WorldCodec}) and what a statement changed of them
+ * ({@link netgroovy.model.Ledger}), the state store that keeps them between runs and
+ * processes ({@link netgroovy.model.StateStore}: a snapshot, a journal, a lock), and the
+ * marks left in the kernel from which the world is rebuilt when the store is gone
+ * ({@link netgroovy.model.Marks}). It speaks no netlink: the session lends it the links.
+ */
+package netgroovy.model;

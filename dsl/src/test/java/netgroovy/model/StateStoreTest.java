@@ -1,0 +1,145 @@
+package netgroovy.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import netgroovy.docker.Container;
+import netgroovy.docker.Ipam;
+import netgroovy.docker.Network;
+import netgroovy.value.Cidr;
+import netgroovy.value.IpAddress;
+import netgroovy.value.Mac;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store's files as another process (or a person with {@code cat}) reads them: a statement
+ * appends its changed records to the journal and leaves the snapshot alone; the snapshot is
+ * rewritten when the journal has grown as large; a torn last line and a journal of an older
+ * snapshot are ignored. Touches no kernel: a directory of its own.
+ */
+class StateStoreTest {
+    @TempDir
+    Path dir;
+
+    /** One process's view: its own store object and ledger, as a Session keeps them. */
+    private final class Process {
+        final StateStore store = new StateStore(dir);
+        Ledger ledger;
+        World world;
+
+        World look() {
+            store.lock();
+            Ledger fresh = store.load(why -> new World());
+            if (fresh != null) {
+                ledger = fresh;
+                world = ledger.world();
+            }
+            return world;
+        }
+
+        List<Ledger.Change> keep() {
+            List<Ledger.Change> changes = ledger.changes(world);
+            ledger.accept(changes);
+            store.commit(ledger, changes);
+            store.unlock();
+            return changes;
+        }
+    }
+
+    private static Container container(World w, String name, String ip) {
+        Network n = w.networks.get("bridge");
+        Container c = new Container(name, "bridge", name);
+        IpAddress a = n.ipam().allocate(IpAddress.parse(ip));
+        c.network = n;
+        c.ip = a;
+        c.mac = Mac.parse("02:42:0a:00:00:0" + ip.charAt(ip.length() - 1));
+        c.attachments.add(new Container.Attachment(n, a, c.mac, "eth0", "veth-" + name));
+        w.containers.put(name, c);
+        return c;
+    }
+
+    @Test
+    void aStatementAppendsItsChangesAndAnotherProcessReadsThem() throws Exception {
+        Process a = new Process();
+        World w = a.look();
+        w.networks.put("bridge", new Network("bridge", "docker0", new Ipam(Cidr.parse("10.0.0.0/24"), null, IpAddress.parse("10.0.0.1")), true, false, null));
+        container(w, "web", "10.0.0.2");
+        w.published.put("web", new ArrayList<>(List.of("0.0.0.0:8080->80/tcp")));
+        a.keep();
+        String snapshot = Files.readString(dir.resolve("state.json"));
+
+        w = a.look();
+        w.published.get("web").add("0.0.0.0:8081->81/tcp");
+        container(w, "db", "10.0.0.3");
+        List<Ledger.Change> changes = a.keep();
+        assertEquals(List.of("add published web", "put container db"), changes.stream().map(c -> c.op() + " " + c.key()).sorted().toList());
+        assertEquals(snapshot, Files.readString(dir.resolve("state.json")), "the snapshot is not rewritten for a small change");
+        List<String> journal = Files.readAllLines(dir.resolve("state.journal"));
+        assertTrue(journal.get(0).matches("\\{\"generation\":\\d+\\}"), journal.get(0));
+        assertTrue(journal.contains("[\"add\",\"published web\",[\"0.0.0.0:8081->81/tcp\"]]"), journal.toString());
+
+        Process b = new Process();
+        World seen = b.look();
+        b.store.unlock();
+        assertEquals(List.of("web", "db"), List.copyOf(seen.containers.keySet()));
+        assertEquals(List.of("0.0.0.0:8080->80/tcp", "0.0.0.0:8081->81/tcp"), seen.published.get("web"));
+        assertEquals(List.of(IpAddress.parse("10.0.0.2"), IpAddress.parse("10.0.0.3")), seen.networks.get("bridge").ipam().taken(),
+                "the addresses are taken again from the containers");
+
+        w = a.look();
+        a.ledger.changes(w); // nothing
+        a.store.unlock();
+        w = a.look();
+        w.containers.remove("web");
+        a.keep();
+        assertNull(b.look().containers.get("web"), "b sees a's change at its next look");
+        b.store.unlock();
+    }
+
+    @Test
+    void aLargeJournalIsFoldedIntoANewSnapshotAndAnOlderJournalIsIgnored() throws Exception {
+        Process a = new Process();
+        World w = a.look();
+        w.networks.put("bridge", new Network("bridge", "docker0", new Ipam(Cidr.parse("10.0.0.0/16"), null, IpAddress.parse("10.0.0.1")), true, false, null));
+        a.keep();
+        String first = Files.readString(dir.resolve("state.json"));
+        String spec = "x".repeat(4000);
+        for (int i = 0; i < 100; i++) {
+            w = a.look();
+            w.specs.put("container c" + i, spec); // 4 KB a line: the journal outgrows 256 KiB
+            a.keep();
+        }
+        assertTrue(!Files.readString(dir.resolve("state.json")).equals(first), "a new snapshot was written");
+        assertTrue(Files.size(dir.resolve("state.journal")) < 256 * 1024);
+        Process b = new Process();
+        assertEquals(100, b.look().specs.size());
+        b.store.unlock();
+
+        // A process killed between the snapshot and the journal's renewal left the older journal: ignored.
+        String journal = Files.readString(dir.resolve("state.journal"));
+        Files.writeString(dir.resolve("state.journal"), journal.replaceFirst("\"generation\":(\\d+)", "\"generation\":0")
+                + "[\"put\",\"spec container stale\",\"from before\"]\n");
+        // A last line torn by kill -9: ignored too.
+        Process c = new Process();
+        World seen = c.look();
+        assertNull(seen.specs.get("container stale"));
+        seen.specs.put("container new", "y");
+        c.keep();
+        Files.writeString(dir.resolve("state.journal"), "[\"put\",\"spec container torn\",\"ha", java.nio.file.StandardOpenOption.APPEND);
+        Process d = new Process();
+        World last = d.look();
+        assertEquals("y", last.specs.get("container new"), "what was appended after the renewal counts");
+        assertNull(last.specs.get("container torn"));
+        last.specs.put("container after", "z");
+        d.keep();
+        Process e = new Process();
+        assertEquals("z", e.look().specs.get("container after"), "the torn line was cut off, so the next line is whole");
+        e.store.unlock();
+    }
+}

@@ -41,7 +41,9 @@ public final class Repl {
 
     private static Terminal defaultTerminal() {
         try {
-            return TerminalBuilder.builder().name("netgroovy").system(true).build();
+            // dumb(true): input from a pipe or a file gets a dumb terminal without JLine's
+            // warning about it (and without starting java.util.logging to print that).
+            return TerminalBuilder.builder().name("netgroovy").system(true).dumb(true).build();
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the terminal: " + e.getMessage(), e);
         }

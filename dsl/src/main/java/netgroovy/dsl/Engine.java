@@ -26,8 +26,12 @@ public final class Engine {
     private final Session session;
     private final Binding binding;
     private final ScriptLoader loader;
-    /** Runs of {@link #run} under way: recipes and {@code evaluate} run inside a statement's. */
-    private int depth;
+    /**
+     * Runs of {@link #run} under way on each thread: recipes and {@code evaluate} run inside a
+     * statement's. (Per thread: a statement left running after Ctrl-C must not make the next
+     * one look nested.)
+     */
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
     public Engine(Session session) {
         this(session, new Binding());
@@ -57,7 +61,8 @@ public final class Engine {
     public Object run(String text, String name) {
         session.setScript(name);
         netgroovy.trace.Origins.remember(name, text); // so trace can quote the line that made a rule
-        boolean outermost = depth++ == 0;
+        int[] runs = depth.get();
+        boolean outermost = runs[0]++ == 0;
         try {
             Script script = parse(text, name);
             Object result = runParsed(script, name);
@@ -66,7 +71,7 @@ public final class Engine {
             }
             return result;
         } finally {
-            if (--depth == 0) {
+            if (--runs[0] == 0) {
                 forgetCompiled();
             }
         }
@@ -157,7 +162,7 @@ public final class Engine {
         } catch (MultipleCompilationErrorsException e) {
             return false;
         } finally {
-            if (depth == 0) {
+            if (depth.get()[0] == 0) {
                 forgetCompiled();
             }
         }

@@ -77,10 +77,14 @@ public final class Main {
             eval = "println doctor(fix: " + args.contains("--fix") + ")";
             file = null;
         }
+        // The REPL's terminal (JLine: about a fifth of a second) is opened on another thread
+        // while this one starts the session and Groovy's runtime, which it does not need.
+        java.util.concurrent.CompletableFuture<org.jline.terminal.Terminal> terminal = script == null
+                ? java.util.concurrent.CompletableFuture.supplyAsync(Repl::systemTerminal) : null;
         try (Session session = new Session(dryRun, out, target)) {
             Engine engine = new Engine(session);
-            if (script == null) {
-                return new Repl(engine, debug).run();
+            if (terminal != null) {
+                return new Repl(engine, opened(terminal), debug).run();
             }
             engine.binding().setVariable("args", args.toArray(new String[0]));
             if (eval != null) {
@@ -103,6 +107,14 @@ public final class Main {
             // the same one line and hint; no Error reaches the user as a bare stack trace.
             report(err, new Unforeseen(script, 0, e));
             return 1;
+        }
+    }
+
+    private static org.jline.terminal.Terminal opened(java.util.concurrent.CompletableFuture<org.jline.terminal.Terminal> terminal) {
+        try {
+            return terminal.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e; // "cannot open the terminal: ..."
         }
     }
 

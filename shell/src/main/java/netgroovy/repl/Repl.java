@@ -26,7 +26,7 @@ public final class Repl {
 
     /** {@code debug}: errors show their stack trace too (netgroovy --debug). */
     public Repl(Engine engine, boolean debug) {
-        this(engine, defaultTerminal(), debug);
+        this(engine, systemTerminal(), debug);
     }
 
     public Repl(Engine engine, Terminal terminal) {
@@ -39,7 +39,8 @@ public final class Repl {
         this.debug = debug;
     }
 
-    private static Terminal defaultTerminal() {
+    /** The terminal netgroovy runs in (a dumb one when input is piped). */
+    public static Terminal systemTerminal() {
         try {
             // dumb(true): input from a pipe or a file gets a dumb terminal without JLine's
             // warning about it (and without starting java.util.logging to print that).

@@ -24,15 +24,11 @@ public final class Repl {
     private final Terminal terminal;
     private final boolean debug;
 
-    /** {@code debug}: errors show their stack trace too (netgroovy --debug). */
-    public Repl(Engine engine, boolean debug) {
-        this(engine, systemTerminal(), debug);
-    }
-
     public Repl(Engine engine, Terminal terminal) {
         this(engine, terminal, false);
     }
 
+    /** {@code debug}: errors show their stack trace too (netgroovy --debug). */
     public Repl(Engine engine, Terminal terminal, boolean debug) {
         this.engine = engine;
         this.terminal = terminal;

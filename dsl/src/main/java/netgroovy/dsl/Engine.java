@@ -1,7 +1,6 @@
 package netgroovy.dsl;
 
 import groovy.lang.Binding;
-import groovy.lang.GroovyShell;
 import groovy.lang.MissingMethodException;
 import groovy.lang.MissingPropertyException;
 import groovy.lang.Script;
@@ -26,7 +25,13 @@ public final class Engine {
     private static final String COMPILER_REPORT = "run with --debug for the compiler's full report";
     private final Session session;
     private final Binding binding;
-    private final GroovyShell shell;
+    private final ScriptLoader loader;
+    /**
+     * Runs of {@link #run} under way on each thread: recipes and {@code evaluate} run inside a
+     * statement's. (Per thread: a statement left running after Ctrl-C must not make the next
+     * one look nested.)
+     */
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
     public Engine(Session session) {
         this(session, new Binding());
@@ -41,7 +46,7 @@ public final class Engine {
         CompilerConfiguration config = new CompilerConfiguration();
         config.setScriptBaseClass(NetgroovyScript.class.getName());
         config.addCompilationCustomizers(new ImportCustomizer().addStarImports("netgroovy.dsl"), new StatementMarker());
-        this.shell = new GroovyShell(Engine.class.getClassLoader(), binding, config);
+        this.loader = new ScriptLoader(Engine.class.getClassLoader(), config);
     }
 
     public Session session() {
@@ -56,7 +61,31 @@ public final class Engine {
     public Object run(String text, String name) {
         session.setScript(name);
         netgroovy.trace.Origins.remember(name, text); // so trace can quote the line that made a rule
-        return runParsed(parse(text, name), name);
+        int[] runs = depth.get();
+        boolean outermost = runs[0]++ == 0;
+        try {
+            Script script = parse(text, name);
+            Object result = runParsed(script, name);
+            if (outermost) {
+                Definitions.keep(script, binding);
+            }
+            return result;
+        } finally {
+            if (--runs[0] == 0) {
+                forgetCompiled();
+            }
+        }
+    }
+
+    /**
+     * Lets the classes of the texts run so far be collected (see {@link ScriptLoader}). Not
+     * while an outer text runs (its calls would have to find their methods again), and not in
+     * a process that reuses compiled scripts on purpose ({@link #reuseCompiledScripts}).
+     */
+    private void forgetCompiled() {
+        if (!reuseCompiled) {
+            loader.forgetScripts();
+        }
     }
 
     /**
@@ -64,10 +93,10 @@ public final class Engine {
      * code on every call (the CNI server: compiling is most of a call's cost). Off unless asked
      * for, since a REPL's or a script's texts are each run once; bounded either way.
      */
-    private static final java.util.Map<String, Class<? extends Script>> COMPILED =
+    private static final java.util.Map<String, Class<?>> COMPILED =
             java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
                 @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, Class<? extends Script>> eldest) {
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Class<?>> eldest) {
                     return size() > 64;
                 }
             });
@@ -85,19 +114,40 @@ public final class Engine {
                     "close them on the same or a later line: " + CARD, null);
         }
         String key = reuseCompiled ? name + '\0' + text : null;
-        Class<? extends Script> compiled = key == null ? null : COMPILED.get(key);
+        Class<?> compiled = key == null ? null : COMPILED.get(key);
         if (compiled != null) {
             return org.codehaus.groovy.runtime.InvokerHelper.createScript(compiled, binding);
         }
         try {
-            Script script = shell.parse(source.text(), scriptClassName(name));
+            Class<?> type = loader.compile(source.text(), scriptClassName(name));
             if (key != null) {
-                COMPILED.put(key, script.getClass());
+                COMPILED.put(key, type);
             }
-            return script;
+            if (!Script.class.isAssignableFrom(type) && !hasMain(type)) {
+                return declarationsOnly(); // class Pod { ... } alone: declared (and known to later texts), nothing to run
+            }
+            return org.codehaus.groovy.runtime.InvokerHelper.createScript(type, binding);
         } catch (MultipleCompilationErrorsException e) {
             throw compileError(e, name);
         }
+    }
+
+    private static boolean hasMain(Class<?> type) {
+        try {
+            type.getMethod("main", String[].class);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    private Script declarationsOnly() {
+        return new Script(binding) {
+            @Override
+            public Object run() {
+                return null;
+            }
+        };
     }
 
     /** The REPL's check: would this text compile, or is it unfinished (an open brace, a dangling operator)? */
@@ -107,10 +157,14 @@ public final class Engine {
             if (source.unclosedLine() > 0) {
                 return false;
             }
-            shell.parse(source.text(), "Check");
+            loader.compile(source.text(), "Check");
             return true;
         } catch (MultipleCompilationErrorsException e) {
             return false;
+        } finally {
+            if (depth.get()[0] == 0) {
+                forgetCompiled();
+            }
         }
     }
 
@@ -217,6 +271,11 @@ public final class Engine {
             "help", ":help lists the words; :help WORD shows one with an example");
 
     private DslException unknownWord(String method, Object[] args, String name, int line, Throwable cause) {
+        if (binding.getVariables().get(method) instanceof groovy.lang.Closure) {
+            // The session's own: a method or closure defined earlier (def f(n) {...}, f = {...}).
+            return new DslException(name, line, "wrong arguments for '" + method + "': (" + types(args) + ")",
+                    "call it with the arguments it was defined with", cause);
+        }
         if (Words.all().contains(method)) {
             return new DslException(name, line, "wrong arguments for '" + method + "': (" + types(args) + ")",
                     ":help " + method + " shows how it is used", cause);

@@ -4,68 +4,57 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import netgroovy.dsl.DslException;
 import netgroovy.dsl.Engine;
 import netgroovy.dsl.Results;
 import netgroovy.dsl.Session;
 import netgroovy.dsl.Unforeseen;
 import netgroovy.repl.Repl;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code netgroovy [--dry-run] [--host] [--debug] [-e STATEMENTS | FILE [ARGS...]]}. Without a
  * file or {@code -e} it starts the REPL. The launcher script has already put us in the sandbox
  * (it passes {@code --sandbox}) unless {@code --host} or {@code --dry-run} was given.
  */
-@Command(name = "netgroovy", mixinStandardHelpOptions = true, version = "netgroovy 0.1.0",
-        description = "Build container networks by hand: bridges, veths, namespaces, addresses, routes.%n"
-                + "Runs in a private sandbox unless --host is given.",
-        footer = {"", "Examples:",
-                "  netgroovy                                    the REPL, in the sandbox",
-                "  netgroovy tutorials/01-bridge-and-two-containers.netgroovy",
-                "  netgroovy --dry-run -e \"bridge 'b0' cidr '10.0.0.1/24'\"",
-                "  netgroovy --host doctor [--fix]              what netgroovy made that nothing accounts for (after kill -9)",
-                "  #!/usr/bin/env netgroovy                     as the first line of a script"})
-public final class Main implements Callable<Integer> {
+public final class Main {
+    private String eval;
+    private final boolean dryRun;
+    private final boolean host;
+    private final boolean sandbox;
+    private final boolean debug;
+    private Path file;
+    private final List<String> args;
 
-    @Option(names = {"-e", "--eval"}, paramLabel = "STATEMENTS", description = "Run these statements instead of a file.")
-    String eval;
-
-    @Option(names = {"-n", "--dry-run"}, description = "Print the plan as ip/sysctl commands; touch nothing (needs no privileges).")
-    boolean dryRun;
-
-    @Option(names = "--host", description = "Work on this machine's real network (needs CAP_NET_ADMIN).")
-    boolean host;
-
-    @Option(names = "--sandbox", hidden = true, description = "Set by the launcher when it started us inside the sandbox.")
-    boolean sandbox;
-
-    @Option(names = "--debug", description = "Show full stack traces on errors.")
-    boolean debug;
-
-    @Option(names = "--keep", description = "Scripts: leave what the script made in place (the default in --host mode).")
-    boolean keep;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "A .netgroovy script.")
-    Path file;
-
-    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the script (as `args`).")
-    List<String> args = new ArrayList<>();
-
-    public static void main(String[] argv) {
-        CommandLine cmd = new CommandLine(new Main());
-        cmd.setStopAtPositional(true); // everything after FILE belongs to the script
-        System.exit(cmd.execute(argv));
+    private Main(Arguments a) {
+        eval = a.eval;
+        dryRun = a.dryRun;
+        host = a.host;
+        sandbox = a.sandbox;
+        debug = a.debug;
+        file = a.file;
+        args = a.args;
     }
 
-    @Override
-    public Integer call() {
+    public static void main(String[] argv) {
+        Arguments a;
+        try {
+            a = Arguments.parse(argv);
+        } catch (Arguments.UsageException e) {
+            System.err.println(e.getMessage());
+            System.err.print(Arguments.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (a.help || a.version) {
+            System.out.print(a.help ? Arguments.USAGE : Arguments.VERSION + "\n");
+            System.exit(0);
+        }
+        WarmUp.start(!a.dryRun);
+        System.exit(new Main(a).call());
+    }
+
+    int call() {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         String target = dryRun ? "dry-run" : host ? "host" : "sandbox";
@@ -88,10 +77,14 @@ public final class Main implements Callable<Integer> {
             eval = "println doctor(fix: " + args.contains("--fix") + ")";
             file = null;
         }
+        // The REPL's terminal (JLine: about a fifth of a second) is opened on another thread
+        // while this one starts the session and Groovy's runtime, which it does not need.
+        java.util.concurrent.CompletableFuture<org.jline.terminal.Terminal> terminal = script == null
+                ? java.util.concurrent.CompletableFuture.supplyAsync(Repl::systemTerminal) : null;
         try (Session session = new Session(dryRun, out, target)) {
             Engine engine = new Engine(session);
-            if (script == null) {
-                return new Repl(engine, debug).run();
+            if (terminal != null) {
+                return new Repl(engine, opened(terminal), debug).run();
             }
             engine.binding().setVariable("args", args.toArray(new String[0]));
             if (eval != null) {
@@ -114,6 +107,14 @@ public final class Main implements Callable<Integer> {
             // the same one line and hint; no Error reaches the user as a bare stack trace.
             report(err, new Unforeseen(script, 0, e));
             return 1;
+        }
+    }
+
+    private static org.jline.terminal.Terminal opened(java.util.concurrent.CompletableFuture<org.jline.terminal.Terminal> terminal) {
+        try {
+            return terminal.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e; // "cannot open the terminal: ..."
         }
     }
 

@@ -1,2 +1,2 @@
-/** The command line: {@code netgroovy [options] [FILE [ARGS...]]}, parsed with picocli. */
+/** The command line: {@code netgroovy [options] [FILE [ARGS...]]}, read by {@link netgroovy.cli.Arguments}. */
 package netgroovy.cli;

@@ -24,24 +24,23 @@ public final class Repl {
     private final Terminal terminal;
     private final boolean debug;
 
-    /** {@code debug}: errors show their stack trace too (netgroovy --debug). */
-    public Repl(Engine engine, boolean debug) {
-        this(engine, defaultTerminal(), debug);
-    }
-
     public Repl(Engine engine, Terminal terminal) {
         this(engine, terminal, false);
     }
 
+    /** {@code debug}: errors show their stack trace too (netgroovy --debug). */
     public Repl(Engine engine, Terminal terminal, boolean debug) {
         this.engine = engine;
         this.terminal = terminal;
         this.debug = debug;
     }
 
-    private static Terminal defaultTerminal() {
+    /** The terminal netgroovy runs in (a dumb one when input is piped). */
+    public static Terminal systemTerminal() {
         try {
-            return TerminalBuilder.builder().name("netgroovy").system(true).build();
+            // dumb(true): input from a pipe or a file gets a dumb terminal without JLine's
+            // warning about it (and without starting java.util.logging to print that).
+            return TerminalBuilder.builder().name("netgroovy").system(true).dumb(true).build();
         } catch (IOException e) {
             throw new IllegalStateException("cannot open the terminal: " + e.getMessage(), e);
         }

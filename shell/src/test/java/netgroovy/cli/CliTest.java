@@ -31,6 +31,19 @@ class CliTest {
     }
 
     @Test
+    void withoutAScriptTheReplReadsWhatIsPipedIn(@TempDir Path dir) throws Exception {
+        Path typed = dir.resolve("typed");
+        Files.writeString(typed, "def twice(n) { n * 2 }\ntwice(21)\n:quit\n");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--dry-run").redirectInput(typed.toFile());
+        pb.environment().put("NETGROOVY_HISTORY", dir.resolve("history").toString());
+        Subprocess r = Subprocess.run(pb, Duration.ofSeconds(60));
+        assertEquals(0, r.code(), r.transcript());
+        assertTrue(r.out().contains("netgroovy(dry-run)> 42\n"), "a method of one statement, called in the next: " + r.transcript());
+        assertEquals("", r.err(), "a dumb terminal for piped input, without JLine's warning: " + r.transcript());
+    }
+
+    @Test
     void dryRunPrintsThePlanAndTouchesNothing() throws Exception {
         Subprocess r = netgroovy("--dry-run", "-e", "bridge 'b0' cidr '10.0.0.1/24'");
         assertEquals(0, r.code(), r.err());

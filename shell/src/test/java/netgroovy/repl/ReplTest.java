@@ -165,6 +165,15 @@ class ReplTest {
     }
 
     @Test
+    void variablesClosuresAndMethodsLiveOnInLaterStatements() {
+        String out = type("mtu = 1400\ndef lan(n) { bridge \"lan$n\" mtu mtu; \"lan$n\" }\nname = { n -> \"pod$n\" }\n"
+                + "lan(1)\nname(2)\nlan('a', 'b')\n:quit\n");
+        assertEquals(1400, ((Number) Ip.link(null, "lan1").get().get("mtu")).intValue(), "the method and the variable: " + out);
+        assertTrue(out.contains(PROMPT + "lan1\n" + PROMPT + "pod2\n"), "the closure: " + out);
+        assertTrue(out.contains(PROMPT + "error: wrong arguments for 'lan': (String, String)\n"), out);
+    }
+
+    @Test
     void dryRunModePrintsCommandsAndCreatesNothing() {
         String out = type(":dry-run on\nbridge 'b9' cidr '10.9.0.1/24'\n:show\n:dry-run off\nbridge 'b10'\n:dry-run maybe\n:quit\n");
         assertTrue(out.contains("dry run is on: plans are printed, nothing is applied"), out);

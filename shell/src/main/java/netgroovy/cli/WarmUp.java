@@ -1,0 +1,40 @@
+package netgroovy.cli;
+
+/**
+ * Start-up work that does not depend on the command line, begun on a second thread while the
+ * first one reads the arguments, opens the session and starts Groovy's runtime (the machine
+ * has two cores or more; either thread that needs a class first initialises it and the other
+ * waits, so nothing runs twice):
+ * <ul>
+ *   <li>Groovy's compiler looks for its default imports ({@code java.lang.*}, {@code groovy.util.*}
+ *       ...) by listing the JDK's modules and the Groovy jar, once per process, the first time
+ *       a text is compiled: about a tenth of a second nothing else needs.
+ *   <li>The C library through jnr-ffi (the kernel layer's way to unshare, setns, mount), whose
+ *       binding classes are generated at run time and so cannot come from the class-data
+ *       archive: about as long again. Not in dry-run, which never talks to the kernel.
+ * </ul>
+ * A failure here is no failure: the same work happens again where it is needed, and reports there.
+ */
+final class WarmUp {
+    private WarmUp() {
+    }
+
+    static void start(boolean kernel) {
+        Thread t = new Thread(() -> {
+            load("org.codehaus.groovy.control.ResolveVisitor");
+            if (kernel) {
+                load("netgroovy.kernel.LibC$Holder");
+            }
+        }, "netgroovy-warm-up");
+        t.setDaemon(true); // never keeps the JVM alive
+        t.start();
+    }
+
+    private static void load(String name) {
+        try {
+            Class.forName(name, true, WarmUp.class.getClassLoader());
+        } catch (Throwable ignored) {
+            // see the class comment
+        }
+    }
+}

@@ -2,8 +2,10 @@ package netgroovy.plan;
 
 import java.util.HashMap;
 import java.util.Map;
+import netgroovy.firewall.Ruleset;
 import netgroovy.kernel.KernelException;
 import netgroovy.kernel.NetNs;
+import netgroovy.kernel.NfGeneration;
 import netgroovy.kernel.Rtnl;
 
 /**
@@ -18,6 +20,10 @@ public final class Kernel implements AutoCloseable {
     private final Map<Where, NetNs> namespaces = new HashMap<>();
 
     private final java.util.Set<String> settled = new java.util.HashSet<>();
+    /** What is known of each namespace's iptables rules; the host's lives as long as this kernel (a run, a REPL session). */
+    private final Map<Where, Ruleset> rulesets = new HashMap<>();
+    private NfGeneration hostGeneration;
+    private boolean generationAsked;
 
     public Kernel() {
         this.hostNs = NetNs.current();
@@ -49,6 +55,31 @@ public final class Kernel implements AutoCloseable {
         return ns;
     }
 
+    /**
+     * The iptables rules of a namespace, read once and then kept in step with what netgroovy
+     * writes (see {@link Ruleset}). The host's is checked against the nf_tables generation
+     * before each use; another namespace's is read again each time it is asked.
+     */
+    public Ruleset rules(Where where) {
+        return rulesets.computeIfAbsent(where, w -> new Ruleset(() -> nsOrNull(w), w.isHost() ? this::hostGeneration : () -> -1));
+    }
+
+    private long hostGeneration() {
+        if (!generationAsked) {
+            generationAsked = true;
+            // A socket belongs to the namespace of the thread that opens it.
+            hostGeneration = netgroovy.kernel.Namespaces.inside(hostNs, NfGeneration::open);
+        }
+        if (hostGeneration == null) {
+            return -1;
+        }
+        try {
+            return hostGeneration.current();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** For sysctl and exec: null means "the host", which needs no setns. */
     public NetNs nsOrNull(Where where) {
         return where.isHost() ? null : ns(where);
@@ -69,6 +100,9 @@ public final class Kernel implements AutoCloseable {
 
     /** Closes what we hold on a namespace, so that deleting it really frees it. */
     public void forget(Where where) {
+        if (!where.isHost()) {
+            rulesets.remove(where);
+        }
         Rtnl r = handles.remove(where);
         if (r != null) {
             r.close();
@@ -100,6 +134,10 @@ public final class Kernel implements AutoCloseable {
             forget(w);
         }
         handles.clear();
+        rulesets.clear();
+        if (hostGeneration != null) {
+            hostGeneration.close();
+        }
         hostNs.close();
     }
 }

@@ -69,9 +69,27 @@ public final class PortsBench {
                 }
                 perRule.add((System.nanoTime() - start) / 1e6);
             }
-            System.out.printf("one more port with %d rules present: netgroovy %.1f ms, 3 x iptables -A %.1f ms (medians of %d)%n",
-                    3 * n, median(ours), median(perRule), reps);
-            e.run("teardown", "bench");
+            System.out.printf("one more port with %d rules present: netgroovy %.1f ms (min %.1f), 3 x iptables -A %.1f ms (medians of %d)%n",
+                    3 * n, median(ours), ours.stream().min(Double::compare).orElseThrow(), median(perRule), reps);
+            List<Double> rm = new ArrayList<>();
+            for (int r = 0; r < reps; r++) {
+                e.run("publish 'c2', ip: '172.17.0.3', bridge: 'docker0', '" + (41000 + r) + ":80'", "bench");
+                long start = System.nanoTime();
+                e.run("unpublish 'c2'", "bench");
+                rm.add((System.nanoTime() - start) / 1e6);
+            }
+            System.out.printf("unpublish of one port (3 rules) among %d rules: %.1f ms (median of %d)%n", 3 * (n + reps), median(rm), reps);
+            long start = System.nanoTime();
+            e.run("unpublish 'c1'", "bench");
+            System.out.printf("unpublish of all %d rules: %.1f ms%n", 3 * (n + reps), (System.nanoTime() - start) / 1e6);
+            e.run("publish 'c1', '10000-" + (10000 + n - 1) + ":10000-" + (10000 + n - 1) + "'", "bench");
+            start = System.nanoTime();
+            try {
+                e.run("teardown", "bench");
+                System.out.printf("teardown of %d rules: %.1f ms%n", 3 * n, (System.nanoTime() - start) / 1e6);
+            } catch (RuntimeException failed) {
+                System.out.printf("teardown of %d rules failed after %.1f ms: %s%n", 3 * n, (System.nanoTime() - start) / 1e6, failed.getMessage());
+            }
             for (String table : new String[] {"nat", "filter"}) {
                 Sh.run("iptables", "-t", table, "-F");
                 Sh.run("iptables", "-t", table, "-X");

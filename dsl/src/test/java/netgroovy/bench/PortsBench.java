@@ -93,6 +93,17 @@ public final class PortsBench {
                 rm.add((System.nanoTime() - start) / 1e6);
             }
             System.out.printf("unpublish of one port (3 rules) among %d rules: %.1f ms (median of %d)%n", 3 * (n + reps), median(rm), reps);
+            List<Double> rmFirewall = new ArrayList<>();
+            for (int r = 0; r < reps; r++) {
+                e.run("publish 'c2', ip: '172.17.0.3', bridge: 'docker0', '" + (41000 + r) + ":80'", "bench");
+                netgroovy.plan.Plan plan = new netgroovy.plan.Plan();
+                plan.add(new netgroovy.plan.RemoveOwnedRules(netgroovy.plan.Where.HOST, "netgroovy publish c2 "));
+                long start = System.nanoTime();
+                s.executor().apply(plan);
+                rmFirewall.add((System.nanoTime() - start) / 1e6);
+                e.run("unpublish 'c2'", "bench");
+            }
+            System.out.printf("  of which the firewall operation: %.1f ms (min %.1f)%n", median(rmFirewall), rmFirewall.stream().min(Double::compare).orElseThrow());
             long start = System.nanoTime();
             e.run("unpublish 'c1'", "bench");
             System.out.printf("unpublish of all %d rules: %.1f ms%n", 3 * (n + reps), (System.nanoTime() - start) / 1e6);

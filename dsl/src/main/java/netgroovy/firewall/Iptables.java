@@ -36,6 +36,18 @@ public final class Iptables {
      * each table at once).
      */
     public static void restore(NetNs ns, Map<String, List<String>> linesByTable) {
+        // Read before the batch, not after: what was written before a refusal is already in the tables.
+        Saved before = linesByTable.values().stream().filter(l -> !l.isEmpty()).count() > 1 ? save(ns) : null;
+        restore(ns, linesByTable, before == null ? null : before::tables);
+    }
+
+    /**
+     * As above; {@code before} gives the tables as they were before the batch (as input for a
+     * plain iptables-restore). It is asked only when a batch of several tables is refused, to
+     * put back the ones already changed, so it costs nothing when all goes well.
+     */
+    public static void restore(NetNs ns, Map<String, List<String>> linesByTable,
+                               java.util.function.Function<List<String>, String> before) {
         StringBuilder in = new StringBuilder();
         List<String> tables = new ArrayList<>();
         linesByTable.forEach((table, lines) -> {
@@ -50,17 +62,16 @@ public final class Iptables {
             return;
         }
         // iptables-restore commits table by table: when a later table is refused, the earlier
-        // ones are already changed. So a change to several tables keeps their contents first,
-        // and puts them back when it is refused: both tables change, or neither.
-        Saved before = tables.size() > 1 ? save(ns) : null;
+        // ones are already changed. So a change to several tables puts them back as they were
+        // when it is refused: both tables change, or neither.
         ExecResult r = run(ns, List.of("iptables-restore", "--noflush"), in.toString());
         if (!r.ok()) {
             String why = r.timedOut()
                     ? "iptables-restore did not finish within " + TIMEOUT.toSeconds() + " s (" + in.toString().lines().count()
                             + " lines) and was stopped"
                     : "iptables-restore refused the change: " + r.stderr().strip();
-            if (before != null) {
-                ExecResult back = run(ns, List.of("iptables-restore"), before.tables(tables));
+            if (tables.size() > 1 && before != null) {
+                ExecResult back = run(ns, List.of("iptables-restore"), before.apply(tables));
                 if (!back.ok()) {
                     why += "; and putting the tables " + tables + " back as they were failed too: " + back.stderr().strip();
                 }
@@ -131,7 +142,7 @@ public final class Iptables {
         }
 
         /** These tables exactly as they were, as input for a plain {@code iptables-restore}, which replaces only them. */
-        String tables(List<String> wanted) {
+        public String tables(List<String> wanted) {
             StringBuilder b = new StringBuilder();
             boolean keep = false;
             for (String line : text.split("\n")) {

@@ -36,15 +36,19 @@ public final class Exec {
     /** Runs a launch to its end (or the timeout), feeding it {@code input} (may be null). */
     public static ExecResult run(Launch launch, String input, Duration timeout) {
         Process p = start(launch);
-        try (var stdin = p.getOutputStream()) {
-            if (input != null) {
-                stdin.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            // The command closed its input early; its exit code tells what happened.
-        }
         CompletableFuture<String> out = drain(p.getInputStream());
         CompletableFuture<String> err = drain(p.getErrorStream());
+        // Written by another thread: a command that reads its input slowly (iptables-restore works
+        // line by line) would otherwise hold this one in write() past the timeout, for ever.
+        CompletableFuture.runAsync(() -> {
+            try (var stdin = p.getOutputStream()) {
+                if (input != null) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // The command closed its input early (or was killed); its exit code tells what happened.
+            }
+        }, Exec::daemon);
         boolean finished;
         try {
             finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -139,10 +143,13 @@ public final class Exec {
             } catch (IOException e) {
                 return "";
             }
-        }, r -> {
-            Thread t = new Thread(r, "netgroovy-exec-output");
-            t.setDaemon(true);
-            t.start();
-        });
+        }, Exec::daemon);
+    }
+
+    /** A thread of its own, born here (never in a namespace a script may delete), that does not keep the JVM alive. */
+    private static void daemon(Runnable r) {
+        Thread t = new Thread(r, "netgroovy-exec-io");
+        t.setDaemon(true);
+        t.start();
     }
 }

@@ -40,6 +40,13 @@ public interface Kernel extends AutoCloseable {
 
     Firewall firewall(Where where);
 
+    /**
+     * What is known of a namespace's iptables rules ({@link netgroovy.firewall.Ruleset}): read
+     * once, then kept in step with what netgroovy writes through it, so that a statement's
+     * firewall questions cost what they ask about, not the number of rules there.
+     */
+    netgroovy.firewall.Ruleset rules(Where where);
+
     /** Files of the host netgroovy writes (/etc/netns/NAME/...). */
     Files files();
 
@@ -159,11 +166,11 @@ public interface Kernel extends AutoCloseable {
     }
 
     /** One namespace's iptables: read with one save, changed with one restore batch. */
-    interface Firewall {
-        Iptables.Saved save();
-
+    interface Firewall extends netgroovy.firewall.Tables {
         /** {@code iptables-restore --noflush} of lines grouped by table: all of them, or none. */
-        void restore(Map<String, List<String>> linesByTable);
+        default void restore(Map<String, List<String>> linesByTable) {
+            restore(linesByTable, null);
+        }
 
         /** A built-in chain's policy ("ACCEPT", "DROP"). */
         String policy(String chain);

@@ -39,6 +39,10 @@ public final class LiveKernel implements Kernel {
     private final Map<Where, Rtnl> handles = new HashMap<>();
     private final Map<Where, NetNs> namespaces = new HashMap<>();
     private final Set<String> settled = new HashSet<>();
+    /** What is known of each namespace's iptables rules; the host's lives as long as this kernel (a run, a REPL session). */
+    private final Map<Where, netgroovy.firewall.Ruleset> rulesets = new HashMap<>();
+    private netgroovy.kernel.NfGeneration hostGeneration;
+    private boolean generationAsked;
 
     public LiveKernel() {
         this.hostNs = NetNs.current();
@@ -172,8 +176,12 @@ public final class LiveKernel implements Kernel {
                 return Iptables.save(nsOrNull(where));
             }
 
-            public void restore(Map<String, List<String>> linesByTable) {
-                Iptables.restore(nsOrNull(where), linesByTable);
+            public void restore(Map<String, List<String>> linesByTable, java.util.function.Function<List<String>, String> before) {
+                if (before == null) {
+                    Iptables.restore(nsOrNull(where), linesByTable); // reads the tables first when there are several
+                } else {
+                    Iptables.restore(nsOrNull(where), linesByTable, before);
+                }
             }
 
             public String policy(String chain) {
@@ -193,6 +201,32 @@ public final class LiveKernel implements Kernel {
                 }
             }
         };
+    }
+
+    /**
+     * The host's is checked against the nf_tables generation before each use (see
+     * {@link netgroovy.firewall.Ruleset}); another namespace's is read again each time it is asked.
+     */
+    @Override
+    public netgroovy.firewall.Ruleset rules(Where where) {
+        return rulesets.computeIfAbsent(where, w -> new netgroovy.firewall.Ruleset(firewall(w),
+                w.isHost() ? this::hostGeneration : () -> -1));
+    }
+
+    private long hostGeneration() {
+        if (!generationAsked) {
+            generationAsked = true;
+            // A socket belongs to the namespace of the thread that opens it.
+            hostGeneration = netgroovy.kernel.Namespaces.inside(hostNs, netgroovy.kernel.NfGeneration::open);
+        }
+        if (hostGeneration == null) {
+            return -1;
+        }
+        try {
+            return hostGeneration.current();
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     @Override
@@ -230,6 +264,9 @@ public final class LiveKernel implements Kernel {
 
     @Override
     public void forget(Where where) {
+        if (!where.isHost()) {
+            rulesets.remove(where);
+        }
         Rtnl r = handles.remove(where);
         if (r != null) {
             r.close();
@@ -261,6 +298,10 @@ public final class LiveKernel implements Kernel {
             forget(w);
         }
         handles.clear();
+        rulesets.clear();
+        if (hostGeneration != null) {
+            hostGeneration.close();
+        }
         hostNs.close();
     }
 

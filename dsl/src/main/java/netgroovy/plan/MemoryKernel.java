@@ -158,8 +158,8 @@ public final class MemoryKernel implements Kernel {
                 return space(where).firewall.save();
             }
 
-            public void restore(Map<String, List<String>> linesByTable) {
-                space(where).firewall.restore(linesByTable);
+            public void restore(Map<String, List<String>> linesByTable, java.util.function.Function<List<String>, String> before) {
+                space(where).firewall.restore(linesByTable); // all or nothing by itself
             }
 
             public String policy(String chain) {
@@ -171,6 +171,14 @@ public final class MemoryKernel implements Kernel {
             }
         };
     }
+
+    /** Read from the model each time it is asked (no generation to trust): cheap here. */
+    @Override
+    public netgroovy.firewall.Ruleset rules(Where where) {
+        return rulesets.computeIfAbsent(where, w -> new netgroovy.firewall.Ruleset(firewall(w), () -> -1));
+    }
+
+    private final Map<Where, netgroovy.firewall.Ruleset> rulesets = new java.util.HashMap<>();
 
     @Override
     public Kernel.Files files() {

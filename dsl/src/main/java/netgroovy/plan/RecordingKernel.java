@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import netgroovy.kernel.ExecResult;
 
@@ -95,6 +96,14 @@ public final class RecordingKernel implements Kernel {
     public Kernel.Firewall firewall(Where where) {
         return recorded(Kernel.Firewall.class, inner.firewall(where), "firewall(" + where + ")");
     }
+
+    /** Over the recorded firewall, so its reads and batches are written down too. */
+    @Override
+    public netgroovy.firewall.Ruleset rules(Where where) {
+        return rulesets.computeIfAbsent(where, w -> new netgroovy.firewall.Ruleset(firewall(w), () -> -1));
+    }
+
+    private final Map<Where, netgroovy.firewall.Ruleset> rulesets = new java.util.HashMap<>();
 
     @Override
     public Kernel.Files files() {

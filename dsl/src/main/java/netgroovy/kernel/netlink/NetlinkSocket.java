@@ -8,7 +8,7 @@ import netgroovy.kernel.KernelException;
 import netgroovy.kernel.LibC;
 
 /**
- * An rtnetlink socket (AF_NETLINK, NETLINK_ROUTE). The socket belongs to the network
+ * An rtnetlink socket (AF_NETLINK, NETLINK_ROUTE), or a netfilter one ({@link #netfilter()}). The socket belongs to the network
  * namespace of the thread that opened it, for its whole life: open it inside a namespace
  * to talk to that namespace.
  *
@@ -18,7 +18,7 @@ import netgroovy.kernel.LibC;
  * leaving its asker waiting for ever.
  */
 public final class NetlinkSocket implements AutoCloseable {
-    private static final int NETLINK_ROUTE = 0;
+    private static final int NETLINK_ROUTE = 0, NETLINK_NETFILTER = 12;
     private static final int EINTR = 4;
     private final LibC libc = LibC.get();
     private final int fd;
@@ -27,7 +27,16 @@ public final class NetlinkSocket implements AutoCloseable {
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
 
     public NetlinkSocket() {
-        fd = libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, NETLINK_ROUTE);
+        this(NETLINK_ROUTE);
+    }
+
+    /** A socket of the netfilter family (nfnetlink: nf_tables and friends), in the calling thread's namespace. */
+    public static NetlinkSocket netfilter() {
+        return new NetlinkSocket(NETLINK_NETFILTER);
+    }
+
+    private NetlinkSocket(int protocol) {
+        fd = libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
         if (fd < 0) {
             throw KernelException.of("cannot open a netlink socket", LibC.errno());
         }

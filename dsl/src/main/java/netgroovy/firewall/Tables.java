@@ -1,0 +1,18 @@
+package netgroovy.firewall;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** One namespace's iptables tables, read whole and changed by batches: what a {@link Ruleset} is kept over. */
+public interface Tables {
+    /** {@code iptables-save}. */
+    Iptables.Saved save();
+
+    /**
+     * {@code iptables-restore --noflush} of lines grouped by table: all of them, or none.
+     * {@code before}, when not null, gives the tables as they were before the batch (input for
+     * a plain iptables-restore), asked only to put them back when a batch of several is refused.
+     */
+    void restore(Map<String, List<String>> linesByTable, Function<List<String>, String> before);
+}

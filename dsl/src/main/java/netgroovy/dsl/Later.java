@@ -57,6 +57,10 @@ final class Later implements Op {
         return op().takesAlong();
     }
 
+    public boolean gone(Kernel k) {
+        return op().gone(k);
+    }
+
     public java.util.List<String> diesWith() {
         return op().diesWith();
     }

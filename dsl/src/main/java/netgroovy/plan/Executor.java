@@ -90,26 +90,65 @@ public final class Executor {
                 removedWhole.add(op.takesAlong());
             }
         }
+        List<Op> goingAlong = new ArrayList<>();
         for (Op op : undone) {
             if (!op.diesWith().isEmpty() && removedWhole.containsAll(op.diesWith())) {
-                continue; // goes with its namespace (or folder), removed further down the list
+                goingAlong.add(op); // goes with its namespace (or folder), removed further down the list
+                continue;
             }
-            try {
-                op.undo(kernel);
-            } catch (RuntimeException e) {
-                // Often the object went with something deleted before it (a veth with its
-                // namespace); anything else is reported once everything has been tried.
-                if (!Ops.isGone(e)) {
-                    problems.add(e.getMessage());
-                }
-            }
+            undo(op, problems);
         }
+        awaitGone(goingAlong, problems);
         journal.clear();
         if (!problems.isEmpty()) {
             throw new PlanException("teardown could not undo everything: " + String.join("; ", problems), null, null);
         }
         return undone;
     }
+
+    private void undo(Op op, List<String> problems) {
+        try {
+            op.undo(kernel);
+        } catch (RuntimeException e) {
+            // Often the object went with something deleted before it (a veth with its
+            // namespace); anything else is reported once everything has been tried.
+            if (!Ops.isGone(e)) {
+                problems.add(e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Waits until what went with a deleted namespace is gone from where it could be met (the
+     * kernel finishes a namespace's destruction after its deletion returned), so teardown ends
+     * with everything gone as it did when each veth was deleted alone; what is still there
+     * after a few seconds is undone one by one after all.
+     */
+    private void awaitGone(List<Op> goingAlong, List<String> problems) {
+        List<Op> waiting = new ArrayList<>(goingAlong);
+        long deadline = System.nanoTime() + GONE_WITHIN_NANOS;
+        while (true) {
+            waiting.removeIf(op -> {
+                try {
+                    return op.gone(kernel);
+                } catch (RuntimeException e) {
+                    return true; // nothing to ask any more (its namespace, say): nothing to meet either
+                }
+            });
+            if (waiting.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        waiting.forEach(op -> undo(op, problems));
+    }
+
+    private static final long GONE_WITHIN_NANOS = 5_000_000_000L;
 
     /** How many operations this executor has applied so far (rolled back ones too): a measure of progress. */
     public long applied() {

@@ -90,6 +90,13 @@ public final class LinkOps {
             return where.isHost() ? Ops.diesWith(peerIn) : Ops.diesWith(where);
         }
 
+        public boolean gone(Kernel k) {
+            if (where.isHost()) {
+                return find(k, where, a).isEmpty();
+            }
+            return peerIn == null || !peerIn.isHost() || find(k, peerIn, b).isEmpty();
+        }
+
         public String subject() {
             return "veth pair " + a + "/" + b + Ops.in(where);
         }

@@ -56,6 +56,16 @@ public interface Op {
         return java.util.List.of();
     }
 
+    /**
+     * After teardown deleted what this operation's work goes with ({@link #diesWith}): whether
+     * that work has really gone. The kernel destroys a namespace in its own time, after the
+     * deletion returned, and a script that makes the same names again right after must not
+     * meet the old ones. Only what is seen from elsewhere (a veth's end in the host) needs asking.
+     */
+    default boolean gone(Kernel k) {
+        return true;
+    }
+
     /** Reverses {@link #apply}; called only after apply succeeded. */
     void undo(Kernel k);
 

@@ -65,6 +65,33 @@ class WholeStatementsTest {
         assertTrue(Ip.addresses("b", "eth0").contains("172.17.0.3/16"), "and b gets the next address, not a leaked one");
     }
 
+    /**
+     * Teardown lets a namespace take its veths along (it does not delete each alone), but the
+     * kernel destroys a namespace after its deletion returns: teardown waits until the host's
+     * ends are gone, so the same names can be made again at once.
+     */
+    @Test
+    void theSameWorldCanBeBuiltAgainRightAfterTeardown() {
+        Engine e = run();
+        String build = """
+                bridge 'br0' cidr '10.9.0.1/24' up
+                for (k in 1..20) {
+                    netns "n$k"
+                    veth "v$k", 'eth0', peerIn: "n$k"
+                    link "v$k" master 'br0' up
+                    netns("n$k") { addr "10.9.0.${k + 1}/24" dev 'eth0'; link 'eth0' up }
+                }
+                """;
+        for (int round = 1; round <= 3; round++) {
+            in(e, build);
+            assertEquals(20, Ip.netnsList().size(), "round " + round);
+            assertTrue(Ip.addresses("n20", "eth0").contains("10.9.0.21/24"), "round " + round);
+            in(e, "teardown");
+            assertTrue(Ip.link(null, "v1").isEmpty() && Ip.link(null, "v20").isEmpty(), "the host's ends are gone when teardown returns");
+            assertEquals(List.of(), Ip.netnsList());
+        }
+    }
+
     @Test
     void explainAndDryRunMakeNoPhantoms() {
         Engine e = run();

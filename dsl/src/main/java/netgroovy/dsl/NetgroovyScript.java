@@ -89,7 +89,11 @@ public abstract class NetgroovyScript extends Script {
         Where w = Names.where(nameOrPid);
         if (w.kind() == Where.Kind.NAMED) {
             // Planned every time it is said: the plan's check skips a namespace that is there.
-            session().world().namespaces.add(w.name());
+            // Only one netgroovy makes is its own (marked, and removed by teardown): a namespace
+            // a container runtime made and hands to netgroovy-cni stays the runtime's.
+            if (!session().live() || !session().kernel().namespaces().exists(w.name())) {
+                session().world().namespaces.add(w.name());
+            }
             session().add(new NamespaceOps.Create(w.name()));
             session().add(new LinkOps.SetUp(w, IfName.of("lo"), true));
         } else if (w.kind() == Where.Kind.PID && session().live()) {

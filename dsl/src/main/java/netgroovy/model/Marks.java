@@ -81,6 +81,7 @@ public final class Marks {
         List<String> later = new ArrayList<>();
         for (Ledger.Change c : changes) {
             if (!c.present() && !c.key().equals("spec dockerd")) {
+                unmark(rtnl, c.key());
                 continue;
             }
             String key = c.key();
@@ -131,6 +132,31 @@ public final class Marks {
             } catch (RuntimeException e) { // KernelException mostly: the link is gone again
                 out.println("netgroovy: cannot mark " + what + " (" + e.getMessage() + "); a rebuild of the state store would miss it");
             }
+        }
+    }
+
+    /**
+     * A record gone from the world whose object may stay (a namespace a runtime made and
+     * netgroovy only used, as a CNI DEL leaves it; a bridge left for someone else): its mark
+     * goes, so the object is as it was before netgroovy touched it. Quietly: mostly the object
+     * went with the record.
+     */
+    private static void unmark(Links rtnl, String key) {
+        String name = key.substring(key.indexOf(' ') + 1);
+        try {
+            switch (WorldCodec.kind(key)) {
+                case WorldCodec.NAMESPACE -> {
+                    if (rtnl.namespaces().contains(name)) {
+                        rtnl.alias(name, "lo", "");
+                    }
+                }
+                case WorldCodec.BRIDGE_CIDR -> rtnl.alias(null, name, "");
+                default -> {
+                    // containers' and networks' links go with them
+                }
+            }
+        } catch (RuntimeException gone) {
+            // the object went with its record: nothing carries the mark any more
         }
     }
 

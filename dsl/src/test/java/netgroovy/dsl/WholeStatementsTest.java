@@ -92,6 +92,18 @@ class WholeStatementsTest {
         }
     }
 
+    /** A namespace someone else made (a runtime, ip netns add) is used, not taken: teardown leaves it, unmarked. */
+    @Test
+    void teardownLeavesANamespaceNetgroovyDidNotMake() {
+        Sh.ok("ip", "netns", "add", "theirs");
+        Engine e = run();
+        in(e, "netns 'theirs'\nnetns 'ours'\nveth 'v0', 'eth0', peerIn: 'theirs'");
+        in(e, "teardown");
+        assertEquals(List.of("theirs"), Ip.netnsList(), "ours went, theirs stays");
+        assertFalse(Sh.ok("ip", "-n", "theirs", "-d", "link", "show", "lo").contains("alias"), "and carries no mark of ours");
+        assertTrue(Ip.link("theirs", "eth0").isEmpty(), "what netgroovy put in it went");
+    }
+
     @Test
     void explainAndDryRunMakeNoPhantoms() {
         Engine e = run();

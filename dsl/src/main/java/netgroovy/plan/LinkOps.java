@@ -135,18 +135,20 @@ public final class LinkOps {
             if (there.isEmpty()) {
                 return; // gone meanwhile (a veth whose namespace went is removed by the kernel a moment later)
             }
-            was = there.get();
-            master = was.master() == 0 ? null : links.byIndex(was.master()).map(l -> IfName.of(l.name())).orElse(null);
-            peer = was.isVeth() && was.peerNsId() < 0 ? links.byIndex(was.peerIndex()).map(l -> IfName.of(l.name())).orElse(null) : null;
-            addresses = k.addresses(where).list(name).stream()
-                    .filter(a -> "global".equals(a.scope())).map(netgroovy.kernel.Address::cidr).toList();
             try {
+                was = there.get();
+                master = was.master() == 0 ? null : links.byIndex(was.master()).map(l -> IfName.of(l.name())).orElse(null);
+                peer = was.isVeth() && was.peerNsId() < 0 ? links.byIndex(was.peerIndex()).map(l -> IfName.of(l.name())).orElse(null) : null;
+                addresses = k.addresses(where).list(name).stream()
+                        .filter(a -> "global".equals(a.scope())).map(netgroovy.kernel.Address::cidr).toList();
                 links.delete(name);
             } catch (RuntimeException e) {
                 if (!Ops.isGone(e)) {
                     throw e;
                 }
-                was = null; // it went by itself between the look and the delete: nothing to undo
+                // It went by itself between the look and the delete (its namespace was deleted
+                // just before in the same plan: the kernel takes the veth a moment later): nothing to undo.
+                was = null;
             }
         }
 

@@ -133,7 +133,9 @@ class LabHostTest {
                 + "netns('h3') { container 'c3', publish: '8080:80'; container 'c4', net: 'host' }");
         assertTrue(Sh.in("h3", "iptables-save", "-t", "nat").out().contains("--to-destination 172.20.3.2:80"), "h3's DNAT, in h3");
         assertFalse(Sh.ok("iptables-save", "-t", "nat").contains("172.20.3.2"), "nothing in the sandbox's own tables");
-        assertEquals(Sh.in("h3", "ip", "-o", "link").out(), ((netgroovy.dsl.Run) run("netns('c4') { sh 'ip -o link' }")).getOut(),
+        // (a bridge's operational state follows its ports in its own time: compared without it)
+        assertEquals(Sh.in("h3", "ip", "-o", "link").out().replaceAll(" state \\S+", ""),
+                ((netgroovy.dsl.Run) run("netns('c4') { sh 'ip -o link' }")).getOut().replaceAll(" state \\S+", ""),
                 "a net: 'host' container on h3 lives in h3's namespace");
         run("teardown");
         for (String ns : List.of("h1", "h2", "h3", "c1", "c2", "c3")) {

@@ -111,29 +111,34 @@ public final class DockerFirewall {
         }
         ip = ip != null ? ip : containerAddress(container);
         bridge = bridge != null ? bridge : bridgeOf(container, ip);
-        List<Bindings.Binding> existing = Bindings.of(world().published);
+        Bindings.Index existing = new Bindings.Index(world().published);
+        Bindings.Index given = new Bindings.Index();
         List<PortMapping> made = new ArrayList<>();
+        List<String> fresh = new ArrayList<>();
         List<Rule> rules = new ArrayList<>();
         Set<Integer> chosen = new HashSet<>();
         // (explain and --dry-run ask here, touching nothing: the process's own namespace)
         boolean v6 = proxy() && (host.live() ? atHost(UserlandProxy::v6Listenable) : UserlandProxy.v6Listenable());
         for (PortMapping m : wanted) {
             PortMapping final_ = m.hostPort() == 0 ? m.withHostPort(ephemeral(existing, m, chosen, ip, v6)) : m;
-            Bindings.Binding clash = Bindings.conflict(existing, final_);
+            Bindings.Binding clash = existing.conflict(final_);
             if (clash != null && !(clash.container().equals(container) && clash.mapping().equals(final_))) {
                 throw new InvalidValueException("host port " + final_.hostSide() + "/" + final_.protocol()
                         + " is already published for " + clash.container() + " (" + clash.mapping() + ")");
             }
-            if (made.stream().anyMatch(x -> Bindings.conflict(List.of(new Bindings.Binding(container, x)), final_) != null)) {
+            if (given.conflict(final_) != null) {
                 throw new InvalidValueException("host port " + final_.hostSide() + "/" + final_.protocol() + " is given twice");
             }
             chosen.add(final_.hostPort());
+            given.add(container, final_);
             made.add(final_);
+            if (clash == null) {
+                fresh.add(Bindings.record(final_)); // (a clash here is this very binding, recorded already)
+            }
             rules.addAll(DockerRules.publish(container, bridge, ip, final_, proxy()));
         }
         if (!made.isEmpty()) {
-            List<String> records = world().published.computeIfAbsent(container, k -> new ArrayList<>());
-            made.stream().map(Bindings::record).filter(r -> !records.contains(r)).forEach(records::add);
+            world().published.computeIfAbsent(container, k -> new ArrayList<>()).addAll(fresh);
         }
         if (iptables()) {
             host.add(FirewallOp.add(host.where(), "Docker's chains", DockerRules.chains(), DockerRules.base(proxy())));
@@ -171,7 +176,7 @@ public final class DockerFirewall {
      * once). With the userland proxy, a port some other program holds is passed over, as
      * Docker's portmapper retries when docker-proxy cannot bind.
      */
-    private int ephemeral(List<Bindings.Binding> existing, PortMapping m, Set<Integer> chosen, IpAddress ip, boolean v6) {
+    private int ephemeral(Bindings.Index existing, PortMapping m, Set<Integer> chosen, IpAddress ip, boolean v6) {
         int[] range = portRange();
         String key = m.hostAddress() + "/" + m.protocol() + " " + range[0] + "-" + range[1];
         Set<Integer> taken = new HashSet<>(chosen);
@@ -316,7 +321,7 @@ public final class DockerFirewall {
         if (!(iptables() || proxy())) {
             return List.of();
         }
-        List<PortMapping> out = new ArrayList<>(Bindings.of(world().published).stream().filter(b -> b.container().equals(container))
+        List<PortMapping> out = new ArrayList<>(Bindings.of(java.util.Map.of(container, world().published.getOrDefault(container, List.of()))).stream()
                 .map(Bindings.Binding::mapping).toList());
         if (proxy() && !out.isEmpty() && (host.live() ? atHost(UserlandProxy::v6Listenable) : UserlandProxy.v6Listenable())) {
             out.addAll(out.stream().filter(m -> m.hostIp() == null).map(PortMapping::onAllV6).toList());

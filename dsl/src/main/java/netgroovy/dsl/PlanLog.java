@@ -23,6 +23,10 @@ final class PlanLog {
         return f == null || f.isBlank() ? null : Path.of(f);
     }
 
+    static boolean on() {
+        return FILE != null;
+    }
+
     static void planned(List<String> commands) {
         if (FILE == null || commands.isEmpty()) {
             return;

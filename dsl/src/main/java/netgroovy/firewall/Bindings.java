@@ -45,16 +45,53 @@ public final class Bindings {
         return out;
     }
 
-    /** Whether {@code m}'s host side collides with a binding: same protocol and port, overlapping address. */
-    public static Binding conflict(List<Binding> existing, PortMapping m) {
-        for (Binding b : existing) {
-            PortMapping o = b.mapping();
-            if (o.protocol().equals(m.protocol()) && o.hostPort() == m.hostPort()
-                    && (o.hostIp() == null || m.hostIp() == null || o.hostIp().equals(m.hostIp()))) {
-                return b;
-            }
+    /**
+     * The bindings by host port and protocol, so that a clash is looked up rather than searched
+     * for: a statement publishing one port among 10 000 asks one bucket, and one publishing
+     * 1000 ports does not compare each with all the others. Records are filed by the words of
+     * their key alone and parsed only when their bucket is asked.
+     */
+    public static final class Index {
+        private final java.util.Map<String, List<String[]>> byPort = new java.util.HashMap<>();
+
+        public Index() {
         }
-        return null;
+
+        /** Every binding the model keeps. */
+        public Index(java.util.Map<String, List<String>> published) {
+            published.forEach((container, records) -> records.forEach(r -> file(container, r)));
+        }
+
+        public void add(String container, PortMapping m) {
+            file(container, record(m));
+        }
+
+        private void file(String container, String record) {
+            int arrow = record.indexOf("->");
+            int colon = record.lastIndexOf(':', arrow);
+            int slash = record.lastIndexOf('/');
+            if (arrow < 0 || colon < 0 || slash < arrow) {
+                throw new IllegalArgumentException("not a port binding: " + record);
+            }
+            String key = record.substring(colon + 1, arrow) + record.substring(slash);
+            byPort.computeIfAbsent(key, k -> new ArrayList<>(1)).add(new String[] {container, record});
+        }
+
+        /** A binding {@code m}'s host side collides with: same protocol and port, overlapping address. */
+        public Binding conflict(PortMapping m) {
+            List<String[]> bucket = byPort.get(m.hostPort() + "/" + m.protocol());
+            if (bucket == null) {
+                return null;
+            }
+            for (String[] cr : bucket) {
+                Binding b = of(java.util.Map.of(cr[0], List.of(cr[1]))).get(0);
+                PortMapping o = b.mapping();
+                if (o.hostIp() == null || m.hostIp() == null || o.hostIp().equals(m.hostIp())) {
+                    return b;
+                }
+            }
+            return null;
+        }
     }
 
     /**
@@ -62,11 +99,11 @@ public final class Bindings {
      * {@code last} (wrapping round to the range's start), as Docker's port allocator looks
      * (portallocator's findPort; its first search starts after the range's end, so at its start).
      */
-    public static int nextFreePort(List<Binding> existing, PortMapping m, java.util.Set<Integer> alsoTaken, int[] range, int last) {
+    public static int nextFreePort(Index existing, PortMapping m, java.util.Set<Integer> alsoTaken, int[] range, int last) {
         int p = last;
         for (int i = 0; i <= range[1] - range[0]; i++) {
             p = p >= range[1] || p < range[0] ? range[0] : p + 1;
-            if (!alsoTaken.contains(p) && conflict(existing, m.withHostPort(p)) == null) {
+            if (!alsoTaken.contains(p) && existing.conflict(m.withHostPort(p)) == null) {
                 return p;
             }
         }

@@ -69,6 +69,8 @@ public record Rule(String table, String chain, List<String> match, List<String> 
         return join(List.of(word));
     }
 
+    private static final java.util.regex.Pattern NEEDS_QUOTES = java.util.regex.Pattern.compile("[\\s\"']");
+
     /** Words joined with spaces, quoted where iptables-save quotes them (comments with spaces). */
     static String join(List<String> words) {
         StringBuilder b = new StringBuilder();
@@ -76,7 +78,7 @@ public record Rule(String table, String chain, List<String> match, List<String> 
             if (b.length() > 0) {
                 b.append(' ');
             }
-            b.append(w.isEmpty() || w.matches(".*[\\s\"'].*") ? "\"" + w.replace("\"", "\\\"") + "\"" : w);
+            b.append(w.isEmpty() || NEEDS_QUOTES.matcher(w).find() ? "\"" + w.replace("\"", "\\\"") + "\"" : w);
         }
         return b.toString();
     }

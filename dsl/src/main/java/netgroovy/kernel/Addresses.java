@@ -25,18 +25,30 @@ public final class Addresses {
      * as Docker's netlink library sets it; IPv6 is added {@code nodad}, usable at once).
      */
     public void add(IfName dev, Cidr cidr) {
-        rtnl.socket().execute(new Request("add " + cidr + " to " + dev + rtnl.in(),
-                message(Nl.RTM_NEWADDR, Nl.F_CREATE | Nl.F_EXCL, dev, cidr)));
+        try {
+            rtnl.socket().execute(new Request("add " + cidr + " to " + dev + rtnl.in(),
+                    message(Nl.RTM_NEWADDR, Nl.F_CREATE | Nl.F_EXCL, dev, cidr)));
+        } finally {
+            rtnl.seen().forgetAddresses();
+        }
     }
 
     /** Equivalent to: {@code ip addr del CIDR dev NAME}. */
     public void delete(IfName dev, Cidr cidr) {
-        rtnl.socket().execute(new Request("remove " + cidr + " from " + dev + rtnl.in(),
-                message(Nl.RTM_DELADDR, 0, dev, cidr)));
+        try {
+            rtnl.socket().execute(new Request("remove " + cidr + " from " + dev + rtnl.in(),
+                    message(Nl.RTM_DELADDR, 0, dev, cidr)));
+        } finally {
+            rtnl.seen().forgetAddresses();
+        }
     }
 
     /** Equivalent to: {@code ip addr show}. */
     public List<Address> list() {
+        return rtnl.seen().addresses(this::dump);
+    }
+
+    private List<Address> dump() {
         MessageWriter m = new MessageWriter(Nl.RTM_GETADDR, Nl.F_REQUEST | Nl.F_DUMP).u8(Nl.AF_UNSPEC).u8(0).u8(0).u8(0).u32(0);
         List<Link> links = rtnl.links().list();
         List<Address> out = new ArrayList<>();

@@ -16,6 +16,22 @@ import netgroovy.value.Mac;
 public record Link(int index, String name, String kind, int master, boolean up, String operState,
                    Mac mac, int mtu, int peerIndex, int peerNsId) {
 
+    Link withUp(boolean up) {
+        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId);
+    }
+
+    Link withMaster(int master) {
+        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId);
+    }
+
+    Link withMac(Mac mac) {
+        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId);
+    }
+
+    Link withMtu(int mtu) {
+        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId);
+    }
+
     public boolean isBridge() {
         return "bridge".equals(kind);
     }

@@ -30,7 +30,11 @@ public final class Links {
         int info = m.begin(Nl.IFLA_LINKINFO);
         m.attrString(Nl.IFLA_INFO_KIND, "bridge");
         m.end(info);
-        send("create bridge " + name + rtnl.in(), m);
+        try {
+            send("create bridge " + name + rtnl.in(), m);
+        } finally {
+            rtnl.seen().forget(name.name());
+        }
     }
 
     /**
@@ -49,7 +53,11 @@ public final class Links {
             m.attrU32(Nl.IFLA_NET_NS_FD, peerNs.fd());
         }
         m.end(peer).end(data).end(info);
-        send("create veth pair " + a + "/" + b + rtnl.in() + (peerNs == null ? "" : " (peer in " + peerNs.label() + ")"), m);
+        try {
+            send("create veth pair " + a + "/" + b + rtnl.in() + (peerNs == null ? "" : " (peer in " + peerNs.label() + ")"), m);
+        } finally {
+            rtnl.seen().forget(a.name(), b.name());
+        }
     }
 
     /** Equivalent to: {@code ip link add NAME type dummy}. */
@@ -58,24 +66,32 @@ public final class Links {
         int info = m.begin(Nl.IFLA_LINKINFO);
         m.attrString(Nl.IFLA_INFO_KIND, "dummy");
         m.end(info);
-        send("create dummy link " + name + rtnl.in(), m);
+        try {
+            send("create dummy link " + name + rtnl.in(), m);
+        } finally {
+            rtnl.seen().forget(name.name());
+        }
     }
 
     /** Equivalent to: {@code ip link delete NAME}. Deleting one end of a veth deletes both. */
     public void delete(IfName name) {
         MessageWriter m = new MessageWriter(Nl.RTM_DELLINK, Nl.F_REQUEST | Nl.F_ACK).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
         m.attrString(Nl.IFLA_IFNAME, name.name());
-        sendTo(name, "delete link " + name + rtnl.in(), m);
+        try {
+            sendTo(name, "delete link " + name + rtnl.in(), m);
+        } finally {
+            rtnl.seen().forgetAll(); // a veth's peer goes too, wherever it is
+        }
     }
 
     /** Equivalent to: {@code ip link set dev NAME up}. */
     public void setUp(IfName name) {
-        sendTo(name, "set " + name + " up" + rtnl.in(), byName(name, Nl.IFF_UP, Nl.IFF_UP));
+        changing(name, () -> sendTo(name, "set " + name + " up" + rtnl.in(), byName(name, Nl.IFF_UP, Nl.IFF_UP)), l -> l.withUp(true));
     }
 
     /** Equivalent to: {@code ip link set dev NAME down}. */
     public void setDown(IfName name) {
-        sendTo(name, "set " + name + " down" + rtnl.in(), byName(name, 0, Nl.IFF_UP));
+        changing(name, () -> sendTo(name, "set " + name + " down" + rtnl.in(), byName(name, 0, Nl.IFF_UP)), l -> l.withUp(false));
     }
 
     /** Equivalent to: {@code ip link set dev NAME master BRIDGE} ({@code brctl addif BRIDGE NAME}). */
@@ -83,7 +99,7 @@ public final class Links {
         int master = require(bridge).index();
         MessageWriter m = byName(name, 0, 0);
         m.attrU32(Nl.IFLA_MASTER, master);
-        sendToBridge(name, bridge, "attach " + name + " to " + bridge + rtnl.in(), m);
+        changing(name, () -> sendToBridge(name, bridge, "attach " + name + " to " + bridge + rtnl.in(), m), l -> l.withMaster(master));
     }
 
     /**
@@ -93,7 +109,8 @@ public final class Links {
     public void attach(IfName name, Link bridge, boolean up) {
         MessageWriter m = byName(name, up ? Nl.IFF_UP : 0, up ? Nl.IFF_UP : 0);
         m.attrU32(Nl.IFLA_MASTER, bridge.index());
-        sendToBridge(name, IfName.of(bridge.name()), "attach " + name + " to " + bridge.name() + (up ? " and set it up" : "") + rtnl.in(), m);
+        changing(name, () -> sendToBridge(name, IfName.of(bridge.name()), "attach " + name + " to " + bridge.name() + (up ? " and set it up" : "") + rtnl.in(), m),
+                l -> up ? l.withMaster(bridge.index()).withUp(true) : l.withMaster(bridge.index()));
     }
 
     /**
@@ -116,7 +133,7 @@ public final class Links {
     public void setNoMaster(IfName name) {
         MessageWriter m = byName(name, 0, 0);
         m.attrU32(Nl.IFLA_MASTER, 0);
-        sendTo(name, "detach " + name + " from its bridge" + rtnl.in(), m);
+        changing(name, () -> sendTo(name, "detach " + name + " from its bridge" + rtnl.in(), m), l -> l.withMaster(0));
     }
 
     /** Equivalent to: {@code ip link set dev NAME name NEW}. The kernel refuses while the link is up. */
@@ -124,35 +141,47 @@ public final class Links {
         int index = require(name).index();
         MessageWriter m = new MessageWriter(Nl.RTM_NEWLINK, Nl.F_REQUEST | Nl.F_ACK).ifinfo(Nl.AF_UNSPEC, index, 0, 0);
         m.attrString(Nl.IFLA_IFNAME, newName.name());
-        send("rename " + name + " to " + newName + rtnl.in(), m);
+        try {
+            send("rename " + name + " to " + newName + rtnl.in(), m);
+        } finally {
+            rtnl.seen().forget(name.name(), newName.name());
+        }
     }
 
     /** Equivalent to: {@code ip link set dev NAME address MAC}. */
     public void setMac(IfName name, Mac mac) {
         MessageWriter m = byName(name, 0, 0);
         m.attr(Nl.IFLA_ADDRESS, mac.bytes());
-        sendTo(name, "set the MAC address of " + name + " to " + mac + rtnl.in(), m);
+        changing(name, () -> sendTo(name, "set the MAC address of " + name + " to " + mac + rtnl.in(), m), l -> l.withMac(mac));
     }
 
     /** Equivalent to: {@code ip link set dev NAME mtu N}. */
     public void setMtu(IfName name, int mtu) {
         MessageWriter m = byName(name, 0, 0);
         m.attrU32(Nl.IFLA_MTU, mtu);
-        sendTo(name, "set the MTU of " + name + " to " + mtu + rtnl.in(), m);
+        changing(name, () -> sendTo(name, "set the MTU of " + name + " to " + mtu + rtnl.in(), m), l -> l.withMtu(mtu));
     }
 
     /** Equivalent to: {@code ip link set dev NAME netns NS}. */
     public void moveTo(IfName name, NetNs ns) {
         MessageWriter m = byName(name, 0, 0);
         m.attrU32(Nl.IFLA_NET_NS_FD, ns.fd());
-        sendTo(name, "move " + name + " into namespace " + ns.label() + rtnl.in(), m);
+        try {
+            sendTo(name, "move " + name + " into namespace " + ns.label() + rtnl.in(), m);
+        } finally {
+            rtnl.seen().forget(name.name());
+        }
     }
 
     /** Equivalent to: {@code ip link set dev NAME netns PID}. */
     public void moveToPid(IfName name, long pid) {
         MessageWriter m = byName(name, 0, 0);
         m.attrU32(Nl.IFLA_NET_NS_PID, (int) pid);
-        sendTo(name, "move " + name + " into the namespace of pid " + pid + rtnl.in(), m);
+        try {
+            sendTo(name, "move " + name + " into the namespace of pid " + pid + rtnl.in(), m);
+        } finally {
+            rtnl.seen().forget(name.name());
+        }
     }
 
     /** Equivalent to: {@code ip link set dev BRIDGE type bridge stp_state 0|1} ({@code brctl stp}). */
@@ -231,6 +260,10 @@ public final class Links {
 
     /** Equivalent to: {@code ip link show}. */
     public List<Link> list() {
+        return rtnl.seen().all(this::dump);
+    }
+
+    private List<Link> dump() {
         MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST | Nl.F_DUMP).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
         List<Link> out = new ArrayList<>();
         for (Message msg : rtnl.socket().dump("list links" + rtnl.in(), m)) {
@@ -243,6 +276,10 @@ public final class Links {
 
     /** Equivalent to: {@code ip link show dev NAME}; empty when there is no such link. */
     public Optional<Link> get(IfName name) {
+        return rtnl.seen().link(name.name(), () -> ask(name));
+    }
+
+    private Optional<Link> ask(IfName name) {
         MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
         m.attrString(Nl.IFLA_IFNAME, name.name());
         try {
@@ -276,6 +313,17 @@ public final class Links {
      */
     public List<KernelException> sendAll(List<Request> requests) {
         return rtnl.socket().executeAll(requests);
+    }
+
+    /** A change whose effect on the link's record is known exactly: what was seen is kept in step (or forgotten, if it failed). */
+    private void changing(IfName name, Runnable write, java.util.function.UnaryOperator<Link> how) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            rtnl.seen().forget(name.name());
+            throw e;
+        }
+        rtnl.seen().changed(name.name(), how);
     }
 
     private KernelException missing(IfName name) {

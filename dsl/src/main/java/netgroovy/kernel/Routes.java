@@ -29,18 +29,30 @@ public final class Routes {
      * /128) without a gateway is a host route, as in a point-to-point link.
      */
     public void add(Cidr destination, IpAddress gateway, IfName dev) {
-        rtnl.socket().execute(new Request("add route " + text(destination, gateway, dev) + rtnl.in(),
-                message(Nl.RTM_NEWROUTE, Nl.F_CREATE | Nl.F_EXCL, destination, gateway, dev)));
+        try {
+            rtnl.socket().execute(new Request("add route " + text(destination, gateway, dev) + rtnl.in(),
+                    message(Nl.RTM_NEWROUTE, Nl.F_CREATE | Nl.F_EXCL, destination, gateway, dev)));
+        } finally {
+            rtnl.seen().forgetRoutes();
+        }
     }
 
     /** Equivalent to: {@code ip route del DEST [via GATEWAY] [dev NAME]}. */
     public void delete(Cidr destination, IpAddress gateway, IfName dev) {
-        rtnl.socket().execute(new Request("delete route " + text(destination, gateway, dev) + rtnl.in(),
-                message(Nl.RTM_DELROUTE, 0, destination, gateway, dev)));
+        try {
+            rtnl.socket().execute(new Request("delete route " + text(destination, gateway, dev) + rtnl.in(),
+                    message(Nl.RTM_DELROUTE, 0, destination, gateway, dev)));
+        } finally {
+            rtnl.seen().forgetRoutes();
+        }
     }
 
     /** Routes of the main table. Equivalent to: {@code ip route show} and {@code ip -6 route show}. */
     public List<Route> list() {
+        return rtnl.seen().routes(this::dump);
+    }
+
+    private List<Route> dump() {
         List<Route> out = new ArrayList<>();
         Map<Integer, String> names = linkNames();
         for (int family : new int[] {Nl.AF_INET, Nl.AF_INET6}) {

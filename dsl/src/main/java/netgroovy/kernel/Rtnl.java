@@ -19,6 +19,7 @@ public final class Rtnl implements AutoCloseable {
     private final Addresses addresses;
     private final Routes routes;
     private final Neighbours neighbours;
+    private final Seen seen = new Seen();
 
     private Rtnl(String where, NetlinkSocket socket) {
         this.where = where;
@@ -54,6 +55,24 @@ public final class Rtnl implements AutoCloseable {
 
     NetlinkSocket socket() {
         return socket;
+    }
+
+    Seen seen() {
+        return seen;
+    }
+
+    /**
+     * While a plan is applied (true), answers about links, addresses and routes are kept and
+     * kept in step with what is written through this handle (see {@link Seen}); false
+     * forgets them and asks the kernel every time again.
+     */
+    public void remember(boolean on) {
+        seen.on(on);
+    }
+
+    /** Something else changed this namespace (a command run in it, a veth's peer born in it): ask again. */
+    public void forgetSeen() {
+        seen.forgetAll();
     }
 
     public Links links() {

@@ -45,6 +45,15 @@ public final class Executor {
 
     /** Applies the plan and returns the operations that really ran (the skipped ones are not listed). */
     public List<Op> apply(Plan plan) {
+        kernel.remember(true);
+        try {
+            return applyAll(plan);
+        } finally {
+            kernel.remember(false);
+        }
+    }
+
+    private List<Op> applyAll(Plan plan) {
         List<Op> done = new ArrayList<>();
         for (Op op : plan.ops()) {
             try {
@@ -63,6 +72,7 @@ public final class Executor {
                 done.add(op);
                 applied++;
             } catch (RuntimeException e) {
+                kernel.remember(false); // undo asks the kernel itself: the plan broke off somewhere unknown
                 List<String> stuck = rollback(done);
                 String message = e.getMessage();
                 if (!stuck.isEmpty()) {
@@ -91,10 +101,18 @@ public final class Executor {
             }
         }
         List<Op> goingAlong = new ArrayList<>();
+        java.util.Set<Op> along = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<String> linksGoing = new java.util.HashSet<>();
         for (Op op : undone) {
             if (!op.diesWith().isEmpty() && removedWhole.containsAll(op.diesWith())) {
                 goingAlong.add(op); // goes with its namespace (or folder), removed further down the list
-                continue;
+                along.add(op);
+                linksGoing.addAll(op.onLinks());
+            }
+        }
+        for (Op op : undone) {
+            if (along.contains(op) || !op.onLinks().isEmpty() && linksGoing.containsAll(op.onLinks())) {
+                continue; // (a change to a link that goes along: its maker is waited for below)
             }
             undo(op, problems);
         }

@@ -35,6 +35,10 @@ public final class HairpinOp implements Op {
         }
     }
 
+    public java.util.List<String> onLinks() {
+        return java.util.List.of(Ops.link(where, port));
+    }
+
     public String subject() {
         return "hairpin mode of " + port + Ops.in(where);
     }

@@ -74,6 +74,15 @@ public interface Kernel extends AutoCloseable {
     /** Lets go of every namespace but the host's; they are opened again when needed. */
     void releaseNamespaces();
 
+    /**
+     * While a plan is applied (true): answers about links, addresses and routes may be kept
+     * and kept in step with what the plan writes, instead of asked for again by every check
+     * (the live kernel's {@code netgroovy.kernel.Seen}); false asks each time again. The
+     * executor turns it on for a plan's checks and applies, and off before anything is undone.
+     */
+    default void remember(boolean on) {
+    }
+
     @Override
     void close();
 

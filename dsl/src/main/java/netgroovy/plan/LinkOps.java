@@ -100,6 +100,10 @@ public final class LinkOps {
         public String subject() {
             return "veth pair " + a + "/" + b + Ops.in(where);
         }
+
+        public java.util.List<String> onLinks() {
+            return java.util.List.of(Ops.link(where, a), Ops.link(peerIn == null ? where : peerIn, b));
+        }
     }
 
     /** {@code ip link delete NAME}. */
@@ -203,6 +207,10 @@ public final class LinkOps {
 
     /** {@code ip link set dev NAME up|down}. */
     public record SetUp(Where where, IfName name, boolean up) implements Op {
+        public java.util.List<String> onLinks() {
+            return java.util.List.of(Ops.link(where, name));
+        }
+
         public String command() {
             return where.ip() + "link set dev " + name + (up ? " up" : " down");
         }
@@ -239,6 +247,10 @@ public final class LinkOps {
 
     /** {@code ip link set dev NAME master BRIDGE}. */
     public static final class SetMaster implements Op {
+        public java.util.List<String> onLinks() {
+            return java.util.List.of(Ops.link(where, name));
+        }
+
         private final Where where;
         private final IfName name;
         private final IfName bridge;
@@ -290,6 +302,10 @@ public final class LinkOps {
 
     /** {@code ip link set dev NAME nomaster}. */
     public record SetNoMaster(Where where, IfName name) implements Op {
+        public java.util.List<String> onLinks() {
+            return java.util.List.of(Ops.link(where, name));
+        }
+
         public String command() {
             return where.ip() + "link set dev " + name + " nomaster";
         }
@@ -359,6 +375,10 @@ public final class LinkOps {
 
     /** {@code ip link set dev NAME address MAC}. */
     public static final class SetMac implements Op {
+        public java.util.List<String> onLinks() {
+            return java.util.List.of(Ops.link(where, name));
+        }
+
         private final Where where;
         private final IfName name;
         private final Mac mac;
@@ -401,6 +421,10 @@ public final class LinkOps {
 
     /** {@code ip link set dev NAME mtu N}. */
     public static final class SetMtu implements Op {
+        public java.util.List<String> onLinks() {
+            return java.util.List.of(Ops.link(where, name));
+        }
+
         private final Where where;
         private final IfName name;
         private final int mtu;

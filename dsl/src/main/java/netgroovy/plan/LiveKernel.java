@@ -43,6 +43,8 @@ public final class LiveKernel implements Kernel {
     private final Map<Where, netgroovy.firewall.Ruleset> rulesets = new HashMap<>();
     private netgroovy.kernel.NfGeneration hostGeneration;
     private boolean generationAsked;
+    /** While a plan is applied: each handle keeps what it has seen (see netgroovy.kernel.Seen). */
+    private boolean remembering;
 
     public LiveKernel() {
         this.hostNs = NetNs.current();
@@ -52,9 +54,28 @@ public final class LiveKernel implements Kernel {
         Rtnl r = handles.get(where);
         if (r == null) {
             r = where.isHost() ? Rtnl.host() : Rtnl.at(ns(where));
+            r.remember(remembering);
             handles.put(where, r);
         }
         return r;
+    }
+
+    @Override
+    public void remember(boolean on) {
+        remembering = on;
+        handles.values().forEach(r -> r.remember(on));
+    }
+
+    /** Something changed {@code where} behind its handle's back (a veth end born there, a command run there). */
+    private void changedBehind(Where where) {
+        Rtnl r = handles.get(where == null ? Where.HOST : where);
+        if (r != null) {
+            r.forgetSeen();
+        }
+    }
+
+    private void changedEverywhere() {
+        handles.values().forEach(Rtnl::forgetSeen);
     }
 
     /** The namespace, opened (the host's is the one this process started in). */
@@ -138,11 +159,21 @@ public final class LiveKernel implements Kernel {
             }
 
             public void create(String name) {
-                netgroovy.kernel.Namespaces.create(name);
+                // The handle's socket is opened by the thread that makes the namespace, while it is
+                // in there: no second trip into it for the first link asked about.
+                Where w = Where.named(name);
+                forget(w);
+                Rtnl r = Rtnl.createNamespace(name);
+                r.remember(remembering);
+                handles.put(w, r);
             }
 
             public void delete(String name) {
-                netgroovy.kernel.Namespaces.delete(name);
+                try {
+                    netgroovy.kernel.Namespaces.delete(name);
+                } finally {
+                    changedEverywhere(); // its veths' other ends go too, in their own time
+                }
             }
 
             public boolean hasUts(String name) {
@@ -166,6 +197,7 @@ public final class LiveKernel implements Kernel {
 
     @Override
     public void setSysctl(Where where, String key, String value) {
+        changedBehind(where); // (disable_ipv6 takes addresses away, forwarding changes nothing seen: simply ask again)
         Sysctl.write(nsOrNull(where), key, value);
     }
 
@@ -241,11 +273,13 @@ public final class LiveKernel implements Kernel {
 
     @Override
     public ExecResult exec(Where where, List<String> argv, Duration timeout) {
+        changedEverywhere(); // a command may change anything (ip link ..., moving links elsewhere)
         return Exec.run(nsOrNull(where), argv, timeout);
     }
 
     @Override
     public void inside(Where where, Runnable work) {
+        changedEverywhere();
         netgroovy.kernel.Namespaces.inside(ns(where), () -> {
             work.run();
             return null;
@@ -322,7 +356,13 @@ public final class LiveKernel implements Kernel {
         }
 
         public void addVeth(IfName a, IfName b, Where peerIn) {
-            l().addVeth(a, b, peerIn == null || peerIn.equals(where) ? null : ns(peerIn));
+            try {
+                l().addVeth(a, b, peerIn == null || peerIn.equals(where) ? null : ns(peerIn));
+            } finally {
+                if (peerIn != null && !peerIn.equals(where)) {
+                    changedBehind(peerIn);
+                }
+            }
         }
 
         public void addDummy(IfName name) {
@@ -330,7 +370,11 @@ public final class LiveKernel implements Kernel {
         }
 
         public void delete(IfName name) {
-            l().delete(name);
+            try {
+                l().delete(name);
+            } finally {
+                changedEverywhere(); // a veth's peer goes too, wherever it was
+            }
         }
 
         public void setUp(IfName name) {
@@ -362,7 +406,11 @@ public final class LiveKernel implements Kernel {
         }
 
         public void moveTo(IfName name, Where target) {
-            l().moveTo(name, ns(target));
+            try {
+                l().moveTo(name, ns(target));
+            } finally {
+                changedBehind(target);
+            }
         }
 
         public void setStp(IfName bridge, boolean on) {

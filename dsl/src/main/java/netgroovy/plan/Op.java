@@ -57,6 +57,16 @@ public interface Op {
     }
 
     /**
+     * The links this operation makes or changes, as "WHERE/NAME" ("host/veth0", "c1/eth0"). A
+     * veth pair goes whole with the namespace either end was born in, so when {@code teardown}
+     * lets its maker go along with that namespace ({@link #diesWith}), changes to its ends (up,
+     * master, MAC ...) are not undone one by one either: a request each, for a link about to go.
+     */
+    default java.util.List<String> onLinks() {
+        return java.util.List.of();
+    }
+
+    /**
      * After teardown deleted what this operation's work goes with ({@link #diesWith}): whether
      * that work has really gone. The kernel destroys a namespace in its own time, after the
      * deletion returned, and a script that makes the same names again right after must not

@@ -30,4 +30,9 @@ final class Ops {
     static String in(Where w) {
         return w.isHost() ? "" : " in " + w.label();
     }
+
+    /** A link as {@link Op#links} names it: "host/veth0", "c1/eth0". */
+    static String link(Where where, netgroovy.value.IfName name) {
+        return (where == null ? Where.HOST : where).label() + "/" + name.name();
+    }
 }

@@ -37,6 +37,56 @@ class LinksTest {
         return IfName.of(s);
     }
 
+    /**
+     * While a plan is applied the handle keeps what it saw and what it wrote (Seen): every
+     * answer must still equal what an independent observer (ip -j) reports, through creates,
+     * changes, renames, moves and deletes; and once it stops remembering, a change made
+     * behind its back is seen again.
+     */
+    @Test
+    void whatAPlanSawIsKeptInStepWithWhatItWrites() {
+        host.remember(true);
+        try {
+            assertTrue(host.links().get(n("sv0")).isEmpty());
+            host.links().addBridge(n("sbr0"));
+            host.links().addVeth(n("sv0"), n("sv1"), null);
+            assertTrue(host.links().get(n("sv0")).isPresent(), "made by the plan: seen at once");
+            assertEquals(host.links().list().size(), Ip.linkNames(null).size());
+            host.links().setMac(n("sv0"), Mac.parse("02:00:00:00:00:07"));
+            host.links().setMtu(n("sv0"), 1400);
+            host.links().setMaster(n("sv0"), n("sbr0"));
+            host.links().setUp(n("sv0"));
+            Link seen = host.links().require(n("sv0"));
+            Map<String, Object> ip = Ip.link(null, "sv0").orElseThrow();
+            assertEquals(ip.get("address"), seen.mac().toString());
+            assertEquals(ip.get("mtu"), seen.mtu());
+            assertEquals(ip.get("master"), host.links().byIndex(seen.master()).orElseThrow().name());
+            assertEquals(((List<?>) ip.get("flags")).contains("UP"), seen.up());
+            host.links().setNoMaster(n("sv0"));
+            host.links().setDown(n("sv0"));
+            assertEquals(0, host.links().require(n("sv0")).master());
+            assertFalse(host.links().require(n("sv0")).up());
+            assertFalse(Ip.link(null, "sv0").orElseThrow().containsKey("master"));
+            host.links().rename(n("sv1"), n("sv2"));
+            assertTrue(host.links().get(n("sv1")).isEmpty());
+            assertTrue(host.links().get(n("sv2")).isPresent());
+            host.addresses().add(n("sbr0"), netgroovy.value.Cidr.parse("10.77.0.1/24"));
+            assertEquals(Ip.addresses(null, "sbr0"), host.addresses().list(n("sbr0")).stream().map(a -> a.cidr().toString()).toList());
+            host.links().delete(n("sv0"));
+            assertTrue(host.links().get(n("sv2")).isEmpty(), "a veth's peer goes with it");
+            // Behind its back (another program): not seen while the plan runs (the answer is kept) ...
+            int mtu = host.links().require(n("sbr0")).mtu();
+            Sh.ok("ip", "link", "set", "sbr0", "mtu", "1300");
+            assertEquals(mtu, host.links().require(n("sbr0")).mtu());
+            assertNotEquals(1300, mtu);
+        } finally {
+            host.remember(false);
+        }
+        // ... but by the next statement.
+        assertEquals(1300, host.links().require(n("sbr0")).mtu());
+        host.links().delete(n("sbr0"));
+    }
+
     @Test
     void bridgeUpDownMtuMacStp() {
         host.links().addBridge(n("br0"));

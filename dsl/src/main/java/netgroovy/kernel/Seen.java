@@ -1,0 +1,136 @@
+package netgroovy.kernel;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * What one plan has seen of a namespace's links, addresses and routes while it is applied.
+ *
+ * <p>Each operation of a plan checks the kernel before it acts ("is eth0 up already?"), and a
+ * statement that wires one endpoint has a dozen of them, most asking about the same two or
+ * three links. Answering each with its own netlink round trip made the DSL three times as
+ * chatty as the kernel layer (about 50 requests per endpoint where 16 do). So while a plan
+ * is applied ({@link #on}), an answer is kept and given again, and what the plan itself
+ * writes through this handle is written into it as well: a link it sets up is known to be
+ * up, one it plugs into a bridge to have that master. Whatever a write changes that is not
+ * followed exactly (a link made, deleted, renamed or moved; any address or route; the
+ * addresses and routes that go with a link changing) is forgotten and asked again.
+ *
+ * <p>Between plans nothing is kept: the next statement sees what others may have done
+ * meanwhile. Within one, only the plan writes to its namespaces.
+ */
+final class Seen {
+    private boolean on;
+    private final Map<String, Optional<Link>> links = new HashMap<>();
+    /** A whole dump of the links, when one was asked for; kept in step like the single answers. */
+    private List<Link> all;
+    private List<Address> addresses;
+    private List<Route> routes;
+
+    /** Keeps answers from now on (true), or forgets them all and asks the kernel each time (false). */
+    void on(boolean on) {
+        this.on = on;
+        forgetAll();
+    }
+
+    Optional<Link> link(String name, Supplier<Optional<Link>> ask) {
+        if (!on) {
+            return ask.get();
+        }
+        Optional<Link> known = links.get(name);
+        if (known == null && all != null) {
+            known = all.stream().filter(l -> l.name().equals(name)).findFirst();
+            links.put(name, known);
+        }
+        if (known == null) {
+            known = ask.get();
+            links.put(name, known);
+        }
+        return known;
+    }
+
+    List<Link> all(Supplier<List<Link>> ask) {
+        if (!on) {
+            return ask.get();
+        }
+        if (all == null) {
+            all = new ArrayList<>(ask.get());
+            links.clear();
+        }
+        return List.copyOf(all);
+    }
+
+    List<Address> addresses(Supplier<List<Address>> ask) {
+        if (!on) {
+            return ask.get();
+        }
+        if (addresses == null) {
+            addresses = List.copyOf(ask.get());
+        }
+        return addresses;
+    }
+
+    List<Route> routes(Supplier<List<Route>> ask) {
+        if (!on) {
+            return ask.get();
+        }
+        if (routes == null) {
+            routes = List.copyOf(ask.get());
+        }
+        return routes;
+    }
+
+    /**
+     * A link changed in a way known exactly (its admin state, MAC, MTU, master): kept so.
+     * Its addresses and routes may change with it (an IPv6 link-local address when it comes
+     * up, routes when it goes down): those are asked again.
+     */
+    void changed(String name, UnaryOperator<Link> how) {
+        if (!on) {
+            return;
+        }
+        Optional<Link> known = links.get(name);
+        if (known != null && known.isPresent()) {
+            links.put(name, Optional.of(how.apply(known.get())));
+        } else {
+            links.remove(name);
+        }
+        if (all != null) {
+            all.replaceAll(l -> l.name().equals(name) ? how.apply(l) : l);
+        }
+        addresses = null;
+        routes = null;
+    }
+
+    /** Links made, deleted, renamed or moved: what was seen of them (and of the whole) is forgotten. */
+    void forget(String... names) {
+        for (String n : names) {
+            links.remove(n);
+        }
+        all = null;
+        addresses = null;
+        routes = null;
+    }
+
+    /** An address added or removed (which adds or removes routes too). */
+    void forgetAddresses() {
+        addresses = null;
+        routes = null;
+    }
+
+    void forgetRoutes() {
+        routes = null;
+    }
+
+    void forgetAll() {
+        links.clear();
+        all = null;
+        addresses = null;
+        routes = null;
+    }
+}

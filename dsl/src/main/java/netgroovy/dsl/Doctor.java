@@ -63,7 +63,7 @@ final class Doctor {
         StringBuilder out = new StringBuilder();
         if (findings.isEmpty()) {
             if (cut != null && fix) {
-                store.applied();
+                store.clearInterrupted();
             }
             return out.append("doctor: the world, the kernel and the firewall agree").append(cut == null ? "" :
                     " (a statement at " + cut.statement() + " was interrupted; nothing of it is left)").append('\n').toString();
@@ -76,7 +76,7 @@ final class Doctor {
         findings.forEach(f -> f.fix().run());
         session.flush();
         if (store != null) {
-            store.applied();
+            store.clearInterrupted();
         }
         out.insert(0, "doctor: removed " + findings.size() + " thing(s):\n");
         return out.toString();

@@ -68,6 +68,9 @@ public final class StateStore {
     private List<Object> readKey;
     private long generation;
     private long snapshotSize;
+    /** The statement being applied, and whether its note (the applying file) has been written. */
+    private String pendingStatement = "?";
+    private boolean noted;
 
     public StateStore(Path dir) {
         this.dir = dir;
@@ -266,19 +269,29 @@ public final class StateStore {
         }
     }
 
-    /** A statement's plan is about to be applied: its note starts (see {@link #note}). */
+    /**
+     * A statement's plan is about to be applied: its note starts (see {@link #note}). The note
+     * is written only once an operation says it will make something that could be left behind:
+     * most statements of a script (a link set up, an address inside a namespace) make nothing
+     * of the kind, and a note costs three file operations.
+     */
     public void begin(String statement) {
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(applying, "statement " + statement + "\n");
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + applying + ": " + e.getMessage());
-        }
+        pendingStatement = statement;
+        noted = false;
     }
 
     /** What the next operation will make (lines like "netns c5"), noted before it is made. */
     public void note(List<String> leftovers) {
+        if (leftovers.isEmpty()) {
+            return;
+        }
         try {
+            if (!noted) {
+                Files.createDirectories(dir);
+                Files.writeString(applying, "statement " + pendingStatement + "\n" + String.join("\n", leftovers) + "\n");
+                noted = true;
+                return;
+            }
             Files.writeString(applying, String.join("\n", leftovers) + "\n", StandardOpenOption.APPEND, StandardOpenOption.CREATE);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + applying + ": " + e.getMessage());
@@ -287,6 +300,19 @@ public final class StateStore {
 
     /** The plan was applied (or wholly undone) and the world written: nothing is half-made any more. */
     public void applied() {
+        if (!noted) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(applying);
+            noted = false;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove " + applying + ": " + e.getMessage());
+        }
+    }
+
+    /** The note of a statement that never finished is dealt with (the doctor removed what it made): gone. */
+    public void clearInterrupted() {
         try {
             Files.deleteIfExists(applying);
         } catch (IOException e) {

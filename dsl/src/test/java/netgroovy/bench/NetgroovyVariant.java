@@ -20,6 +20,8 @@ final class NetgroovyVariant implements Variant {
 
     /** Nanoseconds per step over the last setup, in the order the steps first ran. */
     private final Map<String, Long> steps = new LinkedHashMap<>();
+    /** System.nanoTime() after each endpoint of the last setup (the first is the start). */
+    final java.util.List<Long> times = new java.util.ArrayList<>();
 
     @Override
     public String name() {
@@ -34,8 +36,11 @@ final class NetgroovyVariant implements Variant {
             host.addresses().add(BRIDGE, Plan.bridgeCidr());
             host.links().setUp(BRIDGE);
             Link bridge = host.links().require(BRIDGE); // looked up once, as a caller building many ports would
+            times.clear();
+            times.add(System.nanoTime());
             for (int k = 0; k < plan.n(); k++) {
                 addEndpoint(host, bridge, plan, k);
+                times.add(System.nanoTime());
             }
         }
     }

@@ -22,7 +22,7 @@ import netgroovy.dsl.Session;
 public final class UserNetworkBench {
     private static final int WINDOW = 50;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         if (!netgroovy.kernel.Sandbox.inside()) {
             System.err.println("UserNetworkBench makes hundreds of containers: it runs only inside the sandbox (bench/user-network). Refusing.");
             System.exit(2);
@@ -35,9 +35,13 @@ public final class UserNetworkBench {
             sizes = List.of(50, 1000);
         }
         System.out.printf("%-9s %6s %16s %16s %8s %10s%n", "resolver", "N", "first 50 ms/c", "last 50 ms/c", "ratio", "heap MB");
-        for (String resolver : List.of("hosts", "embedded")) {
+        for (String resolver : List.of("hosts", "embedded", "kernel")) {
             for (int n : sizes) {
-                run(resolver, n);
+                if (resolver.equals("kernel")) {
+                    kernelLayer(n);
+                } else {
+                    run(resolver, n);
+                }
             }
         }
     }
@@ -65,5 +69,22 @@ public final class UserNetworkBench {
             System.out.printf("%-9s %6d %16.2f %16.2f %7.2fx %10d%n", resolver, n, first, last, last / first, heap);
             engine.run("teardown", "teardown.netgroovy");
         }
+    }
+
+    /**
+     * The same number of endpoints on one bridge made by the kernel layer alone (namespace, veth
+     * born in it, port up, MAC, address, routes: what a container's network is), for how much
+     * of the growth is the kernel's own: each port of a bigger bridge costs it more.
+     */
+    private static void kernelLayer(int n) throws Exception {
+        NetgroovyVariant v = new NetgroovyVariant();
+        Plan plan = new Plan(n);
+        v.prepare(plan);
+        v.setup(plan);
+        int w = Math.min(WINDOW, n - 1);
+        double first = (v.times.get(w) - v.times.get(0)) / 1e6 / w;
+        double last = (v.times.get(n) - v.times.get(n - w)) / 1e6 / w;
+        System.out.printf("%-9s %6d %16.2f %16.2f %7.2fx%n", "kernel", n, first, last, last / first);
+        v.teardown(plan);
     }
 }

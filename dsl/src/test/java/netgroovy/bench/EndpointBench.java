@@ -29,7 +29,23 @@ public final class EndpointBench {
     private static final long SETTLE_TIMEOUT_MS = 300_000;
 
     /** One round's timings, in nanoseconds. */
-    record Timing(long setup, long teardown, long teardownUntilGone) {
+    /**
+     * Nanoseconds of wall clock, and the CPU time of the setup: this process's and its waited-for
+     * children's (user + system; the kernel's work for a request is done in the caller's system
+     * time), which a machine busy with other work inflates far less than the wall clock.
+     */
+    record Timing(long setup, long teardown, long teardownUntilGone, long setupCpu) {
+    }
+
+    /** User + system time of this process and its reaped children, from /proc/self/stat (clock ticks of 10 ms). */
+    private static long cpuNanos() throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = 0;
+        for (int i = 11; i <= 14; i++) { // utime stime cutime cstime (fields 14-17, counted from the state)
+            ticks += Long.parseLong(f[i]);
+        }
+        return ticks * 10_000_000L;
     }
 
     public static void main(String[] args) throws Exception {
@@ -130,15 +146,17 @@ public final class EndpointBench {
     /** Builds, checks and tears down one plan; returns the timings. */
     private static Timing round(Variant v, Plan plan) throws Exception {
         v.prepare(plan);
+        long c0 = cpuNanos();
         long t0 = System.nanoTime();
         v.setup(plan);
         long t1 = System.nanoTime();
+        long c1 = cpuNanos();
         EndpointCheck.verifySetup(plan);
         long t2 = System.nanoTime();
         v.teardown(plan);
         long t3 = System.nanoTime();
         long gone = EndpointCheck.awaitEmpty(SETTLE_TIMEOUT_MS);
-        return new Timing(t1 - t0, t3 - t2, gone - t2);
+        return new Timing(t1 - t0, t3 - t2, gone - t2, c1 - c0);
     }
 
     private static void requireEmpty() {
@@ -150,18 +168,18 @@ public final class EndpointBench {
 
     /** Median of each figure separately over the rounds. */
     private static Timing median(Timing[] ts) {
-        return new Timing(median(ts, 0), median(ts, 1), median(ts, 2));
+        return new Timing(median(ts, 0), median(ts, 1), median(ts, 2), median(ts, 3));
     }
 
     private static long median(Timing[] ts, int field) {
-        long[] v = Arrays.stream(ts).mapToLong(t -> field == 0 ? t.setup() : field == 1 ? t.teardown() : t.teardownUntilGone())
+        long[] v = Arrays.stream(ts).mapToLong(t -> field == 0 ? t.setup() : field == 1 ? t.teardown() : field == 2 ? t.teardownUntilGone() : t.setupCpu())
                 .sorted().toArray();
         return v[v.length / 2];
     }
 
     private static String perEndpoint(Timing t, int n) {
-        return String.format("setup %.3f  teardown %.3f  (until gone %.3f) ms/endpoint",
-                ms(t.setup(), n), ms(t.teardown(), n), ms(t.teardownUntilGone(), n));
+        return String.format("setup %.3f  teardown %.3f  (until gone %.3f)  setup cpu %.3f ms/endpoint",
+                ms(t.setup(), n), ms(t.teardown(), n), ms(t.teardownUntilGone(), n), ms(t.setupCpu(), n));
     }
 
     /**
@@ -172,7 +190,7 @@ public final class EndpointBench {
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < variants.size(); i++) {
             Timing t = medians[i];
-            rows.add(row(n, variants.get(i).name(), ms(t.setup(), n), ms(t.teardown(), n), ms(t.teardownUntilGone(), n), "%11.3f"));
+            rows.add(row(n, variants.get(i).name(), ms(t.setup(), n), ms(t.teardown(), n), ms(t.teardownUntilGone(), n), ms(t.setupCpu(), n), "%11.3f"));
         }
         Timing kernel = find(medians, "netgroovy");
         Timing batch = find(medians, "ip -batch");
@@ -200,20 +218,21 @@ public final class EndpointBench {
 
     private static String ratioRow(int n, String what, Timing a, Timing b) {
         return row(n, what, ratio(a.setup(), b.setup()), ratio(a.teardown(), b.teardown()),
-                ratio(a.teardownUntilGone(), b.teardownUntilGone()), "%10.2fx");
+                ratio(a.teardownUntilGone(), b.teardownUntilGone()), ratio(a.setupCpu(), b.setupCpu()), "%10.2fx");
     }
 
-    private static String row(int n, String tool, double setup, double teardown, double gone, String fmt) {
-        return String.format("%5d  %-26s" + fmt + "  " + fmt + "  " + fmt, n, tool, setup, teardown, gone);
+    private static String row(int n, String tool, double setup, double teardown, double gone, double cpu, String fmt) {
+        return String.format("%5d  %-26s" + fmt + "  " + fmt + "  " + fmt + "  " + fmt, n, tool, setup, teardown, gone, cpu);
     }
 
     private static void printTable(List<String> rows) {
         System.out.println();
         System.out.println("ms per endpoint (median of rounds)");
-        System.out.printf("%5s  %-26s%11s  %11s  %11s%n", "N", "tool", "setup", "teardown", "td+kernel");
+        System.out.printf("%5s  %-26s%11s  %11s  %11s  %11s%n", "N", "tool", "setup", "teardown", "td+kernel", "setup cpu");
         rows.forEach(System.out::println);
         System.out.println("teardown = until the delete commands return; td+kernel = until the kernel has removed "
-                + "every interface (namespace destruction is asynchronous).");
+                + "every interface (namespace destruction is asynchronous); setup cpu = CPU time of the setup, "
+                + "this process's and its children's (user + system).");
     }
 
     private static double ms(long nanos, int n) {

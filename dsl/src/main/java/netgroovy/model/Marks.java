@@ -25,19 +25,36 @@ import netgroovy.value.Mac;
  *     resolver=embedded ports=LOW-HIGH ip=ADDR dns=A,B search=X,Y}); its subnet, gateway and
  *     IPv6 subnet are the bridge's own addresses;</li>
  * <li>a bridge of the {@code bridge} word: {@code netgroovy bridge};</li>
- * <li>a container's host-side veth: {@code netgroovy container NAME NETWORK};</li>
- * <li>{@code lo} inside a container's namespace: {@code netgroovy container ID MODE}; inside a
- *     namespace of the {@code netns} word: {@code netgroovy netns}.</li>
+ * <li>a container's host-side veth: {@code netgroovy container NAME NETWORK [alias=A,B]}, the
+ *     first one also {@code [expose=PORT/PROTO,...]} and, with iptables off (no rule says
+ *     them), {@code [publish=HOSTADDR:PORT->PORT/PROTO,...]};</li>
+ * <li>{@code lo} inside a container's namespace: {@code netgroovy container ID MODE [on=HOST]}
+ *     (on: the lab host whose daemon it is); inside a namespace of the {@code netns} word:
+ *     {@code netgroovy netns};</li>
+ * <li>a container's first interface inside (eth0), when it has an environment of its own:
+ *     {@code netgroovy env JSON};</li>
+ * <li>the host's {@code lo}: the containers without a namespace of their own, {@code netgroovy
+ *     containers NAME=SHORTID:host NAME=SHORTID:container:OTHER ...};</li>
+ * <li>a lab host's daemon: its bridges and veths marked as above inside the lab host's
+ *     namespace (whose own {@code lo} says {@code netgroovy netns}).</li>
  * </ul>
  * A mark ends with {@code  spec OPTIONS} (what the object was made with, so that a re-run
  * of its script is recognised) when that fits. Besides these: the addresses and MACs of the
- * containers' interfaces, their /etc/netns/NAME/hostname, and the firewall rules' comments
- * ({@code netgroovy publish NAME HOST->PORT/PROTO #N}, {@code netgroovy bridge BRIDGE #N}).
+ * containers' interfaces, their /etc/netns/NAME/hostname, the firewall rules' comments
+ * ({@code netgroovy publish NAME HOST->PORT/PROTO #N}, {@code netgroovy bridge BRIDGE #N}),
+ * and what {@link ContainerTraces} reads: links from the hosts files, dns options from
+ * resolv.conf, the command's pid and environment from /proc.
  *
- * <p>Not in any mark, so not rebuilt: links between containers, their environment, their own
- * dns options, network aliases, the pid of a container's command, the last ephemeral ports
- * handed out, containers of network modes host and container:NAME, and ports published only
- * through the userland proxy (no rules).
+ * <p>Not rebuilt, because nothing in the kernel holds it: the options of an object whose mark
+ * has no room for them (a re-run of its statement is then taken as its spec); the rest of
+ * the IDs of host- and container-mode containers (only the short ID fits among the others on
+ * {@code lo}: the rest is zeros); tokens that do not fit in 255 bytes (the last ones of a
+ * mark: dockerd's dns lists, a long alias list, many exposed ports); the environment of a
+ * container with neither a command nor an eth0, or too long for its mark; the dns servers of
+ * a container whose resolv.conf points at the embedded DNS server (127.0.0.11); host-mode
+ * containers of a lab host (its {@code lo} is its namespace's mark); and a count of
+ * ephemeral ports that had wrapped round (the allocator goes on after the highest port in
+ * use). {@link #unrecoverable} names the first two in the rebuild's line.
  */
 public final class Marks {
     static final String PREFIX = "netgroovy ";

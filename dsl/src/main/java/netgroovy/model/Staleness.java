@@ -15,7 +15,8 @@ import netgroovy.docker.Network;
  * host), and what netgroovy marked that it does not record (made by another netgroovy whose
  * store is elsewhere, or before the store was replaced). One look at the kernel, not one per
  * object: the named namespaces, the host's links and their aliases; only a namespace the
- * world does not record has its {@code lo} read, to see whether it is netgroovy's.
+ * world does not record has its {@code lo} read, to see whether it is netgroovy's (and only
+ * when there are few such: see {@link #LOOKED_AT}).
  *
  * <p>A stale world is rebuilt from the kernel ({@link Marks#rebuild}), and what the marks
  * cannot hold is kept from the stored world for the objects still there ({@link #reconcile}).
@@ -23,6 +24,12 @@ import netgroovy.docker.Network;
 public final class Staleness {
     /** At most this many findings are named in the one line; the rest are counted. */
     private static final int NAMED = 6;
+    /**
+     * At most this many namespaces the world does not record have their {@code lo} read: a
+     * container runtime's pods (netgroovy-cni starts a run for each) are not netgroovy's, and
+     * a look into each at every run would cost what the machine holds, not what netgroovy made.
+     */
+    private static final int LOOKED_AT = 16;
 
     private final List<String> findings;
 
@@ -98,10 +105,8 @@ public final class Staleness {
                 }
             }
         });
-        for (String ns : new java.util.TreeSet<>(namespaces)) {
-            if (recordedNs.contains(ns)) {
-                continue;
-            }
+        List<String> unrecorded = namespaces.stream().filter(ns -> !recordedNs.contains(ns)).sorted().toList();
+        for (String ns : unrecorded.size() > LOOKED_AT ? List.<String>of() : unrecorded) {
             String lo;
             try {
                 lo = kernel.aliases(ns).getOrDefault("lo", "");

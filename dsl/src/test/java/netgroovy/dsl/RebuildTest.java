@@ -140,8 +140,13 @@ class RebuildTest {
         String ps2 = (String) in(later, "ps");
         assertFalse(ps2.contains("side") || ps2.contains("hostly"), ps2);
         assertEquals("", Ip.json(null, "link", "show", "lo").get(0).getOrDefault("ifalias", "").toString(), "no container of mode host is left to mark");
+        in(later, "bridge 'br0' cidr '10.9.0.1/24' up\nnetns 'lab'");
+        in(later, "delete bridge('br0')");
         in(later, "teardown");
         assertEquals(List.of(), Ip.netnsList());
+        bytes.reset();
+        in(run(), "ps");
+        assertFalse(bytes.toString().contains("stale"), "what the DSL deleted is not recorded: " + bytes);
     }
 
     @Test
@@ -167,6 +172,10 @@ class RebuildTest {
                 "h1's daemon hands out the address after c1's");
         in(later, "netns('h1') { rm 'c1' }");
         assertFalse(Ip.netnsList().contains("c1"));
+        long deadline = System.currentTimeMillis() + 5000; // a veth goes with its namespace a moment after the deletion
+        while (Ip.json("h1", "link", "show", "master", "docker0").size() > 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
         assertEquals(1, Ip.json("h1", "link", "show", "master", "docker0").size(), "c2's veth is left on h1's docker0");
     }
 

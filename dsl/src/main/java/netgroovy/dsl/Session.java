@@ -281,7 +281,7 @@ public final class Session implements AutoCloseable {
         if (stale.agrees()) {
             return null;
         }
-        World w = Staleness.reconcile(Marks.rebuild(kernel), recorded);
+        World w = stale.reconcile(Marks.rebuild(kernel), recorded);
         out.println("netgroovy: state store stale: " + stale + "; rebuilt from the kernel (" + w.containers.size() + " containers, "
                 + w.networks.size() + " networks)" + Marks.unrecoverable(w));
         return w;

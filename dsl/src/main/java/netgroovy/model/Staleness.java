@@ -32,9 +32,12 @@ public final class Staleness {
     private static final int LOOKED_AT = 16;
 
     private final List<String> findings;
+    /** The named namespaces at the look. */
+    private final Set<String> namespaces;
 
-    private Staleness(List<String> findings) {
+    private Staleness(List<String> findings, Set<String> namespaces) {
         this.findings = findings;
+        this.namespaces = namespaces;
     }
 
     public boolean agrees() {
@@ -119,7 +122,7 @@ public final class Staleness {
                 findings.add("container " + ns + " not recorded");
             }
         }
-        return new Staleness(findings);
+        return new Staleness(findings, namespaces);
     }
 
     /** What of {@code w} (a daemon's world) is gone; {@code links} null: its bridges are in a lab host, not looked at. */
@@ -155,7 +158,7 @@ public final class Staleness {
      * the allocator's last ports; containers of network modes host and container:NAME whose
      * namespace is there; lab hosts' daemons not found in the kernel whose namespace is there.
      */
-    public static World reconcile(World rebuilt, World stored) {
+    public World reconcile(World rebuilt, World stored) {
         for (Container c : rebuilt.containers.values()) {
             Container old = stored.containers.get(c.name);
             if (old == null || !sameId(old, c)) {
@@ -238,12 +241,19 @@ public final class Staleness {
                 rebuilt.specs.put("container " + c.name, spec);
             }
         }
-        Set<String> namespaces = new HashSet<>(rebuilt.namespaces);
         stored.hosts.forEach((host, w) -> {
             if (rebuilt.hosts.containsKey(host)) {
                 reconcile(rebuilt.hosts.get(host), w);
             } else if (namespaces.contains(host)) {
+                // Marked by an older netgroovy (no marks inside): kept, less the containers whose namespace is gone.
+                for (Container c : List.copyOf(w.containers.values())) {
+                    if (c.name.equals(c.namespace) && !namespaces.contains(c.name)) {
+                        w.containers.remove(c.name);
+                        w.specs.remove("container " + c.name);
+                    }
+                }
                 rebuilt.hosts.put(host, w);
+                w.containers.values().forEach(c -> rebuilt.namespaces.add(c.namespace));
             }
         });
         return rebuilt;

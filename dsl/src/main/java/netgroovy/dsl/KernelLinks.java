@@ -2,11 +2,9 @@ package netgroovy.dsl;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +12,6 @@ import netgroovy.firewall.Iptables;
 import netgroovy.kernel.Address;
 import netgroovy.kernel.Link;
 import netgroovy.kernel.Namespaces;
-import netgroovy.kernel.NetNs;
 import netgroovy.kernel.Rtnl;
 import netgroovy.model.Marks;
 import netgroovy.plan.Where;
@@ -86,33 +83,9 @@ final class KernelLinks implements Marks.Links {
         return session.liveKernel().sysctl(where(namespace), key);
     }
 
-    /** Each named namespace's inode, then every process's (readlink /proc/PID/ns/net), as {@code lsns -t net} does. */
     @Override
     public Map<String, Long> firstPids() {
-        Map<String, String> byInode = new HashMap<>();
-        for (String name : Namespaces.list()) {
-            try {
-                byInode.put("net:[" + Files.getAttribute(NetNs.RUN_NETNS.resolve(name), "unix:ino") + "]", name);
-            } catch (IOException | RuntimeException gone) {
-                // deleted meanwhile
-            }
-        }
-        Map<String, Long> first = new HashMap<>();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
-            for (Path p : procs) {
-                try {
-                    String ns = byInode.get(Files.readSymbolicLink(p.resolve("ns/net")).toString());
-                    if (ns != null) {
-                        first.merge(ns, Long.parseLong(p.getFileName().toString()), Math::min);
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // a process gone meanwhile, or not ours to look at
-                }
-            }
-        } catch (IOException e) {
-            return Map.of();
-        }
-        return first;
+        return netgroovy.kernel.ProcessNamespaces.ofNamed();
     }
 
     @Override

@@ -608,7 +608,8 @@ public final class Marks {
         if (!mark.startsWith("netgroovy containers ")) {
             return;
         }
-        for (String t : Parsed.of(mark).words().subList(2, Parsed.of(mark).words().size())) {
+        List<String> words = Parsed.of(mark).words();
+        for (String t : words.subList(2, words.size())) {
             String[] nameRest = t.split("=", 2);
             String[] idMode = nameRest.length < 2 ? new String[0] : nameRest[1].split(":", 3);
             if (idMode.length < 2 || w.containers.containsKey(nameRest[0])) {

@@ -77,6 +77,7 @@ public final class Staleness {
                 findings.add("namespace " + ns + " is gone");
             }
         }
+        Set<String> said = new HashSet<>(); // containers found unrecorded (one per network they are on)
         Set<String> bridges = new HashSet<>(stored.bridgeCidrs.keySet());
         stored.networks.values().forEach(n -> bridges.add(n.bridge()));
         marks.forEach((link, alias) -> {
@@ -98,9 +99,9 @@ public final class Staleness {
                 case "container" -> {
                     // A veth outlives its namespace's deletion for a moment: only one whose namespace is there counts.
                     if (words.size() > 2 && !stored.containers.containsKey(words.get(2)) && namespaces.contains(words.get(2))
-                            && !recordedNs.contains(words.get(2))) {
+                            && said.add(words.get(2))) {
                         findings.add("container " + words.get(2) + " not recorded");
-                        recordedNs.add(words.get(2)); // said once
+                        recordedNs.add(words.get(2)); // its lo need not be read
                     }
                 }
                 default -> {

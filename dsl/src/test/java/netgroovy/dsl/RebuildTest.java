@@ -227,6 +227,20 @@ class RebuildTest {
         in(run(), "ps");
         assertFalse(bytes.toString().contains("stale"), "the reconciled store agrees with the kernel: " + bytes);
 
+        // Made behind the store's back by another netgroovy (its record is not in this store), and a namespace marked by hand.
+        in(run(), "container 'c3', net: 'n1'");
+        Files.writeString(Path.of("/run/netgroovy/state.journal"), "[\"del\",\"container c3\"]\n[\"del\",\"spec container c3\"]\n",
+                java.nio.file.StandardOpenOption.APPEND); // as if c3's statement had been kept in another store
+        Sh.ok("ip", "netns", "add", "n9");
+        Sh.ok("ip", "-n", "n9", "link", "set", "lo", "alias", "netgroovy netns");
+        bytes.reset();
+        Engine adopting = run();
+        assertTrue(lists(in(adopting, "ps"), "c3"), "c3 is found again");
+        assertTrue(bytes.toString().contains("netgroovy: state store stale: container c3 not recorded, namespace n9 not recorded;"), bytes.toString());
+        assertTrue(world(adopting).namespaces.contains("n9"));
+        assertEquals(world(adopting).containers.get("c3").ip.toString() + "/16",
+                Ip.addresses("c3", "eth0").stream().filter(a -> !a.contains(":")).findFirst().orElseThrow());
+
         // A store from before the sandbox was rebooted: nothing of it is there.
         for (String ns : Ip.netnsList()) {
             Sh.ok("ip", "netns", "del", ns);
@@ -237,9 +251,9 @@ class RebuildTest {
         bytes.reset();
         Engine rebooted = run();
         String none = (String) in(rebooted, "ps");
-        assertTrue(bytes.toString().contains("netgroovy: state store stale: container c2's namespace is gone, container c1's namespace is gone,"),
-                bytes.toString());
-        assertTrue(bytes.toString().contains("rebuilt from the kernel (0 containers, 0 networks)"), bytes.toString());
+        assertTrue(bytes.toString().contains("netgroovy: state store stale: container c1's namespace is gone, container c2's namespace is gone, "
+                + "container c3's namespace is gone, network n1's bridge"), bytes.toString());
+        assertTrue(bytes.toString().contains(" and 1 more; rebuilt from the kernel (0 containers, 0 networks)"), bytes.toString());
         assertEquals(1, none.strip().lines().count(), "ps lists nothing: " + none);
         in(rebooted, "network 'n1'\ncontainer 'c1', net: 'n1'");
         assertEquals(List.of("172.18.0.2/16"), Ip.addresses("c1", "eth0").stream().filter(a -> !a.contains(":")).toList());

@@ -47,8 +47,8 @@ import netgroovy.value.Mac;
  *
  * <p>Not rebuilt, because nothing in the kernel holds it: the options of an object whose mark
  * has no room for them (a re-run of its statement is then taken as its spec); the rest of
- * the IDs of host- and container-mode containers (only the short ID fits among the others on
- * {@code lo}: the rest is zeros); tokens that do not fit in 255 bytes (the last ones of a
+ * the IDs of host- and container-mode containers when their whole IDs do not fit together on
+ * {@code lo} (about three do; then only the short IDs are marked, and the rest is zeros); tokens that do not fit in 255 bytes (the last ones of a
  * mark: dockerd's dns lists, a long alias list, many exposed ports); the environment of a
  * container with neither a command nor an eth0, or too long for its mark; the dns servers of
  * a container whose resolv.conf points at the embedded DNS server (127.0.0.11); host-mode
@@ -245,23 +245,30 @@ public final class Marks {
 
     /**
      * The host's {@code lo} mark: the containers that have no namespace of their own (network
-     * modes host and container:NAME), {@code NAME=SHORTID:host} or {@code
-     * NAME=SHORTID:container:OTHER}, as many as fit; empty when there are none.
+     * modes host and container:NAME), {@code NAME=ID:host} or {@code NAME=ID:container:OTHER},
+     * with their whole IDs when all fit, else their short ones, as many as fit; empty when
+     * there are none.
      */
     static String joined(World w) {
+        String whole = joined(w, false);
+        return bytes(whole) <= MAX ? whole : fit(List.of(joined(w, true).split(" ")));
+    }
+
+    private static String joined(World w, boolean shortIds) {
         List<String> t = new ArrayList<>(List.of("netgroovy", "containers"));
         for (String name : WorldCodec.map(w, WorldCodec.CONTAINER).keys()) {
             Container c = (Container) WorldCodec.map(w, WorldCodec.CONTAINER).peek(name);
+            String id = shortIds ? c.shortId() : c.id;
             if (c.mode.equals("host") && c.namespace == null) {
-                t.add(name + "=" + c.shortId() + ":host");
+                t.add(name + "=" + id + ":host");
             } else if (c.mode.equals("container")) {
                 Container other = ownerOf(w, c.namespace);
                 if (other != null) {
-                    t.add(name + "=" + c.shortId() + ":container:" + other.name);
+                    t.add(name + "=" + id + ":container:" + other.name);
                 }
             }
         }
-        return t.size() == 2 ? "" : fit(t);
+        return t.size() == 2 ? "" : String.join(" ", t);
     }
 
     private static Container ownerOf(World w, String namespace) {
@@ -437,7 +444,7 @@ public final class Marks {
             lacks.add("the options of " + String.join(", ", noSpec) + " (no room in a mark: the next statement that makes them again is taken as theirs)");
         }
         if (!shortIds.isEmpty()) {
-            lacks.add("the full IDs of " + String.join(", ", shortIds) + " (only the short ID is marked)");
+            lacks.add("the full IDs of " + String.join(", ", shortIds) + " (only the short ID had room in the mark)");
         }
         return lacks.isEmpty() ? "" : "; not in the kernel, so not rebuilt: " + String.join("; ", lacks);
     }
@@ -601,7 +608,7 @@ public final class Marks {
 
     /**
      * The containers of network modes host and container:NAME, from the host's {@code lo}
-     * mark ({@link #joined}): their short ID (the rest of the ID is not kept: it is made of
+     * mark ({@link #joined}): their ID (when only the short one had room, the rest is made of
      * zeros), and what they share with the container whose namespace they use.
      */
     private static void rebuildJoined(World w, String mark) {

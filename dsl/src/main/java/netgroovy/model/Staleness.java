@@ -77,6 +77,7 @@ public final class Staleness {
                 findings.add("namespace " + ns + " is gone");
             }
         }
+        List<String> unrecordedBridges = new ArrayList<>();
         Set<String> said = new HashSet<>(); // containers found unrecorded (one per network they are on)
         Set<String> bridges = new HashSet<>(stored.bridgeCidrs.keySet());
         stored.networks.values().forEach(n -> bridges.add(n.bridge()));
@@ -93,7 +94,7 @@ public final class Staleness {
                 }
                 case "bridge" -> {
                     if (!bridges.contains(link)) {
-                        findings.add("bridge " + link + " not recorded");
+                        unrecordedBridges.add(link);
                     }
                 }
                 case "container" -> {
@@ -109,6 +110,16 @@ public final class Staleness {
                 }
             }
         });
+        if (!unrecordedBridges.isEmpty()) {
+            // Only one with an address is one a rebuild records (the address is what it keeps): rare, so its own look.
+            Map<String, Marks.Iface> addressed = kernel.interfaces(null);
+            for (String b : unrecordedBridges) {
+                Marks.Iface i = addressed.get(b);
+                if (i != null && i.addresses().stream().anyMatch(a -> a.cidr().isV4() && "global".equals(a.scope()))) {
+                    findings.add("bridge " + b + " not recorded");
+                }
+            }
+        }
         List<String> unrecorded = namespaces.stream().filter(ns -> !recordedNs.contains(ns)).sorted().toList();
         for (String ns : unrecorded.size() > LOOKED_AT ? List.<String>of() : unrecorded) {
             String lo;

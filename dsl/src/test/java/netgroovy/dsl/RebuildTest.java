@@ -209,6 +209,8 @@ class RebuildTest {
         Sh.ok("ip", "link", "add", "brx", "type", "bridge");
         Sh.ok("ip", "addr", "add", "10.99.0.1/24", "dev", "brx");
         Sh.ok("ip", "link", "set", "brx", "alias", "netgroovy bridge");
+        Sh.ok("ip", "link", "add", "bry", "type", "bridge"); // without an address: nothing a rebuild would record
+        Sh.ok("ip", "link", "set", "bry", "alias", "netgroovy bridge");
         bytes.reset();
         Engine later = run();
         String ps = (String) in(later, "ps");

@@ -234,6 +234,11 @@ public final class Daemon {
             if (spec(o).equals(state().specs.get("container " + name))) {
                 return state().containers.get(name); // a re-run: it is there as asked
             }
+            if (state().specs.get("container " + name) == null) {
+                // Rebuilt from the kernel, where its options had no room (see Marks): taken as what it was made with.
+                state().specs.put("container " + name, spec(o));
+                return state().containers.get(name);
+            }
             throw new InvalidValueException("container " + name + " exists already, made with other options ("
                     + state().specs.get("container " + name) + "); rm '" + name + "' first, or give another name");
         }

@@ -1,9 +1,14 @@
 package netgroovy.dsl;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import netgroovy.firewall.Iptables;
 import netgroovy.kernel.Address;
 import netgroovy.kernel.Link;
 import netgroovy.kernel.Namespaces;
@@ -14,7 +19,8 @@ import netgroovy.value.IfName;
 
 /**
  * The session's kernel as the state store's marks see it ({@link Marks.Links}): link aliases,
- * MACs and addresses of the host and of named namespaces, over the session's rtnetlink handles.
+ * MACs and addresses of the host and of named namespaces, over the session's rtnetlink handles;
+ * and, for a rebuild, their rules, sysctls and processes.
  */
 final class KernelLinks implements Marks.Links {
     private final Session session;
@@ -54,5 +60,47 @@ final class KernelLinks implements Marks.Links {
     @Override
     public void alias(String namespace, String link, String alias) {
         rtnl(namespace).links().setAlias(IfName.of(link), alias);
+    }
+
+    @Override
+    public java.util.Set<String> linkNames(String namespace) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        rtnl(namespace).links().list().forEach(l -> names.add(l.name()));
+        return names;
+    }
+
+    private static Where where(String namespace) {
+        return namespace == null ? Where.HOST : Where.named(namespace);
+    }
+
+    @Override
+    public Iptables.Saved rules(String namespace) {
+        return Iptables.save(session.liveKernel().nsOrNull(where(namespace)));
+    }
+
+    @Override
+    public String sysctl(String namespace, String key) {
+        return session.liveKernel().sysctl(where(namespace), key);
+    }
+
+    @Override
+    public Map<String, Long> firstPids() {
+        return netgroovy.kernel.ProcessNamespaces.ofNamed();
+    }
+
+    @Override
+    public Map<String, String> environment(long pid) {
+        Map<String, String> env = new LinkedHashMap<>();
+        try {
+            for (String kv : new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ")), StandardCharsets.UTF_8).split("\0")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    env.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            }
+        } catch (IOException gone) {
+            return Map.of();
+        }
+        return env;
     }
 }

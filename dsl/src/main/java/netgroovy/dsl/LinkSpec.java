@@ -98,6 +98,9 @@ public final class LinkSpec {
 
     public void delete() {
         session.add(new LinkOps.Delete(where, name));
+        if (where.isHost()) {
+            session.world().bridgeCidrs.remove(name.name()); // a bridge's address goes with it (a later run would find the record stale)
+        }
     }
 
     public void getDelete() {

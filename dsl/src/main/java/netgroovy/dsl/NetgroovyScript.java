@@ -204,6 +204,9 @@ public abstract class NetgroovyScript extends Script {
             var d = dockerWords().hereIfAny();
             (d != null ? d : dockerWords().at(Where.HOST)).firewall().forgetBridge(b.name().name());
             session().add(new LinkOps.Delete(session().here(), b.name()));
+            if (session().here().isHost()) {
+                session().world().bridgeCidrs.remove(b.name().name()); // its address goes with it
+            }
         } else {
             throw new InvalidValueException("delete takes netns('NAME'), link('NAME'), bridge('NAME'), addr('CIDR'), route('DEST'), a container or a network, not " + what
                     + (what instanceof CharSequence ? " (for a container: rm '" + what + "'; a network: networkRm '" + what + "')" : ""));

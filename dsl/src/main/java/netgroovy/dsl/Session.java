@@ -16,6 +16,7 @@ import netgroovy.plan.Where;
 import netgroovy.model.Ledger;
 import netgroovy.model.Marks;
 import netgroovy.model.StateStore;
+import netgroovy.model.Staleness;
 import netgroovy.model.World;
 import netgroovy.model.WorldCodec;
 
@@ -153,7 +154,17 @@ public final class Session implements AutoCloseable {
         }
         store.lock();
         try {
-            Ledger stored = store.load(this::rebuild);
+            Ledger stored = store.load(new StateStore.Rebuilder() {
+                @Override
+                public World rebuild(String why) {
+                    return Session.this.rebuild(why);
+                }
+
+                @Override
+                public World reconcile(World recorded) {
+                    return Session.this.reconcile(recorded);
+                }
+            });
             if (stored != null) {
                 ledger = stored;
                 world = ledger.world();
@@ -254,8 +265,25 @@ public final class Session implements AutoCloseable {
         World w = Marks.rebuild(new KernelLinks(this));
         if (!w.isEmpty()) {
             out.println("netgroovy: " + why + ": rebuilt from the kernel (" + w.containers.size() + " containers, "
-                    + w.networks.size() + " networks)");
+                    + w.networks.size() + " networks)" + Marks.unrecoverable(w));
         }
+        return w;
+    }
+
+    /**
+     * The stored world as this session first reads it, compared with the kernel in one look
+     * ({@link Staleness}): null when they agree; else rebuilt from the kernel with what only
+     * the store knew kept for what is still there, said in one line.
+     */
+    private World reconcile(World recorded) {
+        KernelLinks kernel = new KernelLinks(this);
+        Staleness stale = Staleness.of(recorded, kernel);
+        if (stale.agrees()) {
+            return null;
+        }
+        World w = stale.reconcile(Marks.rebuild(kernel), recorded);
+        out.println("netgroovy: state store stale: " + stale + "; rebuilt from the kernel (" + w.containers.size() + " containers, "
+                + w.networks.size() + " networks)" + Marks.unrecoverable(w));
         return w;
     }
 

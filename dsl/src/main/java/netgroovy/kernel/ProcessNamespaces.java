@@ -29,30 +29,57 @@ public final class ProcessNamespaces {
     }
 
     public static List<Held> list() {
-        Set<String> known = new HashSet<>();
+        Set<String> known = new HashSet<>(named().keySet());
         known.add(inode(Path.of("/proc/self/ns/net")));
+        Map<String, Long> firstPid = new TreeMap<>(firstPids());
+        firstPid.keySet().removeAll(known);
+        List<Held> out = new ArrayList<>();
+        firstPid.values().stream().sorted().forEach(pid -> out.add(new Held(pid, command(pid))));
+        return out;
+    }
+
+    /**
+     * The lowest pid in each named namespace that has a process, by the namespace's name: a
+     * container's command, found again when the state store is rebuilt.
+     */
+    public static Map<String, Long> ofNamed() {
+        Map<String, String> names = named();
+        Map<String, Long> out = new TreeMap<>();
+        firstPids().forEach((inode, pid) -> {
+            if (names.containsKey(inode)) {
+                out.put(names.get(inode), pid);
+            }
+        });
+        return out;
+    }
+
+    /** The named namespaces by their inode ("net:[4026532281]"). */
+    private static Map<String, String> named() {
+        Map<String, String> byInode = new java.util.HashMap<>();
         for (String name : Namespaces.list()) {
             try {
-                known.add("net:[" + Files.getAttribute(NetNs.RUN_NETNS.resolve(name), "unix:ino") + "]");
+                byInode.put("net:[" + Files.getAttribute(NetNs.RUN_NETNS.resolve(name), "unix:ino") + "]", name);
             } catch (IOException | RuntimeException e) {
                 // a namespace deleted meanwhile
             }
         }
-        Map<String, Long> firstPid = new TreeMap<>();
+        return byInode;
+    }
+
+    /** The lowest pid of every network namespace a process is in, by its inode: one pass over /proc. */
+    private static Map<String, Long> firstPids() {
+        Map<String, Long> firstPid = new java.util.HashMap<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path p : procs) {
                 String ns = inode(p.resolve("ns/net"));
-                long pid = Long.parseLong(p.getFileName().toString());
-                if (ns != null && !known.contains(ns)) {
-                    firstPid.merge(ns, pid, Math::min);
+                if (ns != null) {
+                    firstPid.merge(ns, Long.parseLong(p.getFileName().toString()), Math::min);
                 }
             }
         } catch (IOException e) {
-            return List.of();
+            return Map.of();
         }
-        List<Held> out = new ArrayList<>();
-        firstPid.values().stream().sorted().forEach(pid -> out.add(new Held(pid, command(pid))));
-        return out;
+        return firstPid;
     }
 
     /** "net:[4026532281]", or null for a process gone or not ours to look at. */

@@ -25,22 +25,42 @@ import netgroovy.value.Mac;
  *     resolver=embedded ports=LOW-HIGH ip=ADDR dns=A,B search=X,Y}); its subnet, gateway and
  *     IPv6 subnet are the bridge's own addresses;</li>
  * <li>a bridge of the {@code bridge} word: {@code netgroovy bridge};</li>
- * <li>a container's host-side veth: {@code netgroovy container NAME NETWORK};</li>
- * <li>{@code lo} inside a container's namespace: {@code netgroovy container ID MODE}; inside a
- *     namespace of the {@code netns} word: {@code netgroovy netns}.</li>
+ * <li>a container's host-side veth: {@code netgroovy container NAME NETWORK [alias=A,B]}, the
+ *     first one also {@code [expose=PORT/PROTO,...]} and, with iptables off (no rule says
+ *     them), {@code [publish=HOSTADDR:PORT->PORT/PROTO,...]};</li>
+ * <li>{@code lo} inside a container's namespace: {@code netgroovy container ID MODE [on=HOST]}
+ *     (on: the lab host whose daemon it is); inside a namespace of the {@code netns} word:
+ *     {@code netgroovy netns};</li>
+ * <li>a container's first interface inside (eth0), when it has an environment of its own:
+ *     {@code netgroovy env JSON};</li>
+ * <li>the host's {@code lo}: the containers without a namespace of their own, {@code netgroovy
+ *     containers NAME=SHORTID:host NAME=SHORTID:container:OTHER ...};</li>
+ * <li>a lab host's daemon: its bridges and veths marked as above inside the lab host's
+ *     namespace (whose own {@code lo} says {@code netgroovy netns}).</li>
  * </ul>
  * A mark ends with {@code  spec OPTIONS} (what the object was made with, so that a re-run
  * of its script is recognised) when that fits. Besides these: the addresses and MACs of the
- * containers' interfaces, their /etc/netns/NAME/hostname, and the firewall rules' comments
- * ({@code netgroovy publish NAME HOST->PORT/PROTO #N}, {@code netgroovy bridge BRIDGE #N}).
+ * containers' interfaces, their /etc/netns/NAME/hostname, the firewall rules' comments
+ * ({@code netgroovy publish NAME HOST->PORT/PROTO #N}, {@code netgroovy bridge BRIDGE #N}),
+ * and what {@link ContainerTraces} reads: links from the hosts files, dns options from
+ * resolv.conf, the command's pid and environment from /proc.
  *
- * <p>Not in any mark, so not rebuilt: links between containers, their environment, their own
- * dns options, network aliases, the pid of a container's command, the last ephemeral ports
- * handed out, containers of network modes host and container:NAME, and ports published only
- * through the userland proxy (no rules).
+ * <p>Not rebuilt, because nothing in the kernel holds it: the options of an object whose mark
+ * has no room for them (a re-run of its statement is then taken as its spec); the rest of
+ * the IDs of host- and container-mode containers when their whole IDs do not fit together on
+ * {@code lo} (about three do; then only the short IDs are marked, and the rest is zeros); tokens that do not fit in 255 bytes (the last ones of a
+ * mark: dockerd's dns lists, a long alias list, many exposed ports); the environment of a
+ * container with neither a command nor an eth0, or too long for its mark; the dns servers of
+ * a container whose resolv.conf points at the embedded DNS server (127.0.0.11); host-mode
+ * containers of a lab host (its {@code lo} is its namespace's mark); and a count of
+ * ephemeral ports that had wrapped round (the allocator goes on after the highest port in
+ * use). {@link #unrecoverable} names the first two in the rebuild's line.
  */
 public final class Marks {
     static final String PREFIX = "netgroovy ";
+    /** The mark of a container's first interface inside: its own environment, as JSON. */
+    static final String ENV = "netgroovy env ";
+    private static final String JOINED = "joined containers";
     private static final int MAX = 255;
 
     private Marks() {
@@ -62,6 +82,21 @@ public final class Marks {
 
         /** {@code ip link set LINK alias TEXT} in a namespace. */
         void alias(String namespace, String link, String alias);
+
+        /** The names of a namespace's links (null: the host's). */
+        java.util.Set<String> linkNames(String namespace);
+
+        /** A namespace's rules ({@code iptables-save}); null: the host's. */
+        Iptables.Saved rules(String namespace);
+
+        /** A sysctl of a namespace (null: the host's), as {@code sysctl -n KEY} prints it. */
+        String sysctl(String namespace, String key);
+
+        /** The lowest pid of each named namespace that has a process, by namespace: one look at /proc. */
+        Map<String, Long> firstPids();
+
+        /** A process's environment ({@code /proc/PID/environ}); empty if it is gone. */
+        Map<String, String> environment(long pid);
     }
 
     /** A link as a rebuild needs it: its MAC (null for none) and addresses. */
@@ -82,6 +117,9 @@ public final class Marks {
         for (Ledger.Change c : changes) {
             if (!c.present() && !c.key().equals("spec dockerd")) {
                 unmark(rtnl, c.key());
+                if (WorldCodec.kind(c.key()).equals(WorldCodec.CONTAINER)) {
+                    later.add(JOINED); // it may have been one of them
+                }
                 continue;
             }
             String key = c.key();
@@ -110,9 +148,19 @@ public final class Marks {
                             later.add("container " + name.substring("container ".length()));
                         }
                     }
-                    case WorldCodec.CONTAINER -> later.add("container " + name);
+                    case WorldCodec.CONTAINER -> {
+                        Container x = (Container) WorldCodec.map(w, WorldCodec.CONTAINER).peek(name);
+                        later.add(x != null && (x.mode.equals("host") || x.mode.equals("container")) ? JOINED : "container " + name);
+                    }
+                    case WorldCodec.EXPOSED -> later.add("container " + name);
+                    case WorldCodec.PUBLISHED -> {
+                        if (!w.iptables) {
+                            later.add("container " + name); // no rule holds them: the veth's mark does
+                        }
+                    }
+                    case WorldCodec.HOST -> later.add("host " + name);
                     default -> {
-                        // ports, exposed ports and firewalls are read from the rules
+                        // published ports and firewalls are read from the rules
                     }
                 }
             } catch (RuntimeException e) { // KernelException mostly: the link is gone again
@@ -122,7 +170,11 @@ public final class Marks {
         for (String what : new java.util.LinkedHashSet<>(later)) {
             try {
                 if (what.startsWith("container ")) {
-                    markContainer(rtnl, w, what.substring("container ".length()));
+                    markContainer(rtnl, w, what.substring("container ".length()), null);
+                } else if (what.equals(JOINED)) {
+                    rtnl.alias(null, "lo", joined(w));
+                } else if (what.startsWith("host ")) {
+                    markLabHost(rtnl, w, what.substring("host ".length()));
                 } else {
                     Network n = (Network) WorldCodec.map(w, WorldCodec.NETWORK).peek(what);
                     if (n != null) {
@@ -160,14 +212,85 @@ public final class Marks {
         }
     }
 
-    private static void markContainer(Links rtnl, World w, String name) {
+    private static void markContainer(Links rtnl, World w, String name, String labHost) {
         Container c = (Container) WorldCodec.map(w, WorldCodec.CONTAINER).peek(name);
         if (c == null || !(c.mode.equals("bridge") || c.mode.equals("none")) || !name.equals(c.namespace)) {
             return;
         }
-        rtnl.alias(c.namespace, "lo", withSpec("netgroovy container " + c.id + " " + c.mode, spec(w, "container " + name)));
+        String lo = "netgroovy container " + c.id + " " + c.mode + (labHost == null ? "" : " on=" + labHost);
+        rtnl.alias(c.namespace, "lo", withSpec(lo, spec(w, "container " + name)));
+        List<String> published = w.iptables ? List.of() : w.published.getOrDefault(name, List.of());
+        boolean first = true;
         for (Container.Attachment a : c.attachments) {
-            rtnl.alias(null, a.hostVeth(), "netgroovy container " + name + " " + a.network().name());
+            List<String> t = new ArrayList<>(List.of("netgroovy", "container", name, a.network().name()));
+            if (!a.aliases().isEmpty()) {
+                t.add("alias=" + String.join(",", a.aliases()));
+            }
+            if (first && !c.exposed.isEmpty()) {
+                t.add("expose=" + String.join(",", c.exposed)); // a port only exposed has no rule
+            }
+            if (first && !published.isEmpty()) {
+                t.add("publish=" + String.join(",", published)); // ports only the userland proxy serves: no rule says them
+            }
+            rtnl.alias(labHost, a.hostVeth(), fit(t));
+            first = false;
+        }
+        if (!c.env.isEmpty() && !c.attachments.isEmpty()) {
+            String env = ENV + groovy.json.JsonOutput.toJson(c.env);
+            if (bytes(env) <= MAX) {
+                rtnl.alias(c.namespace, c.attachments.get(0).ifname(), env);
+            }
+        }
+    }
+
+    /**
+     * The host's {@code lo} mark: the containers that have no namespace of their own (network
+     * modes host and container:NAME), {@code NAME=ID:host} or {@code NAME=ID:container:OTHER},
+     * with their whole IDs when all fit, else their short ones, as many as fit; empty when
+     * there are none.
+     */
+    static String joined(World w) {
+        String whole = joined(w, false);
+        return bytes(whole) <= MAX ? whole : fit(List.of(joined(w, true).split(" ")));
+    }
+
+    private static String joined(World w, boolean shortIds) {
+        List<String> t = new ArrayList<>(List.of("netgroovy", "containers"));
+        for (String name : WorldCodec.map(w, WorldCodec.CONTAINER).keys()) {
+            Container c = (Container) WorldCodec.map(w, WorldCodec.CONTAINER).peek(name);
+            String id = shortIds ? c.shortId() : c.id;
+            if (c.mode.equals("host") && c.namespace == null) {
+                t.add(name + "=" + id + ":host");
+            } else if (c.mode.equals("container")) {
+                Container other = ownerOf(w, c.namespace);
+                if (other != null) {
+                    t.add(name + "=" + id + ":container:" + other.name);
+                }
+            }
+        }
+        return t.size() == 2 ? "" : String.join(" ", t);
+    }
+
+    private static Container ownerOf(World w, String namespace) {
+        Object c = namespace == null ? null : WorldCodec.map(w, WorldCodec.CONTAINER).peek(namespace);
+        return c instanceof Container x && namespace.equals(x.namespace) ? x : null;
+    }
+
+    /**
+     * A lab host's daemon (its world is one record, "host NAME"): its bridges and veths are
+     * marked in the host's namespace, its containers' {@code lo} say {@code on=NAME}. Few and
+     * small, so all of it is marked again when it changed.
+     */
+    private static void markLabHost(Links rtnl, World root, String host) {
+        World w = root.hosts.get(host);
+        if (w == null || !rtnl.namespaces().contains(host)) {
+            return;
+        }
+        for (Network n : w.networks.values()) {
+            rtnl.alias(host, n.bridge(), network(w, n));
+        }
+        for (String name : w.containers.keySet()) {
+            markContainer(rtnl, w, name, host);
         }
     }
 
@@ -262,24 +385,98 @@ public final class Marks {
 
     /**
      * The world as the kernel's marks describe it (read through {@code kernel}): the
-     * networks (with dockerd's options), the containers with their addresses, MACs and
-     * networks (their addresses taken again in the networks' address management), the bridges,
-     * the namespaces netgroovy made, the published ports and Docker's firewalls.
+     * networks (with dockerd's options), the containers with their addresses, MACs, networks
+     * and aliases there (their addresses taken again in the networks' address management),
+     * the containers of network modes host and container:NAME, the bridges, the namespaces
+     * netgroovy made, the lab hosts' daemons, the published ports and Docker's firewalls; and,
+     * from the containers' files and processes ({@link ContainerTraces}), their links, dns
+     * options, environment and command's pid.
      */
     public static World rebuild(Links kernel) {
+        Map<String, String> hostAliases = kernel.aliases(null);
+        List<String> names = kernel.namespaces();
+        if (names.isEmpty() && hostAliases.values().stream().noneMatch(a -> a.startsWith(PREFIX))) {
+            return new World(); // nothing of netgroovy's here: the common case of a first run, at the cost of one dump
+        }
+        Map<String, Map<String, String>> inside = new LinkedHashMap<>(); // namespace -> its links' aliases
+        for (String ns : names) {
+            try {
+                inside.put(ns, kernel.aliases(ns));
+            } catch (RuntimeException gone) {
+                // deleted meanwhile
+            }
+        }
+        World w = rebuildOn(kernel, null, hostAliases, inside);
+        inside.forEach((ns, aliases) -> {
+            if (!aliases.getOrDefault("lo", "").equals("netgroovy netns")) {
+                return;
+            }
+            w.namespaces.add(ns);
+            if (aliases.values().stream().anyMatch(a -> a.startsWith("netgroovy network "))) {
+                World h = rebuildOn(kernel, ns, aliases, inside); // a lab host with its daemon
+                w.hosts.put(ns, h);
+                h.containers.values().forEach(c -> w.namespaces.add(c.namespace));
+            }
+        });
+        rebuildJoined(w, hostAliases.getOrDefault("lo", ""));
+        return w;
+    }
+
+    /**
+     * What a rebuilt world is known to lack, for the rebuild's one line ("" if nothing): the
+     * options of containers whose spec had no room in their mark (a re-run of their statement
+     * is taken as what they were made with, whatever it says), and the rest of the IDs of containers of
+     * network modes host and container:NAME (only their short ID is marked).
+     */
+    public static String unrecoverable(World w) {
+        List<String> noSpec = new ArrayList<>(), shortIds = new ArrayList<>();
+        for (String name : WorldCodec.map(w, WorldCodec.CONTAINER).keys()) {
+            Container c = (Container) WorldCodec.map(w, WorldCodec.CONTAINER).peek(name);
+            if (WorldCodec.map(w, WorldCodec.SPEC).peek("container " + name) == null) {
+                noSpec.add(name);
+            }
+            if (c.id.endsWith("0".repeat(52))) {
+                shortIds.add(name);
+            }
+        }
+        List<String> lacks = new ArrayList<>();
+        if (!noSpec.isEmpty()) {
+            lacks.add("the options of " + String.join(", ", noSpec) + " (no room in a mark: the next statement that makes them again is taken as theirs)");
+        }
+        if (!shortIds.isEmpty()) {
+            lacks.add("the full IDs of " + String.join(", ", shortIds) + " (only the short ID had room in the mark)");
+        }
+        return lacks.isEmpty() ? "" : "; not in the kernel, so not rebuilt: " + String.join("; ", lacks);
+    }
+
+    /** A host-side veth's mark: the link and its words. */
+    private record Veth(String link, Parsed mark) {
+    }
+
+    /** The world of the daemon on one host: the machine's ({@code host} null) or a lab host's namespace. */
+    private static World rebuildOn(Links kernel, String hostNs, Map<String, String> hostAliases, Map<String, Map<String, String>> inside) {
         World w = new World();
         Map<String, String> hostMarks = new LinkedHashMap<>();
-        kernel.aliases(null).forEach((link, alias) -> {
-            if (alias.startsWith(PREFIX)) {
+        hostAliases.forEach((link, alias) -> {
+            if (alias.startsWith(PREFIX) && !link.equals("lo")) {
                 hostMarks.put(link, alias);
             }
         });
-        List<String> names = kernel.namespaces();
-        if (hostMarks.isEmpty() && names.isEmpty()) {
-            return w; // nothing of netgroovy's here: the common case of a first run, at the cost of one dump
+        Map<String, Parsed> containers = new java.util.TreeMap<>();
+        inside.forEach((ns, aliases) -> {
+            String lo = aliases.getOrDefault("lo", "");
+            if (lo.startsWith("netgroovy container ")) {
+                Parsed p = Parsed.of(lo);
+                if (java.util.Objects.equals(p.option("on"), hostNs)) {
+                    containers.put(ns, p);
+                }
+            }
+        });
+        if (hostMarks.isEmpty() && containers.isEmpty()) {
+            return w;
         }
-        Map<String, Iface> host = kernel.interfaces(null);
-        Map<String, String> vethOf = new LinkedHashMap<>(); // "container network" -> host veth
+        Map<String, Iface> host = kernel.interfaces(hostNs);
+        Map<String, Veth> vethOf = new LinkedHashMap<>(); // "container network" -> host veth
         hostMarks.forEach((link, alias) -> {
             Parsed p = Parsed.of(alias);
             switch (p.words().get(1)) {
@@ -287,7 +484,7 @@ public final class Marks {
                 case "bridge" -> v4(host.get(link)).ifPresent(c -> w.bridgeCidrs.put(link, c.toString()));
                 case "container" -> {
                     if (p.words().size() >= 4) {
-                        vethOf.put(p.words().get(2) + " " + p.words().get(3), link);
+                        vethOf.put(p.words().get(2) + " " + p.words().get(3), new Veth(link, p));
                     }
                 }
                 default -> {
@@ -295,20 +492,16 @@ public final class Marks {
                 }
             }
         });
-        for (String ns : names) {
+        containers.forEach((ns, p) -> {
             try {
-                String lo = kernel.aliases(ns).getOrDefault("lo", "");
-                if (lo.equals("netgroovy netns")) {
-                    w.namespaces.add(ns);
-                } else if (lo.startsWith("netgroovy container ")) {
-                    rebuildContainer(w, ns, Parsed.of(lo), kernel.interfaces(ns), vethOf);
-                }
+                rebuildContainer(w, ns, p, kernel.interfaces(ns), vethOf, inside.get(ns));
             } catch (RuntimeException gone) {
                 // deleted meanwhile
             }
-        }
+        });
         if (!w.containers.isEmpty() || !w.networks.isEmpty()) {
-            rebuildRules(w);
+            rebuildRules(w, kernel, hostNs);
+            ContainerTraces.read(w, kernel);
         }
         return w;
     }
@@ -347,7 +540,8 @@ public final class Marks {
         }
     }
 
-    private static void rebuildContainer(World w, String name, Parsed p, Map<String, Iface> links, Map<String, String> vethOf) {
+    private static void rebuildContainer(World w, String name, Parsed p, Map<String, Iface> links, Map<String, Veth> vethOf,
+            Map<String, String> aliases) {
         if (p.words().size() < 4) {
             return;
         }
@@ -362,19 +556,49 @@ public final class Marks {
                 for (String netName : WorldCodec.map(w, WorldCodec.NETWORK).keys()) {
                     Network n = (Network) WorldCodec.map(w, WorldCodec.NETWORK).peek(netName);
                     if (a.cidr().isV4() && n.ipam().subnet().contains(a.cidr().address()) && a.cidr().prefix() == n.ipam().subnet().prefix()) {
-                        c.attachments.add(new Container.Attachment(n, a.cidr().address(), l.mac(), l.name(), vethOf.get(name + " " + netName)));
+                        Veth veth = vethOf.get(name + " " + netName);
+                        String alias = veth == null ? null : veth.mark().option("alias");
+                        c.attachments.add(new Container.Attachment(n, a.cidr().address(), l.mac(), l.name(), veth == null ? null : veth.link(),
+                                alias == null ? List.of() : List.of(alias.split(","))));
                         n.ipam().restore(a.cidr().address());
+                        String expose = veth == null ? null : veth.mark().option("expose");
+                        if (expose != null) {
+                            List.of(expose.split(",")).forEach(port -> {
+                                w.expose(name, port);
+                                if (!c.exposed.contains(port)) {
+                                    c.exposed.add(port);
+                                }
+                            });
+                        }
+                        String publish = veth == null ? null : veth.mark().option("publish");
+                        if (publish != null) {
+                            w.published.put(name, new ArrayList<>(List.of(publish.split(","))));
+                        }
                     }
                 }
             }
         }
+        c.attachments.sort(java.util.Comparator.comparing(Container.Attachment::ifname, java.util.Comparator.comparingInt(String::length)
+                .thenComparing(java.util.Comparator.naturalOrder())));
         if (!c.attachments.isEmpty()) {
             Container.Attachment first = c.attachments.get(0);
             c.network = first.network();
             c.ip = first.ip();
             c.mac = first.mac();
             c.hostVeth = first.hostVeth();
+            String env = aliases == null ? null : aliases.get(first.ifname());
+            if (env != null && env.startsWith(ENV)) {
+                ((Map<?, ?>) new groovy.json.JsonSlurper().parseText(env.substring(ENV.length())))
+                        .forEach((k, v) -> c.env.put(String.valueOf(k), String.valueOf(v)));
+            }
         }
+        w.published.getOrDefault(name, List.of()).forEach(port -> {
+            String exposed = port.substring(port.indexOf("->") + 2);
+            w.expose(name, exposed);
+            if (!c.exposed.contains(exposed)) {
+                c.exposed.add(exposed);
+            }
+        });
         w.containers.put(name, c);
         w.namespaces.add(name);
         if (p.spec() != null) {
@@ -382,11 +606,44 @@ public final class Marks {
         }
     }
 
-    /** Published ports and Docker's firewalls, from the rules' comments. */
-    private static void rebuildRules(World w) {
+    /**
+     * The containers of network modes host and container:NAME, from the host's {@code lo}
+     * mark ({@link #joined}): their ID (when only the short one had room, the rest is made of
+     * zeros), and what they share with the container whose namespace they use.
+     */
+    private static void rebuildJoined(World w, String mark) {
+        if (!mark.startsWith("netgroovy containers ")) {
+            return;
+        }
+        List<String> words = Parsed.of(mark).words();
+        for (String t : words.subList(2, words.size())) {
+            String[] nameRest = t.split("=", 2);
+            String[] idMode = nameRest.length < 2 ? new String[0] : nameRest[1].split(":", 3);
+            if (idMode.length < 2 || w.containers.containsKey(nameRest[0])) {
+                continue;
+            }
+            String id = idMode[0] + "0".repeat(Math.max(0, 64 - idMode[0].length()));
+            if (idMode[1].equals("host")) {
+                Container c = new Container(nameRest[0], "host", null, id);
+                c.hostname = ContainerTraces.hostHostname();
+                w.containers.put(c.name, c);
+            } else if (idMode[1].equals("container") && idMode.length == 3 && w.containers.get(idMode[2]) != null) {
+                Container other = w.containers.get(idMode[2]);
+                Container c = new Container(nameRest[0], "container", other.namespace, id);
+                c.ip = other.ip;
+                c.mac = other.mac;
+                c.network = other.network;
+                c.hostname = other.hostname;
+                w.containers.put(c.name, c);
+            }
+        }
+    }
+
+    /** Published ports and Docker's firewalls, from the rules' comments; the allocator's last ephemeral ports from those. */
+    private static void rebuildRules(World w, Links kernel, String hostNs) {
         Iptables.Saved saved;
         try {
-            saved = Iptables.save(null);
+            saved = kernel.rules(hostNs);
         } catch (RuntimeException e) {
             return; // no iptables here: no rules to read
         }
@@ -417,5 +674,34 @@ public final class Marks {
                 }
             }
         });
+        lastPorts(w, kernel, hostNs);
+    }
+
+    /**
+     * Docker's allocator continues after the last ephemeral port it handed out: taken to be
+     * the highest published port in the range, per host address and protocol (a port given
+     * by hand in the range counts too; a count that wrapped round starts again after the
+     * highest).
+     */
+    private static void lastPorts(World w, Links kernel, String hostNs) {
+        int[] range;
+        try {
+            range = w.portRange != null ? netgroovy.firewall.PortRange.parse(w.portRange)
+                    : netgroovy.firewall.PortRange.parse(kernel.sysctl(hostNs, "net.ipv4.ip_local_port_range"));
+        } catch (RuntimeException e) {
+            range = netgroovy.firewall.PortRange.FALLBACK;
+        }
+        for (List<String> ports : w.published.values()) {
+            for (String record : ports) {
+                String hostSide = record.substring(0, record.indexOf("->"));
+                int colon = hostSide.lastIndexOf(':');
+                String address = hostSide.substring(0, colon).replace("[", "").replace("]", "");
+                int port = Integer.parseInt(hostSide.substring(colon + 1));
+                String protocol = record.substring(record.lastIndexOf('/') + 1);
+                if (port >= range[0] && port <= range[1]) {
+                    w.lastPorts.merge(address + "/" + protocol + " " + range[0] + "-" + range[1], port, Math::max);
+                }
+            }
+        }
     }
 }

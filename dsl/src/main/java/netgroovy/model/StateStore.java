@@ -45,7 +45,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * A process sees what another stored by the two files' identity and the journal's length.
  * When there is no snapshot (the files were deleted, or never written in this namespace) or it
  * cannot be read, the world is rebuilt from the kernel and the marks netgroovy leaves there
- * (the rebuilder given to {@link #load}), and stored at once.
+ * (the rebuilder given to {@link #load}), and stored at once. The first time a store reads
+ * the snapshot, the rebuilder compares it with the kernel too: a stale store (objects
+ * deleted or made behind its back, a sandbox rebooted) is reconciled and stored at once.
  *
  * <p>While a plan is applied, what each operation is about to make is noted in
  * {@code applying} first, and the note is removed once the world is written: if the process
@@ -104,6 +106,15 @@ public final class StateStore {
     /** How a world missing from the store is found again; it may say what it did on {@code log}. */
     public interface Rebuilder {
         World rebuild(String why);
+
+        /**
+         * The stored world, read for the first time by this store (a session's or run's first
+         * look), compared with the kernel: null when they agree, else the world reconciled with
+         * the kernel (which is stored at once).
+         */
+        default World reconcile(World stored) {
+            return null;
+        }
     }
 
     /**
@@ -132,7 +143,14 @@ public final class StateStore {
             return rebuilt(rebuilder.rebuild("state store unreadable (" + e.getMessage() + "; kept as " + broken + ")"));
         }
         Ledger l = Ledger.read(records);
+        boolean first = readKey == null;
         readKey = key();
+        if (first && !Files.exists(applying)) { // an interrupted statement's leftovers are doctor's to judge
+            World reconciled = rebuilder.reconcile(l.world());
+            if (reconciled != null) {
+                return rebuilt(reconciled);
+            }
+        }
         return l;
     }
 

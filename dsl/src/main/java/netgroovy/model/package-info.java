@@ -4,6 +4,9 @@
  * ({@link netgroovy.model.Ledger}), the state store that keeps them between runs and
  * processes ({@link netgroovy.model.StateStore}: a snapshot, a journal, a lock), and the
  * marks left in the kernel from which the world is rebuilt when the store is gone
- * ({@link netgroovy.model.Marks}). It speaks no netlink: the session lends it the links.
+ * ({@link netgroovy.model.Marks}, with what containers leave in their files and processes,
+ * {@link netgroovy.model.ContainerTraces}), and the comparison of a stored world with the
+ * kernel that finds a stale store ({@link netgroovy.model.Staleness}). It speaks no netlink:
+ * the session lends it the links.
  */
 package netgroovy.model;

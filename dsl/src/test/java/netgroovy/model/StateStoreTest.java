@@ -142,4 +142,55 @@ class StateStoreTest {
         assertEquals("z", e.look().specs.get("container after"), "the torn line was cut off, so the next line is whole");
         e.store.unlock();
     }
+
+    /**
+     * A store compares the world with the kernel the first time it reads it (a run's first
+     * look), not at every statement; a reconciled world is written at once; while a statement's
+     * note says it was interrupted, the comparison is doctor's.
+     */
+    @Test
+    void theFirstReadIsReconciledOnceAndStoredAtOnce() throws Exception {
+        Process a = new Process();
+        World w = a.look();
+        w.networks.put("bridge", new Network("bridge", "docker0", new Ipam(Cidr.parse("10.0.0.0/24"), null, IpAddress.parse("10.0.0.1")), true, false, null));
+        container(w, "gone", "10.0.0.2");
+        container(w, "kept", "10.0.0.3");
+        a.keep();
+
+        List<String> asked = new ArrayList<>();
+        StateStore store = new StateStore(dir);
+        StateStore.Rebuilder kernel = new StateStore.Rebuilder() {
+            @Override
+            public World rebuild(String why) {
+                throw new AssertionError("the store is there: " + why);
+            }
+
+            @Override
+            public World reconcile(World stored) {
+                asked.add("reconcile");
+                stored.containers.remove("gone");
+                return stored;
+            }
+        };
+        store.lock();
+        World seen = store.load(kernel).world();
+        store.unlock();
+        assertEquals(List.of("kept"), List.copyOf(seen.containers.keySet()));
+        assertTrue(!Files.readString(dir.resolve("state.json")).contains("\"container gone\""), "the reconciled world was stored");
+
+        w = a.look();
+        container(w, "more", "10.0.0.4");
+        a.keep();
+        store.lock();
+        assertEquals(List.of("kept", "more"), List.copyOf(store.load(kernel).world().containers.keySet()));
+        store.unlock();
+        assertEquals(List.of("reconcile"), asked, "only the first read is compared with the kernel");
+
+        Files.writeString(dir.resolve("applying"), "statement x.netgroovy:1\nnetns half\n");
+        StateStore interrupted = new StateStore(dir);
+        interrupted.lock();
+        interrupted.load(kernel);
+        interrupted.unlock();
+        assertEquals(List.of("reconcile"), asked, "an interrupted statement's leftovers are doctor's");
+    }
 }

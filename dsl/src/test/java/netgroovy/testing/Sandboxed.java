@@ -47,6 +47,7 @@ public final class Sandboxed implements BeforeAllCallback, AfterEachCallback {
             Namespaces.delete(ns);
         }
         try (Rtnl host = Rtnl.host()) {
+            host.links().setAlias(IfName.of("lo"), ""); // the state store's mark of host-mode containers
             for (var link : host.links().list()) {
                 if (!link.name().equals("lo")) {
                     try {

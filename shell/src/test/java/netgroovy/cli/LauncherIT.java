@@ -17,6 +17,7 @@ import netgroovy.dsl.Recipes;
 import netgroovy.testing.Sandboxed;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -128,5 +129,42 @@ class LauncherIT {
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(p -> p.toString().endsWith(".netgroovy")).sorted().toList();
         }
+    }
+
+    /**
+     * Two runs of {@code ./netgroovy} share one sandbox (run-in-sandbox, and --host inside it,
+     * which there means the sandbox), with the state store deleted between them: the second
+     * rebuilds the world from the kernel, its links, environment, aliases and ports included,
+     * and a third re-run of the first script changes nothing.
+     */
+    @Test
+    void aStoreDeletedBetweenTwoRunsIsRebuiltThroughTheLauncher() throws Exception {
+        String first = "network 'n1'\ncontainer 'db', env: [PASS: 'secret'], expose: 6379\n"
+                + "container 'web', link: 'db:database', publish: '80'\ncontainer 'api', net: 'n1', alias: 'backend'";
+        String second = "println ps\nprintln inspect('web')\nprintln inspect('api')\ncontainer 'client', link: 'db:d', publish: '81'\nprintln port('client')";
+        String shell = "set -e; ./netgroovy --host -e \"$1\"; rm -f /run/netgroovy/state.json /run/netgroovy/state.journal; "
+                + "./netgroovy --host -e \"$2\"; echo '--- again'; ./netgroovy --host -e \"$1\"; echo '--- netns'; ip netns list; "
+                + "echo '--- rules'; iptables-save -t nat | grep -o 'netgroovy publish [a-z]* [^ ]*' | sort -u; "
+                + "echo '--- client env'; ./netgroovy --host -e \"container 'probe', link: 'db:d', cmd: 'env > /tmp/probe.env'; Thread.sleep(1500)\"; cat /tmp/probe.env";
+        ProcessBuilder pb = new ProcessBuilder("sandbox/run-in-sandbox", "bash", "-c", shell, "two-runs", first, second).directory(HOME.toFile());
+        pb.environment().remove("NETGROOVY_SANDBOX");
+        pb.environment().remove("NETGROOVY_CLASSPATH");
+        pb.environment().remove("NETGROOVY_HOME");
+        Subprocess r = Subprocess.run(pb, TIMEOUT.multipliedBy(3));
+        assertEquals(0, r.code(), r.transcript());
+        String out = r.out();
+        assertTrue(out.contains("netgroovy: state store missing: rebuilt from the kernel (3 containers, 2 networks)"), r.transcript());
+        assertTrue(out.contains("\"/db:/web/database\""), "web's link came back:\n" + out);
+        assertTrue(out.contains("\"backend\""), "api's alias came back:\n" + out);
+        String again = out.substring(out.indexOf("--- again"), out.indexOf("--- netns"));
+        assertFalse(again.contains("exists") || again.contains("error"), "the first script again changes nothing:\n" + again);
+        String netns = out.substring(out.indexOf("--- netns"), out.indexOf("--- rules"));
+        assertEquals(List.of("api", "client", "db", "web"), netns.lines().skip(1).map(l -> l.split(" ")[0]).sorted().toList(), out);
+        String rules = out.substring(out.indexOf("--- rules"), out.indexOf("--- client env"));
+        Matcher web = Pattern.compile("netgroovy publish web 0\\.0\\.0\\.0:(\\d+)->80/tcp").matcher(rules);
+        Matcher client = Pattern.compile("netgroovy publish client 0\\.0\\.0\\.0:(\\d+)->81/tcp").matcher(rules);
+        assertTrue(web.find() && client.find(), rules);
+        assertEquals(Integer.parseInt(web.group(1)) + 1, Integer.parseInt(client.group(1)), "ports continue after web's: " + rules);
+        assertTrue(out.contains("D_ENV_PASS=secret") && out.contains("D_PORT=tcp://172.17.0.2:6379"), "db's env and port came back:\n" + out);
     }
 }

@@ -86,5 +86,6 @@ public final class UserNetworkBench {
         double last = (v.times.get(n) - v.times.get(n - w)) / 1e6 / w;
         System.out.printf("%-9s %6d %16.2f %16.2f %7.2fx%n", "kernel", n, first, last, last / first);
         v.teardown(plan);
+        EndpointCheck.awaitEmpty(30_000); // namespaces are destroyed in the kernel's own time: their veths go after
     }
 }

@@ -11,6 +11,8 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import netgroovy.kernel.KernelException;
+import netgroovy.kernel.NfRules;
 
 /**
  * What netgroovy knows of one namespace's iptables rules: read once with {@code iptables-save},
@@ -30,6 +32,7 @@ import java.util.regex.Pattern;
 public final class Ruleset {
     /** Fewer deletions than this in a chain are always made one by one (the chain's other rules keep their counters). */
     private static final int REWRITE_FROM = 100;
+    private static final int ENOENT = 2;
     private static final Pattern COMMENT = Pattern.compile(" --comment (\"((?:\\\\.|[^\"\\\\])*)\"|(\\S+))");
     private final Tables where;
     private final LongSupplier generation;
@@ -37,6 +40,7 @@ public final class Ruleset {
     private long known = -1;
     private boolean trustGeneration;
     private long reads;
+    private long appends;
 
     /**
      * @param where the namespace's tables (through the kernel port: the live ones, or a model's)
@@ -93,6 +97,11 @@ public final class Ruleset {
     /** How many times the rules were read with iptables-save (tests: a statement must not read them). */
     public long reads() {
         return reads;
+    }
+
+    /** How many batches went straight to nf_tables through netlink, without iptables-restore (tests: publish must). */
+    public long appends() {
+        return appends;
     }
 
     private void read() {
@@ -232,14 +241,18 @@ public final class Ruleset {
         if (tables == null) {
             read();
         }
+        long before = known;
+        boolean appended;
         try {
-            // Both tables or neither: when the second is refused, the first is put back as known here.
-            where.restore(batch, this::asSaved);
+            appended = appended(batch);
+            if (!appended) {
+                // Both tables or neither: when the second is refused, the first is put back as known here.
+                where.restore(batch, this::asSaved);
+            }
         } catch (RuntimeException e) {
             tables = null;
             throw e;
         }
-        long before = known;
         boolean understood = true;
         for (var e : batch.entrySet()) {
             Table t = table(e.getKey());
@@ -248,12 +261,55 @@ public final class Ruleset {
             }
         }
         long g = generation.getAsLong();
-        // Each table's COMMIT is one nf_tables transaction: any other step means someone else wrote too.
-        long tablesWritten = batch.values().stream().filter(l -> !l.isEmpty()).count();
-        if (!understood || g < 0 || before < 0 || g != ((before + tablesWritten) & 0xffffffffL)) {
+        // Each table's COMMIT is one nf_tables transaction, and so is an append through netlink,
+        // whatever its tables: any other step means someone else wrote too.
+        long steps = appended ? 1 : batch.values().stream().filter(l -> !l.isEmpty()).count();
+        if (!understood || g < 0 || before < 0 || g != ((before + steps) & 0xffffffffL)) {
             tables = null;
         }
         known = g;
+    }
+
+    /**
+     * Writes the batch the fast way when it can: nothing but {@code -A} lines that
+     * {@link NftEncoding} fully understands, into chains (and jumps to chains) known to be there,
+     * on nf_tables (whose generation is followed: not iptables-legacy). Then every rule goes in
+     * one nf_tables transaction through netlink, without an iptables-restore process, which
+     * would read every rule of the table first. Returns false, having done nothing, otherwise.
+     */
+    private boolean appended(Map<String, List<String>> batch) {
+        if (!trustGeneration) {
+            return false;
+        }
+        List<NfRules.Rule> rules = new ArrayList<>();
+        for (var e : batch.entrySet()) {
+            Table t = tables.get(e.getKey());
+            for (String line : e.getValue()) {
+                NfRules.Rule r = t == null ? null : NftEncoding.encode(e.getKey(), line, (table, chain) -> table.equals(e.getKey()) && there(t, chain));
+                if (r == null) {
+                    return false;
+                }
+                rules.add(r);
+            }
+        }
+        try {
+            boolean done = where.append(rules);
+            appends += done ? 1 : 0;
+            return done;
+        } catch (KernelException e) {
+            throw new FirewallException(e.getMessage() + (e.errno() == ENOENT ? " (a chain or table it names does not exist)" : "")
+                    + "; the kernel refused the change, nothing of it was made");
+        }
+    }
+
+    /**
+     * Whether a chain is surely in the kernel. iptables-save lists a table's built-in chains
+     * whether or not they are there: iptables-nft makes them on first use. So a built-in chain
+     * counts only with a rule in it.
+     */
+    private static boolean there(Table t, String chain) {
+        String line = t.chains.get(chain);
+        return line != null && (line.startsWith(":" + chain + " - ") || !t.rules.getOrDefault(chain, List.of()).isEmpty());
     }
 
     private static boolean follow(Table t, String line) {

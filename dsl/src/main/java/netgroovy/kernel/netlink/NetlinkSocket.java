@@ -19,7 +19,7 @@ import netgroovy.kernel.LibC;
  */
 public final class NetlinkSocket implements AutoCloseable {
     private static final int NETLINK_ROUTE = 0, NETLINK_NETFILTER = 12;
-    private static final int EINTR = 4;
+    private static final int EINTR = 4, EAGAIN = 11, ENOBUFS = 105, MSG_DONTWAIT = 0x40;
     private final LibC libc = LibC.get();
     private final int fd;
     // Dump parts are at most a few pages each; 64 KiB holds any of them and is cheap to allocate.
@@ -95,6 +95,54 @@ public final class NetlinkSocket implements AutoCloseable {
             }
         }
         return results;
+    }
+
+    /**
+     * Sends an nfnetlink batch (BATCH_BEGIN, requests, BATCH_END) in one datagram and returns, in
+     * order, null for each message or the error the kernel gave it. The kernel handles the whole
+     * batch inside the send, so every answer is queued when the send returns: they are read
+     * without waiting (as iptables-nft does). Messages sent without NLM_F_ACK answer only when
+     * refused; any refusal makes the kernel drop the whole batch. When so many were refused
+     * that their answers overflowed the socket, the last message carries that error.
+     */
+    public synchronized List<KernelException> transaction(List<Request> requests) {
+        int first = seq + 1;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Request r : requests) {
+            byte[] m = r.message().finish(++seq);
+            out.write(m, 0, m.length);
+        }
+        send(out.toByteArray());
+        List<KernelException> results = new ArrayList<>(java.util.Collections.nCopies(requests.size(), null));
+        while (true) {
+            long n = libc.recv(fd, buffer, buffer.length, MSG_DONTWAIT);
+            if (n < 0) {
+                int errno = LibC.errno();
+                if (errno == EINTR) {
+                    continue;
+                }
+                if (errno == ENOBUFS) {
+                    int last = requests.size() - 1;
+                    results.set(last, KernelException.of("cannot " + requests.get(last).what()
+                            + " (the kernel refused more requests than could be told)", errno));
+                    continue;
+                }
+                if (errno == EAGAIN) {
+                    return results;
+                }
+                throw KernelException.of("cannot receive from netlink", errno);
+            }
+            for (Message m : Message.split(buffer, (int) n)) {
+                int i = m.seq() - first;
+                if (i < 0 || i >= requests.size() || m.type() != Nl.NLMSG_ERROR) {
+                    continue;
+                }
+                int err = -m.i32(0);
+                if (err != 0 && results.get(i) == null) {
+                    results.set(i, KernelException.of("cannot " + requests.get(i).what(), err, extAckMessage(m)));
+                }
+            }
+        }
     }
 
     /** Sends a request and returns the messages of its answer (for RTM_GETROUTE and the like). */

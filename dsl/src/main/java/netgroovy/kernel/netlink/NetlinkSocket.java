@@ -19,7 +19,9 @@ import netgroovy.kernel.LibC;
  */
 public final class NetlinkSocket implements AutoCloseable {
     private static final int NETLINK_ROUTE = 0, NETLINK_NETFILTER = 12;
-    private static final int EINTR = 4, EAGAIN = 11, ENOBUFS = 105, MSG_DONTWAIT = 0x40;
+    private static final int EINTR = 4, EAGAIN = 11, ENOBUFS = 105, MSG_DONTWAIT = 0x40, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;
+    /** What the send buffer is known to hold at least (the kernel's default is larger than this). */
+    private int sendBuffer = 100 << 10, receiveBuffer = 1 << 20;
     private final LibC libc = LibC.get();
     private final int fd;
     // Dump parts are at most a few pages each; 64 KiB holds any of them and is cheap to allocate.
@@ -112,7 +114,19 @@ public final class NetlinkSocket implements AutoCloseable {
             byte[] m = r.message().finish(++seq);
             out.write(m, 0, m.length);
         }
-        send(out.toByteArray());
+        byte[] data = out.toByteArray();
+        if (data.length > sendBuffer) {
+            // A batch is one datagram, whatever its size: the send buffer must hold it (iptables-nft raises it the same way).
+            sendBuffer = data.length + 4096;
+            libc.setsockopt(fd, LibC.SOL_SOCKET, SO_SNDBUFFORCE, new int[] {sendBuffer}, 4);
+        }
+        if (requests.size() * 4096 > receiveBuffer) {
+            // Room for an answer to every message, as iptables-nft makes (a page each): a refused
+            // batch answers for every message the kernel refused, and none of them may be lost.
+            receiveBuffer = requests.size() * 4096;
+            libc.setsockopt(fd, LibC.SOL_SOCKET, SO_RCVBUFFORCE, new int[] {receiveBuffer}, 4);
+        }
+        send(data);
         List<KernelException> results = new ArrayList<>(java.util.Collections.nCopies(requests.size(), null));
         while (true) {
             long n = libc.recv(fd, buffer, buffer.length, MSG_DONTWAIT);

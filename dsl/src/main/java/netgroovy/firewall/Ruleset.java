@@ -32,7 +32,7 @@ import netgroovy.kernel.NfRules;
 public final class Ruleset {
     /** Fewer deletions than this in a chain are always made one by one (the chain's other rules keep their counters). */
     private static final int REWRITE_FROM = 100;
-    private static final int ENOENT = 2;
+    private static final int ENOENT = 2, ENOBUFS = 105;
     private static final Pattern COMMENT = Pattern.compile(" --comment (\"((?:\\\\.|[^\"\\\\])*)\"|(\\S+))");
     private final Tables where;
     private final LongSupplier generation;
@@ -229,8 +229,9 @@ public final class Ruleset {
     }
 
     /**
-     * Writes a batch with one {@code iptables-restore --noflush} ({@link Iptables#restore}) and,
-     * when it took, changes what is known the same way. Lines understood: {@code -N C},
+     * Writes a batch with one {@code iptables-restore --noflush} ({@link Iptables#restore}), or
+     * through nf_tables netlink when it only appends rules {@link NftEncoding} understands
+     * ({@link #appended}), and, when it took, changes what is known the same way. Lines understood: {@code -N C},
      * {@code -X C}, {@code -F C}, {@code -A C ...}, {@code -I C N ...}, {@code -D C N}; anything else makes
      * the next question read the rules again.
      */
@@ -297,19 +298,23 @@ public final class Ruleset {
             appends += done ? 1 : 0;
             return done;
         } catch (KernelException e) {
+            // The kernel's transaction: a refusal leaves everything as it was. Only lost answers leave it unknown.
             throw new FirewallException(e.getMessage() + (e.errno() == ENOENT ? " (a chain or table it names does not exist)" : "")
-                    + "; the kernel refused the change, nothing of it was made");
+                    + (e.errno() == ENOBUFS ? "; whether the change was made is unknown, the rules will be read again"
+                            : "; the kernel refused the change, nothing of it was made"));
         }
     }
 
     /**
-     * Whether a chain is surely in the kernel. iptables-save lists a table's built-in chains
-     * whether or not they are there: iptables-nft makes them on first use. So a built-in chain
-     * counts only with a rule in it.
+     * Whether a chain is surely in the kernel: a user chain iptables-save listed (or netgroovy
+     * made), or any chain with a rule in it. Not a built-in chain merely listed: iptables-save
+     * lists a table's built-in chains whether or not they are there (iptables-nft makes them on
+     * first use), and it lists none of a table not made yet, whose chains netgroovy's batches
+     * then make.
      */
     private static boolean there(Table t, String chain) {
         String line = t.chains.get(chain);
-        return line != null && (line.startsWith(":" + chain + " - ") || !t.rules.getOrDefault(chain, List.of()).isEmpty());
+        return line != null && line.startsWith(":" + chain + " - ") || !t.rules.getOrDefault(chain, List.of()).isEmpty();
     }
 
     private static boolean follow(Table t, String line) {

@@ -238,8 +238,10 @@ class NftEncodingTest {
     @Test
     void publishGoesStraightToTheKernelInOneTransactionAndItsDnatCarriesPackets() {
         run(NatTest.SETUP);
+        Ruleset known = session.kernel().rules(Where.HOST).fresh(); // read while the nat table is not there yet
+        // firewall makes Docker's chains (-N: iptables-restore), and the nat table with its
+        // POSTROUTING, which iptables-nft makes on first use: publish's chains are all known to be there.
         run("serve 'c1', 80\nfirewall 'docker0'");
-        Ruleset known = session.kernel().rules(Where.HOST).fresh();
         long reads = known.reads(), appends = known.appends();
         String before = Sh.ok("nft", "list", "ruleset");
         run("publish 'c1', '8080:80'");

@@ -104,8 +104,9 @@ public final class NetlinkSocket implements AutoCloseable {
      * order, null for each message or the error the kernel gave it. The kernel handles the whole
      * batch inside the send, so every answer is queued when the send returns: they are read
      * without waiting (as iptables-nft does). Messages sent without NLM_F_ACK answer only when
-     * refused; any refusal makes the kernel drop the whole batch. When so many were refused
-     * that their answers overflowed the socket, the last message carries that error.
+     * refused; any refusal makes the kernel drop the whole batch. When answers overflowed the
+     * socket (it is made large enough for one per message, so this should not happen), the
+     * last message carries ENOBUFS.
      */
     public synchronized List<KernelException> transaction(List<Request> requests) {
         int first = seq + 1;
@@ -138,7 +139,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 if (errno == ENOBUFS) {
                     int last = requests.size() - 1;
                     results.set(last, KernelException.of("cannot " + requests.get(last).what()
-                            + " (the kernel refused more requests than could be told)", errno));
+                            + " (some of the kernel's answers were lost)", errno));
                     continue;
                 }
                 if (errno == EAGAIN) {

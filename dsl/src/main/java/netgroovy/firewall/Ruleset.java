@@ -300,7 +300,7 @@ public final class Ruleset {
         } catch (KernelException e) {
             // The kernel's transaction: a refusal leaves everything as it was. Only lost answers leave it unknown.
             throw new FirewallException(e.getMessage() + (e.errno() == ENOENT ? " (a chain or table it names does not exist)" : "")
-                    + (e.errno() == ENOBUFS ? "; whether the change was made is unknown, the rules will be read again"
+                    + (e.errno() == ENOBUFS || e.errno() == 0 ? "; whether the change was made is unknown, the rules will be read again"
                             : "; the kernel refused the change, nothing of it was made"));
         }
     }

@@ -54,7 +54,8 @@ public final class NfRules implements AutoCloseable {
 
     /**
      * Appends the rules in one transaction: all of them, or (the kernel refused one) none, and
-     * then the exception names the first rule refused and why.
+     * then the exception names the first rule refused and why. Each rule asks for an
+     * acknowledgement, so a rule the kernel took is known to be taken.
      */
     public void append(List<Rule> rules) {
         if (rules.isEmpty()) {

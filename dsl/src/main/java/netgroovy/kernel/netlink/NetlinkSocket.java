@@ -104,15 +104,18 @@ public final class NetlinkSocket implements AutoCloseable {
      * order, null for each message or the error the kernel gave it. The kernel handles the whole
      * batch inside the send, so every answer is queued when the send returns: they are read
      * without waiting (as iptables-nft does). Messages sent without NLM_F_ACK answer only when
-     * refused; any refusal makes the kernel drop the whole batch. When answers overflowed the
-     * socket (it is made large enough for one per message, so this should not happen), the
-     * last message carries ENOBUFS.
+     * refused; any refusal makes the kernel drop the whole batch. A message that asked for an
+     * acknowledgement and got none gets an error of errno 0; when answers overflowed the
+     * socket (it is made large enough for one per message, so neither should happen), the last
+     * message carries ENOBUFS: then whether the batch took is not known.
      */
     public synchronized List<KernelException> transaction(List<Request> requests) {
         int first = seq + 1;
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (Request r : requests) {
-            byte[] m = r.message().finish(++seq);
+        boolean[] waiting = new boolean[requests.size()]; // asked for an acknowledgement, none read yet
+        for (int i = 0; i < requests.size(); i++) {
+            byte[] m = requests.get(i).message().finish(++seq);
+            waiting[i] = (m[6] & Nl.F_ACK) != 0;
             out.write(m, 0, m.length);
         }
         byte[] data = out.toByteArray();
@@ -143,6 +146,11 @@ public final class NetlinkSocket implements AutoCloseable {
                     continue;
                 }
                 if (errno == EAGAIN) {
+                    for (int i = 0; i < requests.size(); i++) {
+                        if (waiting[i] && results.get(i) == null) {
+                            results.set(i, new KernelException("cannot " + requests.get(i).what() + ": the kernel did not answer"));
+                        }
+                    }
                     return results;
                 }
                 throw KernelException.of("cannot receive from netlink", errno);
@@ -152,6 +160,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 if (i < 0 || i >= requests.size() || m.type() != Nl.NLMSG_ERROR) {
                     continue;
                 }
+                waiting[i] = false;
                 int err = -m.i32(0);
                 if (err != 0 && results.get(i) == null) {
                     results.set(i, KernelException.of("cannot " + requests.get(i).what(), err, extAckMessage(m)));

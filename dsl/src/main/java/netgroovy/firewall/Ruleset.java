@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import netgroovy.kernel.KernelException;
+import netgroovy.kernel.NfExpr;
 import netgroovy.kernel.NfRules;
 
 /**
@@ -299,10 +300,22 @@ public final class Ruleset {
             return done;
         } catch (KernelException e) {
             // The kernel's transaction: a refusal leaves everything as it was. Only lost answers leave it unknown.
-            throw new FirewallException(e.getMessage() + (e.errno() == ENOENT ? " (a chain or table it names does not exist)" : "")
+            throw new FirewallException(e.getMessage() + (e.errno() == ENOENT ? missing(rules, e.getMessage()) : "")
                     + (e.errno() == ENOBUFS || e.errno() == 0 ? "; whether the change was made is unknown, the rules will be read again"
                             : "; the kernel refused the change, nothing of it was made"));
         }
+    }
+
+    /** What iptables would say of the refused rule's ENOENT: which chain is not there. */
+    private static String missing(List<NfRules.Rule> rules, String refusal) {
+        for (NfRules.Rule r : rules) {
+            if (refusal.startsWith("cannot " + r.what() + ":")) {
+                String jump = r.expressions().stream().filter(x -> x instanceof NfExpr.Verdict v && v.chain() != null)
+                        .map(x -> " or " + ((NfExpr.Verdict) x).chain()).findFirst().orElse("");
+                return " (chain " + r.chain() + jump + " does not exist in table " + r.table() + ")";
+            }
+        }
+        return " (a chain or table it names does not exist)";
     }
 
     /**

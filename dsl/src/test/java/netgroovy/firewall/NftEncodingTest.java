@@ -268,7 +268,8 @@ class NftEncodingTest {
                 "nat", List.of("-A POSTROUTING -o half0 -j MASQUERADE"),
                 "filter", List.of("-A GONE -j ACCEPT")))));
         assertTrue(refused.getMessage().startsWith("cannot append '-t filter -A GONE -j ACCEPT': "), refused.getMessage());
-        assertTrue(refused.getMessage().contains("does not exist") && refused.getMessage().contains("nothing of it was made"),
+        assertTrue(refused.getMessage().contains("(chain GONE does not exist in table filter)")
+                        && refused.getMessage().contains("nothing of it was made"),
                 refused.getMessage());
         assertEquals(before, Sh.ok("iptables-save").replaceAll("(?m)^#.*\n", ""), "neither table changed: one transaction");
         run("publish 'web', '8080:80'");

@@ -186,7 +186,7 @@ public final class NftEncoding {
                     String o;
                     while ((o = option(List.of("--sport", "--source-port", "--dport", "--destination-port"), not)) != null) {
                         require(!not[0]);
-                        if (o.contains("d")) {
+                        if (o.equals("--dport") || o.equals("--destination-port")) {
                             require(dport == null);
                             dport = ports(next(), name.equals("sctp"));
                         } else {

@@ -11,6 +11,9 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import netgroovy.kernel.KernelException;
+import netgroovy.kernel.NfExpr;
+import netgroovy.kernel.NfRules;
 
 /**
  * What netgroovy knows of one namespace's iptables rules: read once with {@code iptables-save},
@@ -30,6 +33,7 @@ import java.util.regex.Pattern;
 public final class Ruleset {
     /** Fewer deletions than this in a chain are always made one by one (the chain's other rules keep their counters). */
     private static final int REWRITE_FROM = 100;
+    private static final int ENOENT = 2, ENOBUFS = 105;
     private static final Pattern COMMENT = Pattern.compile(" --comment (\"((?:\\\\.|[^\"\\\\])*)\"|(\\S+))");
     private final Tables where;
     private final LongSupplier generation;
@@ -37,6 +41,7 @@ public final class Ruleset {
     private long known = -1;
     private boolean trustGeneration;
     private long reads;
+    private long appends;
 
     /**
      * @param where the namespace's tables (through the kernel port: the live ones, or a model's)
@@ -93,6 +98,11 @@ public final class Ruleset {
     /** How many times the rules were read with iptables-save (tests: a statement must not read them). */
     public long reads() {
         return reads;
+    }
+
+    /** How many batches went straight to nf_tables through netlink, without iptables-restore (tests: publish must). */
+    public long appends() {
+        return appends;
     }
 
     private void read() {
@@ -220,8 +230,9 @@ public final class Ruleset {
     }
 
     /**
-     * Writes a batch with one {@code iptables-restore --noflush} ({@link Iptables#restore}) and,
-     * when it took, changes what is known the same way. Lines understood: {@code -N C},
+     * Writes a batch with one {@code iptables-restore --noflush} ({@link Iptables#restore}), or
+     * through nf_tables netlink when it only appends rules {@link NftEncoding} understands
+     * ({@link #appended}), and, when it took, changes what is known the same way. Lines understood: {@code -N C},
      * {@code -X C}, {@code -F C}, {@code -A C ...}, {@code -I C N ...}, {@code -D C N}; anything else makes
      * the next question read the rules again.
      */
@@ -232,14 +243,18 @@ public final class Ruleset {
         if (tables == null) {
             read();
         }
+        long before = known;
+        boolean appended;
         try {
-            // Both tables or neither: when the second is refused, the first is put back as known here.
-            where.restore(batch, this::asSaved);
+            appended = appended(batch);
+            if (!appended) {
+                // Both tables or neither: when the second is refused, the first is put back as known here.
+                where.restore(batch, this::asSaved);
+            }
         } catch (RuntimeException e) {
             tables = null;
             throw e;
         }
-        long before = known;
         boolean understood = true;
         for (var e : batch.entrySet()) {
             Table t = table(e.getKey());
@@ -248,12 +263,71 @@ public final class Ruleset {
             }
         }
         long g = generation.getAsLong();
-        // Each table's COMMIT is one nf_tables transaction: any other step means someone else wrote too.
-        long tablesWritten = batch.values().stream().filter(l -> !l.isEmpty()).count();
-        if (!understood || g < 0 || before < 0 || g != ((before + tablesWritten) & 0xffffffffL)) {
+        // Each table's COMMIT is one nf_tables transaction, and so is an append through netlink,
+        // whatever its tables: any other step means someone else wrote too.
+        long steps = appended ? 1 : batch.values().stream().filter(l -> !l.isEmpty()).count();
+        if (!understood || g < 0 || before < 0 || g != ((before + steps) & 0xffffffffL)) {
             tables = null;
         }
         known = g;
+    }
+
+    /**
+     * Writes the batch the fast way when it can: nothing but {@code -A} lines that
+     * {@link NftEncoding} fully understands, into chains (and jumps to chains) known to be there,
+     * on nf_tables (whose generation is followed: not iptables-legacy). Then every rule goes in
+     * one nf_tables transaction through netlink, without an iptables-restore process, which
+     * would read every rule of the table first. Returns false, having done nothing, otherwise.
+     */
+    private boolean appended(Map<String, List<String>> batch) {
+        if (!trustGeneration) {
+            return false;
+        }
+        List<NfRules.Rule> rules = new ArrayList<>();
+        for (var e : batch.entrySet()) {
+            Table t = tables.get(e.getKey());
+            for (String line : e.getValue()) {
+                NfRules.Rule r = t == null ? null : NftEncoding.encode(e.getKey(), line, (table, chain) -> table.equals(e.getKey()) && there(t, chain));
+                if (r == null) {
+                    return false;
+                }
+                rules.add(r);
+            }
+        }
+        try {
+            boolean done = where.append(rules);
+            appends += done ? 1 : 0;
+            return done;
+        } catch (KernelException e) {
+            // The kernel's transaction: a refusal leaves everything as it was. Only lost answers leave it unknown.
+            throw new FirewallException(e.getMessage() + (e.errno() == ENOENT ? missing(rules, e.getMessage()) : "")
+                    + (e.errno() == ENOBUFS || e.errno() == 0 ? "; whether the change was made is unknown, the rules will be read again"
+                            : "; the kernel refused the change, nothing of it was made"));
+        }
+    }
+
+    /** What iptables would say of the refused rule's ENOENT: which chain is not there. */
+    private static String missing(List<NfRules.Rule> rules, String refusal) {
+        for (NfRules.Rule r : rules) {
+            if (refusal.startsWith("cannot " + r.what() + ":")) {
+                String jump = r.expressions().stream().filter(x -> x instanceof NfExpr.Verdict v && v.chain() != null)
+                        .map(x -> " or " + ((NfExpr.Verdict) x).chain()).findFirst().orElse("");
+                return " (chain " + r.chain() + jump + " does not exist in table " + r.table() + ")";
+            }
+        }
+        return " (a chain or table it names does not exist)";
+    }
+
+    /**
+     * Whether a chain is surely in the kernel: a user chain iptables-save listed (or netgroovy
+     * made), or any chain with a rule in it. Not a built-in chain merely listed: iptables-save
+     * lists a table's built-in chains whether or not they are there (iptables-nft makes them on
+     * first use), and it lists none of a table not made yet, whose chains netgroovy's batches
+     * then make.
+     */
+    private static boolean there(Table t, String chain) {
+        String line = t.chains.get(chain);
+        return line != null && line.startsWith(":" + chain + " - ") || !t.rules.getOrDefault(chain, List.of()).isEmpty();
     }
 
     private static boolean follow(Table t, String line) {

@@ -15,4 +15,14 @@ public interface Tables {
      * a plain iptables-restore), asked only to put them back when a batch of several is refused.
      */
     void restore(Map<String, List<String>> linesByTable, Function<List<String>, String> before);
+
+    /**
+     * Appends rules straight through nf_tables netlink, all in one transaction ({@link
+     * netgroovy.kernel.NfRules}); false when these tables cannot be written that way (a model's,
+     * a recording's), and then nothing was done. Throws when the kernel refused, and then
+     * nothing was changed either.
+     */
+    default boolean append(List<netgroovy.kernel.NfRules.Rule> rules) {
+        return false;
+    }
 }

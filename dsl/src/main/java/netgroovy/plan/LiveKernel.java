@@ -42,6 +42,8 @@ public final class LiveKernel implements Kernel {
     /** What is known of each namespace's iptables rules; the host's lives as long as this kernel (a run, a REPL session). */
     private final Map<Where, netgroovy.firewall.Ruleset> rulesets = new HashMap<>();
     private netgroovy.kernel.NfGeneration hostGeneration;
+    /** The host's nf_tables socket for appending rules, opened on first use. */
+    private netgroovy.kernel.NfRules hostRules;
     private boolean generationAsked;
     /** While a plan is applied: each handle keeps what it has seen (see netgroovy.kernel.Seen). */
     private boolean remembering;
@@ -216,6 +218,21 @@ public final class LiveKernel implements Kernel {
                 }
             }
 
+            public boolean append(List<netgroovy.kernel.NfRules.Rule> rules) {
+                if (!where.isHost()) {
+                    try (var nf = netgroovy.kernel.Namespaces.inside(ns(where), netgroovy.kernel.NfRules::open)) {
+                        nf.append(rules);
+                    }
+                    return true;
+                }
+                if (hostRules == null) {
+                    // A socket belongs to the namespace of the thread that opens it.
+                    hostRules = netgroovy.kernel.Namespaces.inside(hostNs, netgroovy.kernel.NfRules::open);
+                }
+                hostRules.append(rules);
+                return true;
+            }
+
             public String policy(String chain) {
                 ExecResult r = Exec.run(nsOrNull(where), List.of("iptables", "-S", chain), TIMEOUT);
                 for (String line : r.stdout().split("\n")) {
@@ -333,6 +350,10 @@ public final class LiveKernel implements Kernel {
         }
         handles.clear();
         rulesets.clear();
+        if (hostRules != null) {
+            hostRules.close();
+            hostRules = null;
+        }
         if (hostGeneration != null) {
             hostGeneration.close();
         }

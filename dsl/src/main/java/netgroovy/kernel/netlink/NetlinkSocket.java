@@ -19,7 +19,9 @@ import netgroovy.kernel.LibC;
  */
 public final class NetlinkSocket implements AutoCloseable {
     private static final int NETLINK_ROUTE = 0, NETLINK_NETFILTER = 12;
-    private static final int EINTR = 4;
+    private static final int EINTR = 4, EAGAIN = 11, ENOBUFS = 105, MSG_DONTWAIT = 0x40, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;
+    /** What the send buffer is known to hold at least (the kernel's default is larger than this). */
+    private int sendBuffer = 100 << 10, receiveBuffer = 1 << 20;
     private final LibC libc = LibC.get();
     private final int fd;
     // Dump parts are at most a few pages each; 64 KiB holds any of them and is cheap to allocate.
@@ -95,6 +97,76 @@ public final class NetlinkSocket implements AutoCloseable {
             }
         }
         return results;
+    }
+
+    /**
+     * Sends an nfnetlink batch (BATCH_BEGIN, requests, BATCH_END) in one datagram and returns, in
+     * order, null for each message or the error the kernel gave it. The kernel handles the whole
+     * batch inside the send, so every answer is queued when the send returns: they are read
+     * without waiting (as iptables-nft does). Messages sent without NLM_F_ACK answer only when
+     * refused; any refusal makes the kernel drop the whole batch. A message that asked for an
+     * acknowledgement and got none gets an error of errno 0; when answers overflowed the
+     * socket (it is made large enough for one per message, so neither should happen), the last
+     * message carries ENOBUFS: then whether the batch took is not known.
+     */
+    public synchronized List<KernelException> transaction(List<Request> requests) {
+        int first = seq + 1;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        boolean[] waiting = new boolean[requests.size()]; // asked for an acknowledgement, none read yet
+        for (int i = 0; i < requests.size(); i++) {
+            byte[] m = requests.get(i).message().finish(++seq);
+            waiting[i] = (m[6] & Nl.F_ACK) != 0;
+            out.write(m, 0, m.length);
+        }
+        byte[] data = out.toByteArray();
+        if (data.length > sendBuffer) {
+            // A batch is one datagram, whatever its size: the send buffer must hold it (iptables-nft raises it the same way).
+            sendBuffer = data.length + 4096;
+            libc.setsockopt(fd, LibC.SOL_SOCKET, SO_SNDBUFFORCE, new int[] {sendBuffer}, 4);
+        }
+        if (requests.size() * 4096 > receiveBuffer) {
+            // Room for an answer to every message, as iptables-nft makes (a page each): a refused
+            // batch answers for every message the kernel refused, and none of them may be lost.
+            receiveBuffer = requests.size() * 4096;
+            libc.setsockopt(fd, LibC.SOL_SOCKET, SO_RCVBUFFORCE, new int[] {receiveBuffer}, 4);
+        }
+        send(data);
+        List<KernelException> results = new ArrayList<>(java.util.Collections.nCopies(requests.size(), null));
+        while (true) {
+            long n = libc.recv(fd, buffer, buffer.length, MSG_DONTWAIT);
+            if (n < 0) {
+                int errno = LibC.errno();
+                if (errno == EINTR) {
+                    continue;
+                }
+                if (errno == ENOBUFS) {
+                    int last = requests.size() - 1;
+                    results.set(last, KernelException.of("cannot " + requests.get(last).what()
+                            + " (some of the kernel's answers were lost)", errno));
+                    continue;
+                }
+                if (errno == EAGAIN) {
+                    for (int i = 0; i < requests.size(); i++) {
+                        if (waiting[i] && results.get(i) == null) {
+                            results.set(i, new KernelException("cannot " + requests.get(i).what() + ": the kernel did not answer"));
+                        }
+                    }
+                    return results;
+                }
+                throw KernelException.of("cannot receive from netlink", errno);
+            }
+            for (Message m : Message.split(buffer, (int) n)) {
+                int i = m.seq() - first;
+                if (i < 0 || i >= requests.size() || m.type() != Nl.NLMSG_ERROR) {
+                    continue;
+                }
+                waiting[i] = false;
+                int err = -m.i32(0);
+                if (err != 0 && results.get(i) == null) {
+                    results.set(i, KernelException.of("cannot " + requests.get(i).what(), err, extAckMessage(m)));
+                }
+            }
+        }
     }
 
     /** Sends a request and returns the messages of its answer (for RTM_GETROUTE and the like). */

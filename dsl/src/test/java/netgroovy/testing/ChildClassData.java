@@ -20,10 +20,9 @@ import java.util.concurrent.TimeUnit;
  * maps them instead of parsing and verifying them again.
  *
  * <p>The JVM archives classes from jars only, and refuses to write an archive once it has
- * loaded a class from a folder (target/classes, target/test-classes); so the training is a
- * JVM of its own on the jars alone (the first part of the children's class path, see {@link
- * ChildClassPath}; a child may have more after what its archive was made with), running a
- * Groovy script that does what a test's start does. The archive is named for those jars,
+ * loaded a class from a folder; the children's class path is all jars ({@link
+ * ChildClassPath}), and the training is a JVM of its own on them (on the jars before the first
+ * folder, should one be left), running a Groovy script that does what a test's start does. The archive is named for those jars,
  * their sizes and times and the JDK, so a new build or another module makes its own (the JVM
  * would refuse one that does not fit anyway). One JVM trains, across Surefire's JVMs too: the
  * one that creates the ".making" file; the others meanwhile start their children without.
@@ -62,6 +61,11 @@ final class ChildClassData {
             jars.add(e);
         }
         Path archive = archive(jars);
+        try {
+            Files.createDirectories(archive.getParent());
+        } catch (IOException e) {
+            return options = List.of();
+        }
         if (Files.isRegularFile(archive) || train(archive, String.join(File.pathSeparator, jars))) {
             return options = List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
         }
@@ -70,7 +74,7 @@ final class ChildClassData {
 
     private static boolean train(Path archive, String jars) {
         Path making = archive.resolveSibling(archive.getFileName() + ".making");
-        Path training = archive.resolveSibling(archive.getFileName() + ".training-" + ProcessHandle.current().pid());
+        Path training = null;
         try {
             try {
                 Files.createFile(making);
@@ -81,6 +85,9 @@ final class ChildClassData {
                 }
                 Files.setLastModifiedTime(making, FileTime.from(Instant.now()));
             }
+            // not named by pid: the sandboxes' PID namespaces give Surefire's JVMs alike ones
+            training = Files.createTempFile(archive.getParent(), archive.getFileName() + ".", ".training");
+            Files.delete(training); // the JVM writes it anew
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:ArchiveClassesAtExit=" + training, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                     "-cp", jars, "groovy.ui.GroovyMain", "-e", TRAINING)
@@ -101,7 +108,9 @@ final class ChildClassData {
             return false;
         } finally {
             try {
-                Files.deleteIfExists(training);
+                if (training != null) {
+                    Files.deleteIfExists(training);
+                }
                 Files.deleteIfExists(making);
             } catch (IOException ignored) {
                 // no archive this time: the children start without one

@@ -58,6 +58,7 @@ public final class ForkedTestMain {
         });
         outcome.write(Path.of(args[1]));
         System.out.flush();
+        System.err.flush();
         // Non-daemon threads a test left (a server, a pool) must not keep this JVM, and so the
         // asking one, waiting: everything they did goes with the sandbox.
         Runtime.getRuntime().halt(0);

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one test in a JVM of its own, in a sandbox of its own (see {@link Sandboxed}):
@@ -23,7 +22,6 @@ final class MethodFork {
     static final long TIMEOUT_SECONDS = Long.getLong("netgroovy.test.timeout", 900);
     /** The lines of a failed test's output that go into its failure (the whole output is printed anyway). */
     private static final int OUTPUT_TAIL = 60;
-    private static final AtomicInteger COUNT = new AtomicInteger();
 
     /** What the child reported, and everything it printed. */
     record Run(ForkOutcome outcome, String output) {
@@ -34,12 +32,17 @@ final class MethodFork {
 
     static Run run(String uniqueId, String name) {
         Path dir = Path.of("target", "test-forks").toAbsolutePath();
-        String stem = ProcessHandle.current().pid() + "-" + COUNT.incrementAndGet();
-        Path outcomeFile = dir.resolve(stem + ".outcome");
-        Path outputFile = dir.resolve(stem + ".out");
-        Path propsFile = dir.resolve(stem + ".properties");
+        Path outcomeFile = null;
+        Path outputFile = null;
+        Path propsFile = null;
         try {
             Files.createDirectories(dir);
+            // Named by the file system, not by pid: Surefire's JVMs run side by side, each in a
+            // PID namespace of its own, where their pids are small and alike.
+            propsFile = Files.createTempFile(dir, "test-", ".properties");
+            String stem = propsFile.getFileName().toString().replaceFirst("\\.properties$", "");
+            outcomeFile = dir.resolve(stem + ".outcome");
+            outputFile = dir.resolve(stem + ".out");
             writeProperties(propsFile);
             List<String> command = new ArrayList<>();
             command.add(home().resolve("sandbox/run-in-sandbox").toString());
@@ -82,9 +85,11 @@ final class MethodFork {
         } catch (IOException e) {
             throw new AssertionError(name + ": cannot run it in a JVM of its own: " + e.getMessage(), e);
         } finally {
-            for (Path f : List.of(outcomeFile, outputFile, propsFile)) {
+            for (Path f : new Path[] {outcomeFile, outputFile, propsFile}) {
                 try {
-                    Files.deleteIfExists(f);
+                    if (f != null) {
+                        Files.deleteIfExists(f);
+                    }
                 } catch (IOException ignored) {
                     // the build folder is cleaned by the next `mvn clean`
                 }
@@ -138,7 +143,8 @@ final class MethodFork {
     /**
      * The asking JVM's own options (the pom's argLine), less what must not be repeated (a
      * debugger's port, an archive of its own), plus what suits a short-lived JVM in a PID
-     * namespace: no hsperfdata file (its small pid may be another JVM's in the shared /tmp).
+     * namespace: the serial collector, no hsperfdata file (its small pid may be another JVM's
+     * in the shared /tmp). The JIT stays whole: some tests time thousands of rules.
      */
     private static List<String> jvmOptions() {
         List<String> options = new ArrayList<>();
@@ -149,7 +155,8 @@ final class MethodFork {
             }
             options.add(o);
         }
-        options.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"));
+        options.addAll(List.of("-XX:+UseSerialGC", "-XX:-UsePerfData"));
+        options.addAll(List.of(System.getProperty("netgroovy.test.childOptions", "-XX:TieredStopAtLevel=1").split("\\s+")));
         return options;
     }
 

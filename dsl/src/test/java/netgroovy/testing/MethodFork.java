@@ -23,6 +23,17 @@ final class MethodFork {
     /** The lines of a failed test's output that go into its failure (the whole output is printed anyway). */
     private static final int OUTPUT_TAIL = 60;
 
+    /**
+     * Every JVM keeps a file named for its pid in /tmp/hsperfdata_USER, and /tmp is the
+     * machine's: in PID namespaces, where pids are small and alike, JVMs of tests running side
+     * by side (a CLI a test starts, say) met each other's locked file and warned about it on
+     * stderr, into what the test compared. So that folder is the child's own (its mount
+     * namespace is private, and a sandbox nested in it inherits the mount).
+     */
+    private static final List<String> PRIVATE_PERF_DATA = List.of("/bin/sh", "-c",
+            "d=/tmp/hsperfdata_$(id -un); mkdir -p \"$d\" && mount -t tmpfs -o mode=0755 netgroovy-perf \"$d\"; exec \"$@\"",
+            "sh");
+
     /** What the child reported, and everything it printed. */
     record Run(ForkOutcome outcome, String output) {
     }
@@ -46,6 +57,7 @@ final class MethodFork {
             writeProperties(propsFile);
             List<String> command = new ArrayList<>();
             command.add(home().resolve("sandbox/run-in-sandbox").toString());
+            command.addAll(PRIVATE_PERF_DATA);
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions());
             command.addAll(ChildClassData.options(ChildClassPath.get()));

@@ -42,13 +42,10 @@ class TutorialsTest {
         }
         assertTrue(scripts.size() >= 3, "tutorials found: " + scripts);
         return scripts.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
-            try {
-                String out = run(p);
-                assertTrue(out.contains("ok: "), "the tutorial reached its end:\n" + out);
-                assertTrue(Files.exists(Path.of(p.toString().replace(".netgroovy", ".md"))), "prose for " + p);
-            } finally {
-                new Sandboxed().afterEach(null); // dynamic tests share one test method's callbacks
-            }
+            // each tutorial runs in a sandbox of its own (Sandboxed forks each dynamic test)
+            String out = run(p);
+            assertTrue(out.contains("ok: "), "the tutorial reached its end:\n" + out);
+            assertTrue(Files.exists(Path.of(p.toString().replace(".netgroovy", ".md"))), "prose for " + p);
         }));
     }
 

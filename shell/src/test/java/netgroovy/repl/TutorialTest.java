@@ -21,6 +21,7 @@ import netgroovy.dsl.Engine;
 import netgroovy.dsl.Session;
 import netgroovy.testing.Ip;
 import netgroovy.testing.Sandboxed;
+import netgroovy.testing.Sweep;
 import org.jline.terminal.impl.DumbTerminal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,7 +73,7 @@ class TutorialTest {
                 e.run(b.fix(), "fix");
                 e.run(b.check(), "check");
             } finally {
-                new Sandboxed().afterEach(null);
+                Sweep.clear(); // the next tutorial's world starts from nothing, in this same sandbox
             }
         }
     }

@@ -388,13 +388,24 @@ public final class Ruleset {
     }
 
     /** These tables as known here, as input for a plain {@code iptables-restore} (which replaces just them). */
+    private static final java.util.Set<String> BUILT_IN = java.util.Set.of("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING");
+
     private String asSaved(List<String> wanted) {
         StringBuilder b = new StringBuilder();
         for (String name : wanted) {
             Table t = table(name);
             b.append('*').append(name).append('\n');
-            t.chains.values().forEach(c -> b.append(c).append('\n'));
-            t.chains.keySet().forEach(c -> t.rules.getOrDefault(c, List.of()).forEach(l -> b.append(l).append('\n')));
+            // A table made after the rules were read lists no chains, not even its built-in ones,
+            // though netgroovy's own lines put rules into them: those chains are written too (a
+            // built-in one with the policy a new table has), or putting the table back drops them.
+            Map<String, String> chains = new LinkedHashMap<>(t.chains);
+            t.rules.forEach((c, lines) -> {
+                if (!lines.isEmpty()) {
+                    chains.putIfAbsent(c, ":" + c + (BUILT_IN.contains(c) ? " ACCEPT" : " -") + " [0:0]");
+                }
+            });
+            chains.values().forEach(c -> b.append(c).append('\n'));
+            chains.keySet().forEach(c -> t.rules.getOrDefault(c, List.of()).forEach(l -> b.append(l).append('\n')));
             b.append("COMMIT\n");
         }
         return b.toString();

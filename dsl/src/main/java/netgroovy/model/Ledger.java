@@ -25,6 +25,11 @@ import java.util.Set;
  */
 public final class Ledger {
     private final Map<String, Object> records;
+    /**
+     * The keys of lab hosts' records, kept apart (they are few) so that a statement does not look
+     * through every record for them: that made each statement cost as much as the world held.
+     */
+    private final Set<String> hostKeys = new java.util.HashSet<>();
     /** The world last compared: another one (a teardown's empty world) is compared whole. */
     private World seen;
     /** The records touched by the statement before. */
@@ -34,6 +39,7 @@ public final class Ledger {
 
     private Ledger(Map<String, Object> records) {
         this.records = records;
+        records.keySet().stream().filter(k -> WorldCodec.kind(k).equals(WorldCodec.HOST)).forEach(hostKeys::add);
     }
 
     /** A ledger of the world as it is now. */
@@ -113,7 +119,7 @@ public final class Ledger {
         }
         keys.add(WorldCodec.DAEMON);
         // Lab hosts' worlds are not tracked entry by entry: each is compared whole (they are few and small).
-        records.keySet().stream().filter(k -> WorldCodec.kind(k).equals(WorldCodec.HOST)).forEach(keys::add);
+        keys.addAll(hostKeys);
         w.hosts.keySet().forEach(name -> keys.add(WorldCodec.HOST + " " + name));
         List<Change> out = new ArrayList<>();
         for (String key : keys) {
@@ -175,7 +181,16 @@ public final class Ledger {
 
     /** Keeps changes (those {@link #changes} found). */
     public void accept(List<Change> changes) {
-        changes.forEach(c -> c.apply(records));
+        changes.forEach(c -> {
+            c.apply(records);
+            if (WorldCodec.kind(c.key()).equals(WorldCodec.HOST)) {
+                if (c.present()) {
+                    hostKeys.add(c.key());
+                } else {
+                    hostKeys.remove(c.key());
+                }
+            }
+        });
     }
 
     private static boolean grows(List<?> was, List<?> now) {

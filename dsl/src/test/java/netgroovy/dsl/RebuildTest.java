@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import groovy.json.JsonSlurper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import netgroovy.docker.Container;
 import netgroovy.model.World;
 import netgroovy.testing.Ip;
+import netgroovy.testing.Runs;
 import netgroovy.testing.Sandboxed;
 import netgroovy.testing.Sh;
 import org.junit.jupiter.api.AfterEach;
@@ -32,14 +30,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(Sandboxed.class)
 class RebuildTest {
-    private final List<Session> sessions = new ArrayList<>();
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final Runs runs = new Runs();
 
     /** A new run: a session of its own, sharing the sandbox's state store as later runs do. */
     private Engine run() {
-        Session s = new Session(false, new PrintStream(bytes, true, StandardCharsets.UTF_8), "sandbox");
-        sessions.add(s);
-        return new Engine(s);
+        return runs.next();
     }
 
     private static Object in(Engine e, String script) {
@@ -48,7 +43,7 @@ class RebuildTest {
 
     @AfterEach
     void close() {
-        sessions.forEach(Session::close);
+        runs.close();
     }
 
     private static void deleteStore() throws Exception {
@@ -99,11 +94,11 @@ class RebuildTest {
         String firstPort = Sh.ok("iptables-save", "-t", "nat").lines().filter(l -> l.contains("netgroovy publish web "))
                 .map(l -> l.replaceAll(".*--dport (\\d+).*", "$1")).findFirst().orElseThrow();
         deleteStore();
-        bytes.reset();
+        runs.clearOutput();
 
         Engine later = run();
         String ps = (String) in(later, "ps");
-        assertTrue(bytes.toString().contains("netgroovy: state store missing: rebuilt from the kernel (5 containers, 2 networks)"), bytes.toString());
+        assertTrue(runs.output().contains("netgroovy: state store missing: rebuilt from the kernel (5 containers, 2 networks)"), runs.output());
         for (String name : List.of("db", "web", "api", "hostly", "side")) {
             assertTrue(lists(ps, name), name + " is listed again:\n" + ps);
         }
@@ -150,9 +145,9 @@ class RebuildTest {
         in(later, "delete bridge('br0')");
         in(later, "teardown");
         assertEquals(List.of(), Ip.netnsList());
-        bytes.reset();
+        runs.clearOutput();
         in(run(), "ps");
-        assertFalse(bytes.toString().contains("stale"), "what the DSL deleted is not recorded: " + bytes);
+        assertFalse(runs.output().contains("stale"), "what the DSL deleted is not recorded: " + runs.output());
     }
 
     @Test
@@ -166,7 +161,7 @@ class RebuildTest {
                 container 'p', publish: '8080:80'
                 """);
         deleteStore();
-        bytes.reset();
+        runs.clearOutput();
         Engine later = run();
         String h1 = (String) in(later, "netns('h1') { ps }");
         assertTrue(lists(h1, "c1"), h1);
@@ -186,13 +181,13 @@ class RebuildTest {
 
         // A lab host's container deleted behind the store's back: the next run reconciles, once.
         Sh.ok("ip", "netns", "del", "c2");
-        bytes.reset();
+        runs.clearOutput();
         Engine after = run();
         assertFalse(lists(in(after, "netns('h1') { ps }"), "c2"));
-        assertTrue(bytes.toString().contains("netgroovy: state store stale: container c2's namespace is gone; rebuilt from the kernel"), bytes.toString());
-        bytes.reset();
+        assertTrue(runs.output().contains("netgroovy: state store stale: container c2's namespace is gone; rebuilt from the kernel"), runs.output());
+        runs.clearOutput();
         in(run(), "ps");
-        assertFalse(bytes.toString().contains("stale"), bytes.toString());
+        assertFalse(runs.output().contains("stale"), runs.output());
     }
 
     @Test
@@ -211,11 +206,11 @@ class RebuildTest {
         Sh.ok("ip", "link", "set", "brx", "alias", "netgroovy bridge");
         Sh.ok("ip", "link", "add", "bry", "type", "bridge"); // without an address: nothing a rebuild would record
         Sh.ok("ip", "link", "set", "bry", "alias", "netgroovy bridge");
-        bytes.reset();
+        runs.clearOutput();
         Engine later = run();
         String ps = (String) in(later, "ps");
-        assertTrue(bytes.toString().contains("netgroovy: state store stale: container c1's namespace is gone, bridge brx not recorded; "
-                + "rebuilt from the kernel (1 containers, 1 networks)"), bytes.toString());
+        assertTrue(runs.output().contains("netgroovy: state store stale: container c1's namespace is gone, bridge brx not recorded; "
+                + "rebuilt from the kernel (1 containers, 1 networks)"), runs.output());
         assertFalse(lists(ps, "c1"), ps);
         assertTrue(lists(ps, "c2"), ps);
         Map<String, Object> records = stored();
@@ -226,9 +221,9 @@ class RebuildTest {
         assertEquals(List.of("172.18.0.2/16"), Ip.addresses("c1", "eth0").stream().filter(a -> !a.contains(":")).toList(),
                 "c1's address was free again");
 
-        bytes.reset();
+        runs.clearOutput();
         in(run(), "ps");
-        assertFalse(bytes.toString().contains("stale"), "the reconciled store agrees with the kernel: " + bytes);
+        assertFalse(runs.output().contains("stale"), "the reconciled store agrees with the kernel: " + runs.output());
 
         // Made behind the store's back by another netgroovy (its record is not in this store), and a namespace marked by hand.
         in(run(), "container 'c3', net: 'n1'");
@@ -236,10 +231,10 @@ class RebuildTest {
                 java.nio.file.StandardOpenOption.APPEND); // as if c3's statement had been kept in another store
         Sh.ok("ip", "netns", "add", "n9");
         Sh.ok("ip", "-n", "n9", "link", "set", "lo", "alias", "netgroovy netns");
-        bytes.reset();
+        runs.clearOutput();
         Engine adopting = run();
         assertTrue(lists(in(adopting, "ps"), "c3"), "c3 is found again");
-        assertTrue(bytes.toString().contains("netgroovy: state store stale: container c3 not recorded, namespace n9 not recorded;"), bytes.toString());
+        assertTrue(runs.output().contains("netgroovy: state store stale: container c3 not recorded, namespace n9 not recorded;"), runs.output());
         assertTrue(world(adopting).namespaces.contains("n9"));
         assertEquals(world(adopting).containers.get("c3").ip.toString() + "/16",
                 Ip.addresses("c3", "eth0").stream().filter(a -> !a.contains(":")).findFirst().orElseThrow());
@@ -251,12 +246,12 @@ class RebuildTest {
         for (Map<String, Object> bridge : Ip.json(null, "link", "show", "type", "bridge")) {
             Sh.ok("ip", "link", "del", (String) bridge.get("ifname"));
         }
-        bytes.reset();
+        runs.clearOutput();
         Engine rebooted = run();
         String none = (String) in(rebooted, "ps");
-        assertTrue(bytes.toString().contains("netgroovy: state store stale: container c1's namespace is gone, container c2's namespace is gone, "
-                + "container c3's namespace is gone, network n1's bridge"), bytes.toString());
-        assertTrue(bytes.toString().contains(" and 1 more; rebuilt from the kernel (0 containers, 0 networks)"), bytes.toString());
+        assertTrue(runs.output().contains("netgroovy: state store stale: container c1's namespace is gone, container c2's namespace is gone, "
+                + "container c3's namespace is gone, network n1's bridge"), runs.output());
+        assertTrue(runs.output().contains(" and 1 more; rebuilt from the kernel (0 containers, 0 networks)"), runs.output());
         assertEquals(1, none.strip().lines().count(), "ps lists nothing: " + none);
         in(rebooted, "network 'n1'\ncontainer 'c1', net: 'n1'");
         assertEquals(List.of("172.18.0.2/16"), Ip.addresses("c1", "eth0").stream().filter(a -> !a.contains(":")).toList());

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import netgroovy.firewall.Iptables;
 import netgroovy.testing.Ip;
+import netgroovy.testing.Runs;
 import netgroovy.testing.Sandboxed;
 import netgroovy.testing.Sh;
 import org.junit.jupiter.api.AfterEach;
@@ -27,14 +27,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(Sandboxed.class)
 class WholeStatementsTest {
-    private final List<Session> sessions = new ArrayList<>();
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final Runs runs = new Runs();
 
     /** A new run: a session of its own, sharing the sandbox's state store as later runs do. */
     private Engine run() {
-        Session s = new Session(false, new PrintStream(bytes, true, StandardCharsets.UTF_8), "sandbox");
-        sessions.add(s);
-        return new Engine(s);
+        return runs.next();
     }
 
     private static Object in(Engine e, String script) {
@@ -43,7 +40,7 @@ class WholeStatementsTest {
 
     @AfterEach
     void close() {
-        sessions.forEach(Session::close);
+        runs.close();
     }
 
     private static String etc(String container, String file) throws Exception {
@@ -184,10 +181,10 @@ class WholeStatementsTest {
         assertTrue(Ip.json(null, "link", "show", "docker0").get(0).get("ifalias").toString().startsWith("netgroovy network bridge mtu=1400"));
         Files.delete(Path.of("/run/netgroovy/state.json"));
         Files.deleteIfExists(Path.of("/run/netgroovy/state.journal"));
-        bytes.reset();
+        runs.clearOutput();
         Engine later = run();
         String ps = (String) in(later, "ps");
-        assertTrue(bytes.toString().contains("netgroovy: state store missing: rebuilt from the kernel (3 containers, 2 networks)"), bytes.toString());
+        assertTrue(runs.output().contains("netgroovy: state store missing: rebuilt from the kernel (3 containers, 2 networks)"), runs.output());
         assertTrue(ps.contains("db") && ps.contains("web") && ps.contains("api"), ps);
         assertEquals(List.of("80/tcp -> 0.0.0.0:8080"), in(later, "port 'web'"), "published ports come back from the rules' comments");
         assertEquals(List.of("90/tcp -> 0.0.0.0:9090", "91/udp -> 0.0.0.0:9091"), in(later, "port 'api'"));
@@ -215,10 +212,10 @@ class WholeStatementsTest {
     void anUnreadableStoreIsKeptAsideAndRebuilt() throws Exception {
         in(run(), "container 'web'");
         Files.writeString(Path.of("/run/netgroovy/state.json"), "{not json");
-        bytes.reset();
+        runs.clearOutput();
         Engine later = run();
         in(later, "container 'web2'");
-        assertTrue(bytes.toString().contains("netgroovy: state store unreadable ("), bytes.toString());
+        assertTrue(runs.output().contains("netgroovy: state store unreadable ("), runs.output());
         assertTrue(Files.exists(Path.of("/run/netgroovy/state.json.broken")));
         assertTrue(Ip.addresses("web2", "eth0").contains("172.17.0.3/16"), "web's address was found in the kernel");
     }

@@ -60,12 +60,7 @@ public final class Sandboxed implements BeforeAllCallback, InvocationInterceptor
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
             ExtensionContext context) throws Throwable {
-        if (FORKED) {
-            invocation.proceed();
-            return;
-        }
-        invocation.skip();
-        runAlone(context);
+        runHereOrAlone(invocation, context);
     }
 
     @Override
@@ -82,6 +77,11 @@ public final class Sandboxed implements BeforeAllCallback, InvocationInterceptor
     @Override
     public void interceptDynamicTest(Invocation<Void> invocation, DynamicTestInvocationContext call,
             ExtensionContext context) throws Throwable {
+        runHereOrAlone(invocation, context);
+    }
+
+    /** In the test's own JVM: the test itself; in Surefire's: the test in a JVM and sandbox of its own. */
+    private static void runHereOrAlone(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
         if (FORKED) {
             invocation.proceed();
             return;

@@ -377,8 +377,7 @@ public final class Daemon {
         IfName inner = IfName.of(ifname);
         IfName outer = IfName.of(hostVeth);
         host.add(new LinkOps.CreateVeth(where(), outer, inner, in));
-        host.add(new LinkOps.SetMaster(where(), outer, IfName.of(n.bridge())));
-        host.add(new LinkOps.SetUp(where(), outer, true));
+        host.add(new LinkOps.SetMaster(where(), outer, IfName.of(n.bridge()), true));
         if (!state().userlandProxy) {
             host.add(new netgroovy.plan.HairpinOp(where(), outer)); // as Docker without the userland proxy
         }

@@ -17,6 +17,8 @@ public final class LinkSpec {
     // A link keeps its identity through the chain (and a block): after into or rename these follow it.
     private Where where;
     private IfName name;
+    /** What this chain planned last: {@code up} right after {@code master} or {@code mac} joins its request. */
+    private netgroovy.plan.Op last;
 
     LinkSpec(Session session, Where where, IfName name) {
         this.session = session;
@@ -29,24 +31,32 @@ public final class LinkSpec {
     }
 
     public LinkSpec master(Object bridge) {
-        session.add(new LinkOps.SetMaster(where, name, Names.ifName(bridge)));
-        return this;
+        return plan(new LinkOps.SetMaster(where, name, Names.ifName(bridge)));
     }
 
     public LinkSpec getNomaster() {
-        session.add(new LinkOps.SetNoMaster(where, name));
-        return this;
+        return plan(new LinkOps.SetNoMaster(where, name));
     }
 
     /** {@code link 'A' up}: a chain of odd length ends in a property, hence getUp(). */
     public LinkSpec getUp() {
-        session.add(new LinkOps.SetUp(where, name, true));
+        // `master 'br0' up` and `mac M up` are one request each, as `ip link set` sends them.
+        netgroovy.plan.Op joined = last instanceof LinkOps.SetMaster m ? m.up() : last instanceof LinkOps.SetMac m ? m.up() : null;
+        if (joined != null && session.replaceLast(last, joined)) {
+            last = joined;
+            return this;
+        }
+        return plan(new LinkOps.SetUp(where, name, true));
+    }
+
+    private LinkSpec plan(netgroovy.plan.Op op) {
+        session.add(op);
+        last = op;
         return this;
     }
 
     public LinkSpec getDown() {
-        session.add(new LinkOps.SetUp(where, name, false));
-        return this;
+        return plan(new LinkOps.SetUp(where, name, false));
     }
 
     public LinkSpec up() {
@@ -60,27 +70,25 @@ public final class LinkSpec {
     /** Moves the link into a namespace (a name, a pid, or {@code netns(...)}); the chain continues there. */
     public LinkSpec into(Object namespace) {
         Where target = Names.where(namespace);
-        session.add(new LinkOps.MoveTo(where, name, target));
+        plan(new LinkOps.MoveTo(where, name, target));
         where = target;
         return this;
     }
 
     public LinkSpec rename(String newName) {
         IfName n = IfName.of(newName);
-        session.add(new LinkOps.Rename(where, name, n));
+        plan(new LinkOps.Rename(where, name, n));
         name = n;
         return this;
     }
 
     public LinkSpec mac(String mac) {
-        session.add(new LinkOps.SetMac(where, name, Mac.parse(mac)));
-        return this;
+        return plan(new LinkOps.SetMac(where, name, Mac.parse(mac)));
     }
 
     public LinkSpec mtu(int mtu) {
         checkMtu(mtu);
-        session.add(new LinkOps.SetMtu(where, name, mtu));
-        return this;
+        return plan(new LinkOps.SetMtu(where, name, mtu));
     }
 
     /** The MTUs an Ethernet-like link can take (IPv4's minimum to the largest the kernel allows). */

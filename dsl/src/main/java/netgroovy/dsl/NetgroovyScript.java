@@ -403,7 +403,11 @@ public abstract class NetgroovyScript extends Script {
             // A netgroovy the command starts is another run: its plans are not this one's.
             launch = launch.withEnv(Map.of("NETGROOVY_PLAN_LOG", ""));
         }
-        return Exec.run(launch, null, Duration.ofSeconds(60));
+        try {
+            return Exec.run(launch, null, Duration.ofSeconds(60));
+        } finally {
+            session().release(); // the command may have deleted a namespace: holding it would keep it
+        }
     }
 
     /**

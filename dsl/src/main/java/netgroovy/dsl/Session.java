@@ -373,7 +373,9 @@ public final class Session implements AutoCloseable {
     /** Called before each statement (see {@link StatementMarker}). */
     public void statement(int newLine) {
         flush();
-        release();
+        if (kernel != null) {
+            kernel.endStatement();
+        }
         line = newLine;
     }
 
@@ -412,6 +414,21 @@ public final class Session implements AutoCloseable {
         }
         pending.add(op);
         opLines.put(op, line);
+    }
+
+    /**
+     * Puts {@code replacement} in the place of {@code previous} when that is still the last
+     * operation planned (nothing else came between them), and says whether it did.
+     */
+    boolean replaceLast(Op previous, Op replacement) {
+        if (!pending.replaceLast(previous, replacement)) {
+            return false;
+        }
+        Integer at = opLines.remove(previous);
+        if (at != null) {
+            opLines.put(replacement, at);
+        }
+        return true;
     }
 
     /**

@@ -96,10 +96,12 @@ public final class Links {
 
     /** Equivalent to: {@code ip link set dev NAME master BRIDGE} ({@code brctl addif BRIDGE NAME}). */
     public void setMaster(IfName name, IfName bridge) {
-        int master = require(bridge).index();
-        MessageWriter m = byName(name, 0, 0);
-        m.attrU32(Nl.IFLA_MASTER, master);
-        changing(name, () -> sendToBridge(name, bridge, "attach " + name + " to " + bridge + rtnl.in(), m), l -> l.withMaster(master));
+        setMaster(name, bridge, false);
+    }
+
+    /** Equivalent to: {@code ip link set dev NAME master BRIDGE [up]}, one request. */
+    public void setMaster(IfName name, IfName bridge, boolean up) {
+        attach(name, require(bridge), up);
     }
 
     /**
@@ -150,9 +152,18 @@ public final class Links {
 
     /** Equivalent to: {@code ip link set dev NAME address MAC}. */
     public void setMac(IfName name, Mac mac) {
-        MessageWriter m = byName(name, 0, 0);
+        setMac(name, mac, false);
+    }
+
+    /**
+     * Equivalent to: {@code ip link set dev NAME address MAC [up]}, one request (the kernel sets
+     * the address before it brings the link up).
+     */
+    public void setMac(IfName name, Mac mac, boolean up) {
+        MessageWriter m = byName(name, up ? Nl.IFF_UP : 0, up ? Nl.IFF_UP : 0);
         m.attr(Nl.IFLA_ADDRESS, mac.bytes());
-        changing(name, () -> sendTo(name, "set the MAC address of " + name + " to " + mac + rtnl.in(), m), l -> l.withMac(mac));
+        changing(name, () -> sendTo(name, "set the MAC address of " + name + " to " + mac + (up ? " and set it up" : "") + rtnl.in(), m),
+                l -> up ? l.withMac(mac).withUp(true) : l.withMac(mac));
     }
 
     /** Equivalent to: {@code ip link set dev NAME mtu N}. */

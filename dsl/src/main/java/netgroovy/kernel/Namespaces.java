@@ -123,6 +123,18 @@ public final class Namespaces {
         return Files.exists(NetNs.RUN_NETNS.resolve(name));
     }
 
+    /**
+     * The identity of the namespace named NAME now (its nsfs inode), or -1 when there is none:
+     * a handle kept on a namespace is still on the one of that name if this has not changed.
+     */
+    public static long identity(String name) {
+        try {
+            return ((Number) Files.getAttribute(NetNs.RUN_NETNS.resolve(name), "unix:ino")).longValue();
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
     /** Names in /run/netns, sorted. Equivalent to: {@code ip netns list}. */
     public static List<String> list() {
         if (!Files.isDirectory(NetNs.RUN_NETNS)) {

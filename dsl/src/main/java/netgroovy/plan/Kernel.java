@@ -75,6 +75,14 @@ public interface Kernel extends AutoCloseable {
     void releaseNamespaces();
 
     /**
+     * A statement ended and the next one of the same run follows: what is held on namespaces
+     * may be kept for it, if it is found to be still on the same namespaces when used again.
+     */
+    default void endStatement() {
+        releaseNamespaces();
+    }
+
+    /**
      * While a plan is applied (true): answers about links, addresses and routes may be kept
      * and kept in step with what the plan writes, instead of asked for again by every check
      * (the live kernel's {@code netgroovy.kernel.Seen}); false asks each time again. The
@@ -103,11 +111,27 @@ public interface Kernel extends AutoCloseable {
 
         void setMaster(IfName name, IfName bridge);
 
+        /** Plugs the link into the bridge and, when {@code up}, brings it up: in one request where the kernel takes one. */
+        default void setMaster(IfName name, IfName bridge, boolean up) {
+            setMaster(name, bridge);
+            if (up) {
+                setUp(name);
+            }
+        }
+
         void setNoMaster(IfName name);
 
         void rename(IfName name, IfName newName);
 
         void setMac(IfName name, Mac mac);
+
+        /** Sets the MAC address and, when {@code up}, brings the link up: in one request where the kernel takes one. */
+        default void setMac(IfName name, Mac mac, boolean up) {
+            setMac(name, mac);
+            if (up) {
+                setUp(name);
+            }
+        }
 
         void setMtu(IfName name, int mtu);
 

@@ -245,7 +245,11 @@ public final class LinkOps {
         }
     }
 
-    /** {@code ip link set dev NAME master BRIDGE}. */
+    /**
+     * {@code ip link set dev NAME master BRIDGE [up]}. Plugging a port in and bringing it up is
+     * one request, as {@code ip} sends it: each request waits its turn for the kernel's
+     * rtnetlink lock, which the kernel's own work on a port just brought up holds often.
+     */
     public static final class SetMaster implements Op {
         public java.util.List<String> onLinks() {
             return java.util.List.of(Ops.link(where, name));
@@ -254,17 +258,29 @@ public final class LinkOps {
         private final Where where;
         private final IfName name;
         private final IfName bridge;
+        private final boolean up;
         /** The bridge it was a port of before (null: none), which undo gives it back to. */
         private IfName before;
+        private boolean wasUp;
 
         public SetMaster(Where where, IfName name, IfName bridge) {
+            this(where, name, bridge, false);
+        }
+
+        public SetMaster(Where where, IfName name, IfName bridge, boolean up) {
             this.where = where;
             this.name = name;
             this.bridge = bridge;
+            this.up = up;
+        }
+
+        /** The same, also bringing the link up. */
+        public SetMaster up() {
+            return new SetMaster(where, name, bridge, true);
         }
 
         public String command() {
-            return where.ip() + "link set dev " + name + " master " + bridge;
+            return where.ip() + "link set dev " + name + " master " + bridge + (up ? " up" : "");
         }
 
         public State check(Kernel k) {
@@ -273,17 +289,23 @@ public final class LinkOps {
             if (br.isPresent() && !br.get().isBridge()) {
                 return State.conflict(bridge + Ops.in(where) + " is a " + kind(br.get()) + ", not a bridge");
             }
-            return l.isPresent() && br.isPresent() && l.get().master() == br.get().index() ? State.DONE : State.TODO;
+            return l.isPresent() && br.isPresent() && l.get().master() == br.get().index() && (!up || l.get().up())
+                    ? State.DONE : State.TODO;
         }
 
         public void apply(Kernel k) {
             Kernel.Links links = links(k, where);
-            int old = links.get(name).map(Link::master).orElse(0); // a missing link: setMaster says so, naming both
-            before = old == 0 ? null : links.byIndex(old).map(l -> IfName.of(l.name())).orElse(null);
-            links.setMaster(name, bridge);
+            Optional<Link> l = links.get(name); // a missing link: setMaster says so, naming both
+            int old = l.map(Link::master).orElse(0);
+            wasUp = l.map(Link::up).orElse(false);
+            before = old == 0 ? null : links.byIndex(old).map(b -> IfName.of(b.name())).orElse(null);
+            links.setMaster(name, bridge, up);
         }
 
         public void undo(Kernel k) {
+            if (up && !wasUp) {
+                links(k, where).setDown(name);
+            }
             if (before == null) {
                 links(k, where).setNoMaster(name);
             } else {
@@ -373,7 +395,7 @@ public final class LinkOps {
         }
     }
 
-    /** {@code ip link set dev NAME address MAC}. */
+    /** {@code ip link set dev NAME address MAC [up]}: one request, as {@link SetMaster} is. */
     public static final class SetMac implements Op {
         public java.util.List<String> onLinks() {
             return java.util.List.of(Ops.link(where, name));
@@ -382,29 +404,46 @@ public final class LinkOps {
         private final Where where;
         private final IfName name;
         private final Mac mac;
+        private final boolean up;
         private Mac before;
+        private boolean wasUp;
 
         public SetMac(Where where, IfName name, Mac mac) {
+            this(where, name, mac, false);
+        }
+
+        public SetMac(Where where, IfName name, Mac mac, boolean up) {
             this.where = where;
             this.name = name;
             this.mac = mac;
+            this.up = up;
+        }
+
+        /** The same, also bringing the link up. */
+        public SetMac up() {
+            return new SetMac(where, name, mac, true);
         }
 
         public String command() {
-            return where.ip() + "link set dev " + name + " address " + mac;
+            return where.ip() + "link set dev " + name + " address " + mac + (up ? " up" : "");
         }
 
         public State check(Kernel k) {
             Optional<Link> l = find(k, where, name);
-            return l.isPresent() && mac.equals(l.get().mac()) ? State.DONE : State.TODO;
+            return l.isPresent() && mac.equals(l.get().mac()) && (!up || l.get().up()) ? State.DONE : State.TODO;
         }
 
         public void apply(Kernel k) {
-            before = links(k, where).require(name).mac();
-            links(k, where).setMac(name, mac);
+            Link l = links(k, where).require(name);
+            before = l.mac();
+            wasUp = l.up();
+            links(k, where).setMac(name, mac, up);
         }
 
         public void undo(Kernel k) {
+            if (up && !wasUp) {
+                links(k, where).setDown(name);
+            }
             if (before != null) {
                 links(k, where).setMac(name, before);
             }

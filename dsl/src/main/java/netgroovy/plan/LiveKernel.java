@@ -27,16 +27,27 @@ import netgroovy.value.IpAddress;
 import netgroovy.value.Mac;
 
 /**
- * The real system: one rtnetlink handle per namespace, opened on first use and kept until the
- * statement ends ({@link #releaseNamespaces}). A handle holds its namespace alive, so
- * {@link #forget} must also be called before a namespace is deleted, or the kernel would keep
- * it (and its veths) around. Views, trace and the words that run processes use
+ * The real system: one rtnetlink handle per namespace, opened on first use. A handle holds its
+ * namespace alive, so {@link #forget} must also be called before a namespace is deleted, or
+ * the kernel would keep it (and its veths) around; and a run lets go of all of them when it
+ * ends ({@link #releaseNamespaces}), so an idle REPL holds none. Between the statements of a run
+ * the handles on the last few named namespaces are kept ({@link #endStatement}): opening one
+ * means a trip of a thread into the namespace, which cost a script's endpoint more than all
+ * of its checks. A kept handle is checked once per statement, when first used, to be on the
+ * namespace that has the name now (one stat of /run/netns/NAME). Views, trace and the words that run processes use
  * {@link #rtnl}, {@link #ns} and {@link #nsOrNull} directly: they need the real thing.
  */
 public final class LiveKernel implements Kernel {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final NetNs hostNs;
     private final Map<Where, Rtnl> handles = new HashMap<>();
+    /** The identity of each named namespace a handle is on (see Namespaces.identity). */
+    private final Map<Where, Long> identities = new HashMap<>();
+    /** Kept handles found still on their namespace in this statement. */
+    private final Set<Where> confirmed = new HashSet<>();
+    /** Named handles from the most recently used on, kept between statements up to KEPT (each is a descriptor). */
+    private final java.util.LinkedHashSet<Where> recent = new java.util.LinkedHashSet<>();
+    private static final int KEPT = 16;
     private final Map<Where, NetNs> namespaces = new HashMap<>();
     private final Set<String> settled = new HashSet<>();
     /** What is known of each namespace's iptables rules; the host's lives as long as this kernel (a run, a REPL session). */
@@ -54,12 +65,28 @@ public final class LiveKernel implements Kernel {
 
     public Rtnl rtnl(Where where) {
         Rtnl r = handles.get(where);
+        if (r != null && where.kind() == Where.Kind.NAMED && confirmed.add(where)
+                && !identities.get(where).equals(netgroovy.kernel.Namespaces.identity(where.name()))) {
+            forget(where); // deleted, or deleted and made again, since the handle was opened
+            confirmed.add(where);
+            r = null;
+        }
         if (r == null) {
             r = where.isHost() ? Rtnl.host() : Rtnl.at(ns(where));
-            r.remember(remembering);
-            handles.put(where, r);
+            opened(where, r);
         }
         return r;
+    }
+
+    private void opened(Where where, Rtnl r) {
+        r.remember(remembering);
+        handles.put(where, r);
+        if (where.kind() == Where.Kind.NAMED) {
+            identities.put(where, netgroovy.kernel.Namespaces.identity(where.name()));
+            confirmed.add(where);
+            recent.remove(where);
+            recent.add(where);
+        }
     }
 
     @Override
@@ -165,9 +192,7 @@ public final class LiveKernel implements Kernel {
                 // in there: no second trip into it for the first link asked about.
                 Where w = Where.named(name);
                 forget(w);
-                Rtnl r = Rtnl.createNamespace(name);
-                r.remember(remembering);
-                handles.put(w, r);
+                opened(w, Rtnl.createNamespace(name));
             }
 
             public void delete(String name) {
@@ -322,10 +347,39 @@ public final class LiveKernel implements Kernel {
         if (r != null) {
             r.close();
         }
+        identities.remove(where);
+        recent.remove(where);
         NetNs ns = namespaces.remove(where);
         if (ns != null) {
             ns.close();
         }
+    }
+
+    /**
+     * Keeps the handles on the {@value #KEPT} named namespaces used last (checked again when next
+     * used), and lets go of the rest: handles on processes' namespaces, open namespace files,
+     * and what is known of namespaces' rules (a command run in one between statements changes them).
+     */
+    @Override
+    public void endStatement() {
+        confirmed.clear();
+        int surplus = recent.size() - KEPT;
+        for (Where w : new ArrayList<>(recent)) {
+            if (surplus-- <= 0) {
+                break;
+            }
+            forget(w);
+        }
+        for (Where w : new ArrayList<>(handles.keySet())) {
+            if (w.kind() == Where.Kind.PID) {
+                forget(w);
+            }
+        }
+        for (Where w : new ArrayList<>(namespaces.keySet())) {
+            NetNs ns = namespaces.remove(w);
+            ns.close();
+        }
+        rulesets.keySet().removeIf(w -> !w.isHost());
     }
 
     @Override
@@ -410,6 +464,10 @@ public final class LiveKernel implements Kernel {
             l().setMaster(name, bridge);
         }
 
+        public void setMaster(IfName name, IfName bridge, boolean up) {
+            l().setMaster(name, bridge, up);
+        }
+
         public void setNoMaster(IfName name) {
             l().setNoMaster(name);
         }
@@ -420,6 +478,10 @@ public final class LiveKernel implements Kernel {
 
         public void setMac(IfName name, Mac mac) {
             l().setMac(name, mac);
+        }
+
+        public void setMac(IfName name, Mac mac, boolean up) {
+            l().setMac(name, mac, up);
         }
 
         public void setMtu(IfName name, int mtu) {

@@ -13,6 +13,15 @@ public final class Plan {
         return this;
     }
 
+    /** Puts {@code replacement} in the place of {@code previous} if that is the last operation; says whether it was. */
+    public boolean replaceLast(Op previous, Op replacement) {
+        if (ops.isEmpty() || ops.get(ops.size() - 1) != previous) {
+            return false;
+        }
+        ops.set(ops.size() - 1, replacement);
+        return true;
+    }
+
     public List<Op> ops() {
         return Collections.unmodifiableList(ops);
     }

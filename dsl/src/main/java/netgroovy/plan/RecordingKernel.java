@@ -145,6 +145,11 @@ public final class RecordingKernel implements Kernel {
     }
 
     @Override
+    public void endStatement() {
+        inner.endStatement();
+    }
+
+    @Override
     public void remember(boolean on) {
         inner.remember(on); // (not a call on the system: not written down)
     }

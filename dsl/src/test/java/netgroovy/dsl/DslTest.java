@@ -189,12 +189,10 @@ class DslTest {
                 ip netns add c1
                 ip -n c1 link set dev lo up
                 ip link add A type veth peer name B
-                ip link set dev A master docker0
-                ip link set dev A up
+                ip link set dev A master docker0 up
                 ip link set dev B netns c1
                 ip -n c1 link set dev B name eth0
-                ip -n c1 link set dev eth0 address 12:34:56:78:9a:bc
-                ip -n c1 link set dev eth0 up
+                ip -n c1 link set dev eth0 address 12:34:56:78:9a:bc up
                 ip -n c1 addr add 172.17.42.99/16 dev eth0
                 ip -n c1 route add default via 172.17.42.1
                 """, out());

@@ -45,12 +45,17 @@ public final class Addresses {
 
     /** Equivalent to: {@code ip addr show}. */
     public List<Address> list() {
-        return rtnl.seen().addresses(this::dump);
+        List<Address> found = rtnl.seen().addresses(this::dump);
+        java.util.Map<Integer, String> names = new java.util.HashMap<>();
+        for (Link l : rtnl.links().list()) {
+            names.put(l.index(), l.name());
+        }
+        return found.stream().map(a -> a.on(names.getOrDefault(a.linkIndex(), a.linkName()))).toList();
     }
 
+    /** The addresses, their links named by index only ("if7"): naming them is the callers', who may know the one link they want. */
     private List<Address> dump() {
         MessageWriter m = new MessageWriter(Nl.RTM_GETADDR, Nl.F_REQUEST | Nl.F_DUMP).u8(Nl.AF_UNSPEC).u8(0).u8(0).u8(0).u32(0);
-        List<Link> links = rtnl.links().list();
         List<Address> out = new ArrayList<>();
         for (Message msg : rtnl.socket().dump("list addresses" + rtnl.in(), m)) {
             if (msg.type() != Nl.RTM_NEWADDR) {
@@ -61,16 +66,15 @@ public final class Addresses {
             int index = msg.i32(4);
             Attributes a = msg.attributes(IFADDR);
             byte[] local = a.has(Nl.IFA_LOCAL) ? a.bytes(Nl.IFA_LOCAL) : a.bytes(Nl.IFA_ADDRESS);
-            String name = links.stream().filter(l -> l.index() == index).map(Link::name).findFirst().orElse("if" + index);
-            out.add(new Address(new Cidr(IpAddress.of(local), prefix), index, name, scopeName(scope)));
+            out.add(new Address(new Cidr(IpAddress.of(local), prefix), index, "if" + index, scopeName(scope)));
         }
         return out;
     }
 
     /** Addresses on one link. Equivalent to: {@code ip addr show dev NAME}. */
     public List<Address> list(IfName dev) {
-        rtnl.links().require(dev);
-        return list().stream().filter(a -> a.linkName().equals(dev.name())).toList();
+        int index = rtnl.links().require(dev).index();
+        return rtnl.seen().addresses(this::dump).stream().filter(a -> a.linkIndex() == index).map(a -> a.on(dev.name())).toList();
     }
 
     private MessageWriter message(int type, int flags, IfName dev, Cidr cidr) {

@@ -210,25 +210,25 @@ public final class StateStore {
         if (changes.isEmpty()) {
             return;
         }
-        if (readKey == null || !Files.exists(file)) {
+        // What the store's files are is known: load() looked at them under the same lock.
+        if (readKey == null || "none".equals(readKey.get(0))) {
             snapshot(ledger);
             return;
         }
         StringBuilder lines = new StringBuilder();
         changes.forEach(c -> lines.append(c.line()).append('\n'));
+        byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
         try {
-            long size;
-            try {
-                size = Files.size(journal);
-            } catch (NoSuchFileException e) {
+            long size = (Long) readKey.get(2);
+            if (size < 0) {
                 Files.writeString(journal, "{\"generation\":" + generation + "}\n");
                 size = Files.size(journal);
             }
-            if (size + lines.length() > Math.max(MIN_COMPACT, snapshotSize)) {
+            if (size + bytes.length > Math.max(MIN_COMPACT, snapshotSize)) {
                 snapshot(ledger);
                 return;
             }
-            Files.writeString(journal, lines, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            Files.write(journal, bytes, StandardOpenOption.APPEND);
             readKey = key();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + journal + ": " + e.getMessage());
@@ -267,7 +267,12 @@ public final class StateStore {
 
     /** The snapshot's and the journal's identity and the journal's length: what changes when anyone writes. */
     private List<Object> key() {
-        return List.of(identity(file), identity(journal), length(journal));
+        try {
+            BasicFileAttributes j = Files.readAttributes(journal, BasicFileAttributes.class);
+            return List.of(identity(file), String.valueOf(j.fileKey()), j.size());
+        } catch (IOException e) {
+            return List.of(identity(file), "none", -1L);
+        }
     }
 
     private static Object identity(Path p) {
@@ -276,14 +281,6 @@ public final class StateStore {
             return k == null ? "?" : k;
         } catch (IOException e) {
             return "none";
-        }
-    }
-
-    private static long length(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            return -1;
         }
     }
 
@@ -367,6 +364,8 @@ public final class StateStore {
         private final Path dir;
         private final Owned inJvm = new Owned();
         private FileChannel channel;
+        /** The identity of the lock file when it was opened. */
+        private Object opened;
         private FileLock lock;
 
         Held(Path dir) {
@@ -387,13 +386,24 @@ public final class StateStore {
             if (inJvm.getHoldCount() > 1) {
                 return;
             }
+            Path file = dir.resolve("state.lock");
             try {
-                Files.createDirectories(dir);
-                channel = FileChannel.open(dir.resolve("state.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                // The lock file stays open between statements (a statement's lock is then one
+                // flock, not a mkdir, an open and a close), unless it is no longer the file
+                // others lock: the store was deleted meanwhile.
+                if (channel != null && !java.util.Objects.equals(opened, identity(file))) {
+                    channel.close();
+                    channel = null;
+                }
+                if (channel == null) {
+                    Files.createDirectories(dir);
+                    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    opened = identity(file);
+                }
                 lock = channel.lock();
             } catch (IOException e) {
                 inJvm.unlock();
-                throw new IllegalStateException("cannot lock " + dir.resolve("state.lock") + ": " + e.getMessage());
+                throw new IllegalStateException("cannot lock " + file + ": " + e.getMessage());
             }
         }
 
@@ -404,14 +414,21 @@ public final class StateStore {
             if (inJvm.getHoldCount() == 1) {
                 try {
                     lock.release();
-                    channel.close();
                 } catch (IOException e) {
-                    // the descriptor is gone with its lock either way
+                    closeQuietly(); // the descriptor is gone with its lock
                 }
                 lock = null;
-                channel = null;
             }
             inJvm.unlock();
+        }
+
+        private void closeQuietly() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closed either way
+            }
+            channel = null;
         }
     }
 }

@@ -1,6 +1,7 @@
 package netgroovy.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -192,5 +193,35 @@ class StateStoreTest {
         interrupted.load(kernel);
         interrupted.unlock();
         assertEquals(List.of("reconcile"), asked, "an interrupted statement's leftovers are doctor's");
+    }
+
+    /**
+     * Whether another process could take the store's lock now, as a second netgroovy would
+     * (Java's file locks are POSIX record locks: python's lockf takes the same kind).
+     */
+    private boolean anotherProcessCanLock() throws Exception {
+        java.lang.Process p = new ProcessBuilder("python3", "-c",
+                "import fcntl, sys; f = open(sys.argv[1], 'a'); fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)",
+                dir.resolve("state.lock").toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+
+    @Test
+    void aStatementsLockKeepsOtherProcessesOutEvenAfterTheStoreWasDeleted() throws Exception {
+        // The lock file stays open between statements; it must still be the file others lock.
+        StateStore store = new StateStore(dir);
+        store.lock();
+        assertFalse(anotherProcessCanLock(), "held by a statement");
+        store.unlock();
+        assertTrue(anotherProcessCanLock(), "free between statements");
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        store.lock();
+        assertTrue(Files.exists(dir.resolve("state.lock")), "the store's folder and lock file made again");
+        assertFalse(anotherProcessCanLock(), "held again, on the new lock file");
+        store.unlock();
+        assertTrue(anotherProcessCanLock(), "free again");
     }
 }

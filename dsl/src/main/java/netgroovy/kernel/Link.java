@@ -12,24 +12,29 @@ import netgroovy.value.Mac;
  * @param peerIndex  for a veth, its peer's index (in the peer's namespace); 0 otherwise
  * @param peerNsId   for a veth whose peer is in another namespace, that namespace's id as
  *                   seen from here; -1 when the peer is in the same namespace
+ * @param hairpin    a bridge port in hairpin mode ({@code ip -d link} says "hairpin on")
  */
 public record Link(int index, String name, String kind, int master, boolean up, String operState,
-                   Mac mac, int mtu, int peerIndex, int peerNsId) {
+                   Mac mac, int mtu, int peerIndex, int peerNsId, boolean hairpin) {
 
     Link withUp(boolean up) {
-        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId);
+        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId, hairpin);
     }
 
     Link withMaster(int master) {
-        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId);
+        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId, hairpin);
     }
 
     Link withMac(Mac mac) {
-        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId);
+        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId, hairpin);
+    }
+
+    Link withHairpin(boolean hairpin) {
+        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId, hairpin);
     }
 
     Link withMtu(int mtu) {
-        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId);
+        return new Link(index, name, kind, master, up, operState, mac, mtu, peerIndex, peerNsId, hairpin);
     }
 
     public boolean isBridge() {

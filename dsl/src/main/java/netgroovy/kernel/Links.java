@@ -218,28 +218,12 @@ public final class Links {
         int data = m.begin(Nl.IFLA_INFO_SLAVE_DATA);
         m.attrU8(Nl.IFLA_BRPORT_MODE, on ? 1 : 0);
         m.end(data).end(info);
-        sendTo(port, "set hairpin mode " + (on ? "on" : "off") + " on " + port + rtnl.in(), m);
+        changing(port, () -> sendTo(port, "set hairpin mode " + (on ? "on" : "off") + " on " + port + rtnl.in(), m), l -> l.withHairpin(on));
     }
 
     /** Whether a bridge port is in hairpin mode ({@code ip -d link show dev PORT} says "hairpin on"); false for any other link. */
     public boolean hairpin(IfName port) {
-        MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
-        m.attrString(Nl.IFLA_IFNAME, port.name());
-        List<Message> answer;
-        try {
-            answer = rtnl.socket().query(new Request("look up link " + port + rtnl.in(), m));
-        } catch (KernelException e) {
-            if (e.errno() == ENODEV) {
-                throw missing(port);
-            }
-            throw e;
-        }
-        if (answer.isEmpty()) {
-            throw missing(port);
-        }
-        Attributes info = answer.get(0).attributes(IFINFO).nested(Nl.IFLA_LINKINFO);
-        return "bridge".equals(info.string(Nl.IFLA_INFO_SLAVE_KIND))
-                && info.nested(Nl.IFLA_INFO_SLAVE_DATA).u8(Nl.IFLA_BRPORT_MODE, 0) == 1;
+        return require(port).hairpin();
     }
 
     /**
@@ -385,6 +369,7 @@ public final class Links {
                 mac != null && mac.length == 6 ? Mac.of(mac) : null,
                 a.u32(Nl.IFLA_MTU, 0),
                 veth ? a.u32(Nl.IFLA_LINK, 0) : 0,
-                a.u32(Nl.IFLA_LINK_NETNSID, -1));
+                a.u32(Nl.IFLA_LINK_NETNSID, -1),
+                "bridge".equals(info.string(Nl.IFLA_INFO_SLAVE_KIND)) && info.nested(Nl.IFLA_INFO_SLAVE_DATA).u8(Nl.IFLA_BRPORT_MODE, 0) == 1);
     }
 }

@@ -302,8 +302,13 @@ public final class StateStore {
         }
         try {
             if (!noted) {
-                Files.createDirectories(dir);
-                Files.writeString(applying, "statement " + pendingStatement + "\n" + String.join("\n", leftovers) + "\n");
+                String note = "statement " + pendingStatement + "\n" + String.join("\n", leftovers) + "\n";
+                try {
+                    Files.writeString(applying, note);
+                } catch (NoSuchFileException e) {
+                    Files.createDirectories(dir); // (the lock file is in it: only if the folder went meanwhile)
+                    Files.writeString(applying, note);
+                }
                 noted = true;
                 return;
             }

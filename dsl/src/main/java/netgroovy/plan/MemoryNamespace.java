@@ -214,7 +214,7 @@ final class MemoryNamespace {
         Link view() {
             int peerIndex = peer == null ? 0 : peer.index;
             int peerNs = peer == null || peer.space == space ? -1 : peer.space.nsId;
-            return new Link(index, name, kind, master == null ? 0 : master.index, up, up ? "UP" : "DOWN", mac, mtu, peerIndex, peerNs);
+            return new Link(index, name, kind, master == null ? 0 : master.index, up, up ? "UP" : "DOWN", mac, mtu, peerIndex, peerNs, hairpin);
         }
     }
 

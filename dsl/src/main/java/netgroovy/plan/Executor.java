@@ -146,13 +146,26 @@ public final class Executor {
         List<Op> waiting = new ArrayList<>(goingAlong);
         long deadline = System.nanoTime() + GONE_WITHIN_NANOS;
         while (true) {
-            waiting.removeIf(op -> {
-                try {
-                    return op.gone(kernel);
-                } catch (RuntimeException e) {
-                    return true; // nothing to ask any more (its namespace, say): nothing to meet either
+            // Each op asks about its own link; with many waiting, one dump of the host's links
+            // answers them all (kept while this pass asks).
+            boolean many = waiting.size() > ASK_ONE_BY_ONE;
+            if (many) {
+                kernel.remember(true);
+                kernel.links(Where.HOST).list();
+            }
+            try {
+                waiting.removeIf(op -> {
+                    try {
+                        return op.gone(kernel);
+                    } catch (RuntimeException e) {
+                        return true; // nothing to ask any more (its namespace, say): nothing to meet either
+                    }
+                });
+            } finally {
+                if (many) {
+                    kernel.remember(false);
                 }
-            });
+            }
             if (waiting.isEmpty() || System.nanoTime() > deadline) {
                 break;
             }
@@ -167,6 +180,8 @@ public final class Executor {
     }
 
     private static final long GONE_WITHIN_NANOS = 5_000_000_000L;
+    /** Up to this many links still waited for are looked up one by one; more, with one dump. */
+    private static final int ASK_ONE_BY_ONE = 8;
 
     /** How many operations this executor has applied so far (rolled back ones too): a measure of progress. */
     public long applied() {

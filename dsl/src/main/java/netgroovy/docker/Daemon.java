@@ -308,7 +308,7 @@ public final class Daemon {
             announce(c, c.network);
         }
         // Containers that link to this name (it was removed and made again): their alias follows the new address.
-        for (Container m : state().containers.values()) {
+        for (Container m : World.read(state().containers)) {
             if (m != c && m.links.containsValue(name) && !m.mode.equals("host") && !m.mode.equals("container")) {
                 host.add(new WriteEtcFiles(m.name, hosts(m), m.hostname, resolv(m)));
             }

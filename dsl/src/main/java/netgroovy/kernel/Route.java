@@ -13,6 +13,11 @@ import netgroovy.value.IpAddress;
 public record Route(Cidr destination, IpAddress gateway, String device, int deviceIndex,
                     String scope, String protocol, int table, String type, IpAddress source, int metric) {
 
+    /** The same route through the link named {@code name}. */
+    Route via(String name) {
+        return new Route(destination, gateway, name, deviceIndex, scope, protocol, table, type, source, metric);
+    }
+
     /** The route as {@code ip route} prints it, e.g. "default via 172.17.42.1 dev eth0". */
     public String describe() {
         StringBuilder b = new StringBuilder();

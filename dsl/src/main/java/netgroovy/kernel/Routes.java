@@ -49,12 +49,25 @@ public final class Routes {
 
     /** Routes of the main table. Equivalent to: {@code ip route show} and {@code ip -6 route show}. */
     public List<Route> list() {
+        List<Route> found = byIndex();
+        if (found.stream().noneMatch(r -> r.deviceIndex() != 0)) {
+            return found;
+        }
+        Map<Integer, String> names = linkNames();
+        return found.stream().map(r -> r.deviceIndex() == 0 ? r : r.via(names.getOrDefault(r.deviceIndex(), r.device()))).toList();
+    }
+
+    /**
+     * The main table's routes with their links named by index only ("if7"): what a check that
+     * knows the index of the one link it means needs, without a dump of every link to name them.
+     */
+    public List<Route> byIndex() {
         return rtnl.seen().routes(this::dump);
     }
 
     private List<Route> dump() {
         List<Route> out = new ArrayList<>();
-        Map<Integer, String> names = linkNames();
+        Map<Integer, String> names = Map.of();
         for (int family : new int[] {Nl.AF_INET, Nl.AF_INET6}) {
             MessageWriter m = new MessageWriter(Nl.RTM_GETROUTE, Nl.F_REQUEST | Nl.F_DUMP)
                     .u8(family).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u8(0).u32(0);

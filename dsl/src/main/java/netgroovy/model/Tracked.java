@@ -178,6 +178,11 @@ final class Tracked {
         V peek(String key) {
             return super.get(key);
         }
+
+        /** The values for a loop that only reads them: touches nothing (see {@link World#read}). */
+        java.util.Collection<V> peekValues() {
+            return java.util.Collections.unmodifiableCollection(super.values());
+        }
     }
 
     /** A set of names whose added and removed members are known. */

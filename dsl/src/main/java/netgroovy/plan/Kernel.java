@@ -173,6 +173,11 @@ public interface Kernel extends AutoCloseable {
 
         void delete(Cidr destination, IpAddress gateway, IfName dev);
 
+        /** Whether the main table has this route (dev null: through whichever link). */
+        default boolean has(Cidr destination, IpAddress gateway, IfName dev) {
+            return list().stream().anyMatch(r -> RouteOps.same(r, destination, gateway, dev));
+        }
+
         List<Route> list();
 
         /** The route taken to reach {@code to} ({@code ip route get}). */

@@ -170,6 +170,13 @@ public final class LiveKernel implements Kernel {
                 return rtnl(where).routes().list();
             }
 
+            public boolean has(Cidr destination, IpAddress gateway, IfName dev) {
+                // The link by its index, which the plan has most likely looked up already: no dump of every link.
+                Rtnl r = rtnl(where);
+                int index = dev == null ? 0 : r.links().get(dev).map(Link::index).orElse(-1);
+                return index >= 0 && r.routes().byIndex().stream().anyMatch(x -> RouteOps.same(x, destination, gateway, index));
+            }
+
             public Route get(IpAddress to) {
                 return rtnl(where).routes().get(to);
             }

@@ -18,13 +18,22 @@ public final class RouteOps {
     }
 
     static boolean same(Route r, Cidr dst, IpAddress via, IfName dev) {
+        return sameButLink(r, dst, via) && (dev == null || dev.name().equals(r.device()));
+    }
+
+    /** As {@link #same}, the link given by its index (0: any). */
+    static boolean same(Route r, Cidr dst, IpAddress via, int devIndex) {
+        return sameButLink(r, dst, via) && (devIndex == 0 || r.deviceIndex() == devIndex);
+    }
+
+    private static boolean sameButLink(Route r, Cidr dst, IpAddress via) {
         int family = dst != null ? dst.family() : via != null ? via.family() : 2;
         boolean sameDst = dst == null ? r.destination() == null
                 : r.destination() != null && r.destination().equals(dst.network());
         if (dst == null && r.destination() == null && family != (r.gateway() == null ? family : r.gateway().family())) {
             return false;
         }
-        return sameDst && Objects.equals(r.gateway(), via) && (dev == null || dev.name().equals(r.device()));
+        return sameDst && Objects.equals(r.gateway(), via);
     }
 
     /** {@code ip route add DEST [via GW] [dev NAME]}. */
@@ -35,8 +44,7 @@ public final class RouteOps {
         }
 
         public State check(Kernel k) {
-            boolean present = k.routes(where).list().stream().anyMatch(r -> same(r, destination, via, dev));
-            return present ? State.DONE : State.TODO;
+            return k.routes(where).has(destination, via, dev) ? State.DONE : State.TODO;
         }
 
         public void apply(Kernel k) {
@@ -67,8 +75,7 @@ public final class RouteOps {
         }
 
         public State check(Kernel k) {
-            boolean present = k.routes(where).list().stream().anyMatch(r -> same(r, destination, via, dev));
-            return present ? State.TODO : State.DONE;
+            return k.routes(where).has(destination, via, dev) ? State.TODO : State.DONE;
         }
 
         public void apply(Kernel k) {

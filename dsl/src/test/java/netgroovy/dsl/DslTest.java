@@ -124,6 +124,32 @@ class DslTest {
         assertEquals(before, state());
     }
 
+    @Test
+    void routesThroughALinkAreFoundAgainByTheLinkTheyUse() {
+        // Checked against the link's index (no dump of every link to name the routes' links):
+        // a second run finds each route done; the same destination through the other link is not done.
+        String script = """
+                netns 'r1'
+                netns('r1') {
+                    veth 'a', 'b'
+                    link 'a' up
+                    link 'b' up
+                    addr '10.5.0.1/24' dev 'a'
+                    addr '10.6.0.1/24' dev 'b'
+                    route '10.7.0.0/24' dev 'a'
+                    route '10.8.0.0/24' via '10.5.0.9' dev 'a'
+                    route 'default' via '10.6.0.9'
+                }
+                """;
+        run(script);
+        String before = Sh.ok("ip", "-n", "r1", "route");
+        run(script);
+        assertEquals(before, Sh.ok("ip", "-n", "r1", "route"), "nothing added the second time");
+        // Through b it is not the route there (through a): asked for, the kernel refuses it, as it does `ip route add`.
+        var other = assertThrows(DslException.class, () -> run("netns('r1') { route '10.7.0.0/24' dev 'b' }"));
+        assertTrue(other.getMessage().contains("cannot add route 10.7.0.0/24 dev b in r1: File exists"), other.getMessage());
+    }
+
     /**
      * Addresses, routes and links; what the kernel changes on its own left out: operstate (a
      * bridge's moves from UNKNOWN to UP), carrier, and IPv6 link-local addresses (the kernel adds

@@ -59,20 +59,46 @@ public final class Engine {
 
     /** Runs source text named {@code name} (used in error messages); returns its value. */
     public Object run(String text, String name) {
+        return prepare(text, name).run();
+    }
+
+    /**
+     * {@code text} compiled now, to be run later, once ({@link Prepared#run}): so a benchmark
+     * can time a script's body apart from its compile. A compile error is thrown here.
+     */
+    public Prepared prepare(String text, String name) {
         session.setScript(name);
-        netgroovy.trace.Origins.remember(name, text); // so trace can quote the line that made a rule
-        int[] runs = depth.get();
-        boolean outermost = runs[0]++ == 0;
-        try {
-            Script script = parse(text, name);
-            Object result = runParsed(script, name);
-            if (outermost) {
-                Definitions.keep(script, binding);
-            }
-            return result;
-        } finally {
-            if (--runs[0] == 0) {
-                forgetCompiled();
+        return new Prepared(text, name, parse(text, name));
+    }
+
+    /** A compiled text of this engine's, not run yet. */
+    public final class Prepared {
+        private final String text;
+        private final String name;
+        private final Script script;
+
+        private Prepared(String text, String name, Script script) {
+            this.text = text;
+            this.name = name;
+            this.script = script;
+        }
+
+        /** Runs it; returns its value. */
+        public Object run() {
+            session.setScript(name);
+            netgroovy.trace.Origins.remember(name, text); // so trace can quote the line that made a rule
+            int[] runs = depth.get();
+            boolean outermost = runs[0]++ == 0;
+            try {
+                Object result = runParsed(script, name);
+                if (outermost) {
+                    Definitions.keep(script, binding);
+                }
+                return result;
+            } finally {
+                if (--runs[0] == 0) {
+                    forgetCompiled();
+                }
             }
         }
     }

@@ -18,6 +18,9 @@ final class DslVariant implements Variant {
     private final boolean containers;
     private Session session;
     private Engine engine;
+    private Engine.Prepared script;
+    /** How long the last script took to compile (not part of the setup's time: see prepare). */
+    private double compileMillis;
 
     private DslVariant(boolean containers) {
         this.containers = containers;
@@ -49,11 +52,21 @@ final class DslVariant implements Variant {
         engine.binding().setVariable("N", plan.n());
         engine.binding().setVariable("CIDRS", cidrs);
         engine.binding().setVariable("MACS", macs);
+        // The script's body is what is timed, as the goal says; its compile (once per script,
+        // tens of ms) is reported apart, and the end-to-end variant (./netgroovy SCRIPT) has it all.
+        long start = System.nanoTime();
+        script = engine.prepare(containers ? containerScript() : wordsScript(), "bench.netgroovy");
+        compileMillis = (System.nanoTime() - start) / 1e6;
+    }
+
+    @Override
+    public String note() {
+        return String.format("compile %.0f ms", compileMillis);
     }
 
     @Override
     public void setup(Plan plan) {
-        engine.run(containers ? containerScript() : wordsScript(), "bench.netgroovy");
+        script.run();
     }
 
     /** One statement per step, as in the tutorials; the loop body's statements apply one by one. */
@@ -93,6 +106,7 @@ final class DslVariant implements Variant {
             session.close();
             session = null;
             engine = null;
+            script = null;
         }
     }
 }

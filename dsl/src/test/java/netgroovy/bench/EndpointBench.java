@@ -120,8 +120,9 @@ public final class EndpointBench {
                 for (int i = 0; i < variants.size(); i++) {
                     int which = (i + r) % variants.size();
                     timings[which][r] = round(variants.get(which), new Plan(n));
-                    System.out.printf("  N=%d round %d %-12s %s%n", n, r + 1, variants.get(which).name(),
-                            perEndpoint(timings[which][r], n));
+                    String note = variants.get(which).note();
+                    System.out.printf("  N=%d round %d %-12s %s%s%n", n, r + 1, variants.get(which).name(),
+                            perEndpoint(timings[which][r], n), note.isEmpty() ? "" : "  (" + note + ")");
                 }
             }
             for (Variant v : variants) {

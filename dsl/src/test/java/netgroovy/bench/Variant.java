@@ -14,6 +14,11 @@ interface Variant {
     /** Deletes the namespaces and the bridge (the kernel may still be cleaning up afterwards). */
     void teardown(Plan plan) throws Exception;
 
+    /** What the round's line should also say about the last setup (e.g. what was left out of its time); empty for nothing. */
+    default String note() {
+        return "";
+    }
+
     /** Time per step of the last setup, for the profile; empty when the variant cannot tell. */
     default String stepProfile() {
         return "";

@@ -48,6 +48,14 @@ public final class Rtnl implements AutoCloseable {
         return new Rtnl(name, Namespaces.create(name, NetlinkSocket::new));
     }
 
+    /**
+     * This handle's namespace was made just now (by {@link #createNamespace}): what it holds is
+     * known without asking: its loopback link, down, as the kernel makes it in every namespace.
+     */
+    public void newborn() {
+        seen.born(new Link(1, "lo", "", 0, false, "DOWN", netgroovy.value.Mac.of(new byte[6]), 65536, 0, -1, false));
+    }
+
     /** Where this handle works, as errors name it: "host", "c1", "pid 4242". */
     public String where() {
         return where;

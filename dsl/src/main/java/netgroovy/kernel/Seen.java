@@ -107,6 +107,17 @@ final class Seen {
         routes = null;
     }
 
+    /**
+     * The namespace was made just now and has {@code link} as the kernel makes it (its
+     * loopback, down): no need to ask. (Not "all of its links": a module such as ipip gives
+     * every new namespace a fallback device too.)
+     */
+    void born(Link link) {
+        if (on) {
+            links.put(link.name(), Optional.of(link));
+        }
+    }
+
     /** Links made, deleted, renamed or moved: what was seen of them (and of the whole) is forgotten. */
     void forget(String... names) {
         for (String n : names) {

@@ -199,7 +199,9 @@ public final class LiveKernel implements Kernel {
                 // in there: no second trip into it for the first link asked about.
                 Where w = Where.named(name);
                 forget(w);
-                opened(w, Rtnl.createNamespace(name));
+                Rtnl r = Rtnl.createNamespace(name);
+                opened(w, r);
+                r.newborn(); // the check of its lo (set up next) needs no question
             }
 
             public void delete(String name) {

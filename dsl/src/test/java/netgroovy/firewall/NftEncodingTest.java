@@ -250,7 +250,9 @@ class NftEncodingTest {
         assertTrue(Sh.ok("iptables-save").contains("-A DOCKER -p tcp -m tcp --dport 8080 -m comment --comment"), Sh.ok("iptables-save"));
         assertFalse(before.contains("dport 8080"));
         assertEquals("c1 saw 203.0.113.2", run("connect from: 'world', to: '203.0.113.1:8080'"), "a TCP connection through the DNAT");
-        run("unpublish 'c1'"); // iptables-restore deletes what netlink wrote, by its place
+        run("unpublish 'c1'"); // deleted by netlink too, by the handles the kernel echoed
+        assertEquals(appends + 2, known.netlinked(), "unpublish's deletions went by netlink");
+        assertEquals(reads, known.reads());
         assertFalse(Sh.ok("iptables-save").contains("8080"), Sh.ok("iptables-save"));
         assertNull(run("connect from: 'world', to: '203.0.113.1:8080'"));
     }

@@ -345,12 +345,12 @@ public final class Ruleset {
                         return false; // iptables-restore says what is wrong
                     }
                     int at = c.remove(place);
-                    String known = t.rules.get(w[1]).get(at);
-                    NfRules.Rule r = NftEncoding.encode(table, known, there);
+                    String line0 = t.rules.get(w[1]).get(at);
+                    NfRules.Rule r = NftEncoding.encode(table, line0, there);
                     if (r == null) {
                         return false;
                     }
-                    Doomed d = new Doomed(t, table, w[1], at, known, r);
+                    Doomed d = new Doomed(t, table, w[1], at, line0, r);
                     doomed.add(d);
                     steps.add(d);
                 } else if (w[0].equals("-F") && w.length == 2 && there(t, w[1])) {

@@ -345,12 +345,12 @@ public final class Ruleset {
                         return false; // iptables-restore says what is wrong
                     }
                     int at = c.remove(place);
-                    String line0 = t.rules.get(w[1]).get(at);
-                    NfRules.Rule r = NftEncoding.encode(table, line0, there);
+                    String doomedLine = t.rules.get(w[1]).get(at);
+                    NfRules.Rule r = NftEncoding.encode(table, doomedLine, there);
                     if (r == null) {
                         return false;
                     }
-                    Doomed d = new Doomed(t, table, w[1], at, line0, r);
+                    Doomed d = new Doomed(t, table, w[1], at, doomedLine, r);
                     doomed.add(d);
                     steps.add(d);
                 } else if (w[0].equals("-F") && w.length == 2 && there(t, w[1])) {

@@ -17,12 +17,21 @@ public interface Tables {
     void restore(Map<String, List<String>> linesByTable, Function<List<String>, String> before);
 
     /**
-     * Appends rules straight through nf_tables netlink, all in one transaction ({@link
-     * netgroovy.kernel.NfRules}); false when these tables cannot be written that way (a model's,
-     * a recording's), and then nothing was done. Throws when the kernel refused, and then
-     * nothing was changed either.
+     * Makes changes straight through nf_tables netlink, all in one transaction ({@link
+     * netgroovy.kernel.NfRules#commit}): rules appended, and rules deleted by their handles.
+     * Returns the handle of each rule appended, in order; null when these tables cannot be
+     * written that way (a model's, a recording's), and then nothing was done. Throws when the
+     * kernel refused, and then nothing was changed either.
      */
-    default boolean append(List<netgroovy.kernel.NfRules.Rule> rules) {
-        return false;
+    default long[] commit(List<netgroovy.kernel.NfRules.Change> changes) {
+        return null;
+    }
+
+    /**
+     * The rules of one chain as nf_tables holds them, in order, with their handles ({@link
+     * netgroovy.kernel.NfRules#list}); null when these tables cannot be read that way.
+     */
+    default List<netgroovy.kernel.NfRules.Listed> list(String table, String chain) {
+        return null;
     }
 }

@@ -53,7 +53,7 @@ public final class LiveKernel implements Kernel {
     /** What is known of each namespace's iptables rules; the host's lives as long as this kernel (a run, a REPL session). */
     private final Map<Where, netgroovy.firewall.Ruleset> rulesets = new HashMap<>();
     private netgroovy.kernel.NfGeneration hostGeneration;
-    /** The host's nf_tables socket for appending rules, opened on first use. */
+    /** The host's nf_tables socket for appending and deleting rules, opened on first use. */
     private netgroovy.kernel.NfRules hostRules;
     private boolean generationAsked;
     /** While a plan is applied: each handle keeps what it has seen (see netgroovy.kernel.Seen). */
@@ -252,19 +252,12 @@ public final class LiveKernel implements Kernel {
                 }
             }
 
-            public boolean append(List<netgroovy.kernel.NfRules.Rule> rules) {
-                if (!where.isHost()) {
-                    try (var nf = netgroovy.kernel.Namespaces.inside(ns(where), netgroovy.kernel.NfRules::open)) {
-                        nf.append(rules);
-                    }
-                    return true;
-                }
-                if (hostRules == null) {
-                    // A socket belongs to the namespace of the thread that opens it.
-                    hostRules = netgroovy.kernel.Namespaces.inside(hostNs, netgroovy.kernel.NfRules::open);
-                }
-                hostRules.append(rules);
-                return true;
+            public long[] commit(List<netgroovy.kernel.NfRules.Change> changes) {
+                return nft(where, nf -> nf.commit(changes));
+            }
+
+            public List<netgroovy.kernel.NfRules.Listed> list(String table, String chain) {
+                return nft(where, nf -> nf.list(table, chain));
             }
 
             public String policy(String chain) {
@@ -284,6 +277,20 @@ public final class LiveKernel implements Kernel {
                 }
             }
         };
+    }
+
+    /** Work on the nf_tables netlink socket of a namespace: the host's stays open, another's is opened for it. */
+    private <T> T nft(Where where, java.util.function.Function<netgroovy.kernel.NfRules, T> work) {
+        if (!where.isHost()) {
+            try (var nf = netgroovy.kernel.Namespaces.inside(ns(where), netgroovy.kernel.NfRules::open)) {
+                return work.apply(nf);
+            }
+        }
+        if (hostRules == null) {
+            // A socket belongs to the namespace of the thread that opens it.
+            hostRules = netgroovy.kernel.Namespaces.inside(hostNs, netgroovy.kernel.NfRules::open);
+        }
+        return work.apply(hostRules);
     }
 
     /**

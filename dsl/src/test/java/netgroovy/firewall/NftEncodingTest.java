@@ -242,15 +242,17 @@ class NftEncodingTest {
         // firewall makes Docker's chains (-N: iptables-restore), and the nat table with its
         // POSTROUTING, which iptables-nft makes on first use: publish's chains are all known to be there.
         run("serve 'c1', 80\nfirewall 'docker0'");
-        long reads = known.reads(), appends = known.appends();
+        long reads = known.reads(), appends = known.netlinked();
         String before = Sh.ok("nft", "list", "ruleset");
         run("publish 'c1', '8080:80'");
-        assertEquals(appends + 1, known.appends(), "publish's rules (two tables) went by netlink, in one batch");
+        assertEquals(appends + 1, known.netlinked(), "publish's rules (two tables) went by netlink, in one batch");
         assertEquals(reads, known.reads(), "and nothing read the rules back");
         assertTrue(Sh.ok("iptables-save").contains("-A DOCKER -p tcp -m tcp --dport 8080 -m comment --comment"), Sh.ok("iptables-save"));
         assertFalse(before.contains("dport 8080"));
         assertEquals("c1 saw 203.0.113.2", run("connect from: 'world', to: '203.0.113.1:8080'"), "a TCP connection through the DNAT");
-        run("unpublish 'c1'"); // iptables-restore deletes what netlink wrote, by its place
+        run("unpublish 'c1'"); // deleted by netlink too, by the handles the kernel echoed
+        assertEquals(appends + 2, known.netlinked(), "unpublish's deletions went by netlink");
+        assertEquals(reads, known.reads());
         assertFalse(Sh.ok("iptables-save").contains("8080"), Sh.ok("iptables-save"));
         assertNull(run("connect from: 'world', to: '203.0.113.1:8080'"));
     }

@@ -109,7 +109,17 @@ public final class NetlinkSocket implements AutoCloseable {
      * socket (it is made large enough for one per message, so neither should happen), the last
      * message carries ENOBUFS: then whether the batch took is not known.
      */
-    public synchronized List<KernelException> transaction(List<Request> requests) {
+    public List<KernelException> transaction(List<Request> requests) {
+        return transaction(requests, (i, m) -> { });
+    }
+
+    /**
+     * {@link #transaction(List)}, handing every other answer to a message of the batch to
+     * {@code echoed}, with the message's place in the batch: what the kernel sends back for a
+     * message sent with {@code NLM_F_ECHO} (an nf_tables rule as it was made, with its handle).
+     */
+    public synchronized List<KernelException> transaction(List<Request> requests,
+                                                          java.util.function.BiConsumer<Integer, Message> echoed) {
         int first = seq + 1;
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         boolean[] waiting = new boolean[requests.size()]; // asked for an acknowledgement, none read yet
@@ -157,7 +167,11 @@ public final class NetlinkSocket implements AutoCloseable {
             }
             for (Message m : Message.split(buffer, (int) n)) {
                 int i = m.seq() - first;
-                if (i < 0 || i >= requests.size() || m.type() != Nl.NLMSG_ERROR) {
+                if (i < 0 || i >= requests.size()) {
+                    continue;
+                }
+                if (m.type() != Nl.NLMSG_ERROR) {
+                    echoed.accept(i, m);
                     continue;
                 }
                 waiting[i] = false;

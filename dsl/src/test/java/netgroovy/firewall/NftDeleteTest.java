@@ -93,43 +93,19 @@ class NftDeleteTest {
         return out;
     }
 
-    /** Rules of every shape the encoder takes, into Docker's chains: a few scripts' worth. */
-    private static final Map<String, List<String>> SHAPES = Map.of(
-            "filter", List.of(
-                    "-A DOCKER-USER ! -s 203.0.113.7/32 -i ext0 -m comment --comment \"netgroovy restrict ext0 203.0.113.7/32 #1 @x:3\" -j DROP",
-                    "-A DOCKER -s 10.16.0.0/12 -d 172.20.16.0/20 -i docker+ ! -o br-+ -j ACCEPT",
-                    "-A DOCKER -s 10.0.0.0/8 ! -d 192.168.1.0/24 -p udp -m udp --sport 53 --dport 1024:65535 -j RETURN",
-                    "-A DOCKER -p tcp -m tcp --sport 1000 --dport 2000 -j ACCEPT",
-                    "-A DOCKER -p tcp -m tcp --dport :1023 -j DROP",
-                    "-A DOCKER -p sctp -m sctp --sport 7 --dport 100:200 -j ACCEPT",
-                    "-A DOCKER -p icmp -m conntrack ! --ctstate INVALID,NEW -j ACCEPT",
-                    "-A DOCKER -m comment --comment \"a \\\"quoted\\\" word, and 'single' ones\" -j ACCEPT",
-                    "-A FORWARD -m addrtype ! --src-type LOCAL,BROADCAST --dst-type UNICAST -j DOCKER"),
-            "nat", List.of(
-                    "-A DOCKER -d 10.1.2.3/32 -p tcp -m tcp --dport 7000 -j DNAT --to-destination 172.17.0.9:7000-7010",
-                    "-A DOCKER -p udp -m udp --dport 53 -j DNAT --to-destination 172.17.0.9",
-                    "-A POSTROUTING -o ext0 -j MASQUERADE"));
-
-    private static final String DOCKER = """
-            dockerd icc: false
-            container 'redis', expose: ['6379', '53/udp']
-            container 'webapp', publish: ['4567', '127.0.0.1:5000:5000', '8080:80/udp', '9000:9000/sctp', '7000-7002:7000-7002'], link: 'redis:db'
-            network 'backend'
-            container 'api', net: 'backend', publish: '8443:443'
-            """;
 
     @Test
     void everyRuleShapeIsDeletedByNetlinkLeavingWhatIptablesRestoreLeaves() {
-        run(DOCKER);
+        run(NftEncodingTest.DOCKER);
         String docker = save();
         Ruleset known = known();
         long reads = known.reads(), netlinked = known.netlinked();
-        known.write(new LinkedHashMap<>(SHAPES));
+        known.write(new LinkedHashMap<>(NftEncodingTest.MORE));
         String withShapes = save();
         assertNotEquals(docker, withShapes);
 
         // With the handles the kernel echoed: no dump, no iptables-save.
-        known.write(deleting(known, SHAPES));
+        known.write(deleting(known, NftEncodingTest.MORE));
         assertEquals(netlinked + 2, known.netlinked(), "appended and deleted by netlink");
         assertEquals(reads, known.reads());
         assertEquals(docker, save(), "the shapes went, Docker's rules stayed");

@@ -44,8 +44,17 @@ class NftEncodingTest {
     private final Engine engine = new Engine(session);
     private static final Set<String> BUILT_IN = Set.of("INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING");
 
-    /** Shapes no scenario below makes but the encoder takes (each branch of nft.c it follows). */
-    private static final Map<String, List<String>> MORE = Map.of(
+    /** Shapes no scenario below makes but the encoder takes (each branch of nft.c it follows); NftDeleteTest deletes them. */
+    /** Docker's rules of every kind: published ports of each protocol and range, icc off, a link, a user network. */
+    static final String DOCKER = """
+            dockerd icc: false
+            container 'redis', expose: ['6379', '53/udp']
+            container 'webapp', publish: ['4567', '127.0.0.1:5000:5000', '8080:80/udp', '9000:9000/sctp', '7000-7002:7000-7002'], link: 'redis:db'
+            network 'backend'
+            container 'api', net: 'backend', publish: '8443:443'
+            """;
+
+    static final Map<String, List<String>> MORE = Map.of(
             "filter", List.of(
                     "-A DOCKER-USER ! -s 203.0.113.7/32 -i ext0 -m comment --comment \"netgroovy restrict ext0 203.0.113.7/32 #1 @x:3\" -j DROP",
                     "-A DOCKER -s 10.16.0.0/12 -d 172.20.16.0/20 -i docker+ ! -o br-+ -j ACCEPT",
@@ -141,13 +150,7 @@ class NftEncodingTest {
         // and their isolation, publish over tcp/udp/sctp with and without a host address, and a
         // range; then what the userland proxy's mode adds (it does not proxy sctp, so its rules
         // are made apart).
-        run("""
-                dockerd icc: false
-                container 'redis', expose: ['6379', '53/udp']
-                container 'webapp', publish: ['4567', '127.0.0.1:5000:5000', '8080:80/udp', '9000:9000/sctp', '7000-7002:7000-7002'], link: 'redis:db'
-                network 'backend'
-                container 'api', net: 'backend', publish: '8443:443'
-                """);
+        run(DOCKER);
         Map<String, List<String>> docker = saved(Sh.ok("iptables-save"), false);
         Map<String, List<String>> chains = saved(Sh.ok("iptables-save"), true);
         Map<String, List<String>> proxied = new LinkedHashMap<>();

@@ -174,6 +174,11 @@ final class Tracked {
             return super.keySet();
         }
 
+        /** The values, for a loop that only reads them: touches nothing (a value changed through it would go unseen). */
+        Collection<V> readOnlyValues() {
+            return java.util.Collections.unmodifiableCollection(super.values());
+        }
+
         /** A value, for the store itself. */
         V peek(String key) {
             return super.get(key);

@@ -21,6 +21,16 @@ import netgroovy.value.IpAddress;
  */
 public final class World {
     public final Map<String, Container> containers = new Tracked.Map<>();
+
+    /**
+     * The containers, for a loop that only reads them and changes none: not counted as touching
+     * every one, so a statement's changes are looked for among those it did touch (iterating
+     * {@code containers.values()} makes the store fingerprint every container at the statement's end).
+     */
+    public java.util.Collection<Container> containersReadOnly() {
+        return ((Tracked.Map<Container>) containers).readOnlyValues();
+    }
+
     public final Map<String, Network> networks = new Tracked.Map<>();
     /** dockerd's --dns and --dns-search: the defaults for containers. */
     public List<String> dns = List.of();

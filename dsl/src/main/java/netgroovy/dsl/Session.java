@@ -261,6 +261,7 @@ public final class Session implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             dnsNames = null; // made whole at the next statement's end
+            dnsSynced = false;
             throw e;
         }
         dns.names(dnsNames);

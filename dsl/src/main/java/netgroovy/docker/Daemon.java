@@ -308,7 +308,7 @@ public final class Daemon {
             announce(c, c.network);
         }
         // Containers that link to this name (it was removed and made again): their alias follows the new address.
-        for (Container m : World.read(state().containers)) {
+        for (Container m : state().containersReadOnly()) {
             if (m != c && m.links.containsValue(name) && !m.mode.equals("host") && !m.mode.equals("container")) {
                 host.add(new WriteEtcFiles(m.name, hosts(m), m.hostname, resolv(m)));
             }
@@ -577,7 +577,7 @@ public final class Daemon {
             return;
         }
         List<String> appendTo = new ArrayList<>();
-        for (Container m : state().containers.values()) {
+        for (Container m : state().containersReadOnly()) {
             if (m != c && m.on(n.name()) != null && m.mode.equals("bridge")) {
                 if (m.attachments.size() == 1) {
                     appendTo.add(m.name);
@@ -629,7 +629,7 @@ public final class Daemon {
             if (!a.network().userDefined() || embedded()) {
                 continue;
             }
-            for (Container m : state().containers.values()) {
+            for (Container m : state().containersReadOnly()) {
                 Container.Attachment ma = m.on(a.network().name());
                 if (m != c && ma != null) {
                     peers.put(hostsNames(m, ma), ma.ip().toString());

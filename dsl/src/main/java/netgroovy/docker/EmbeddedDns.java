@@ -144,16 +144,38 @@ public final class EmbeddedDns implements AutoCloseable {
         refused.retainAll(wanted);
         List<String> problems = new java.util.ArrayList<>();
         for (String ns : wanted) {
-            if (!listening.containsKey(ns) && !refused.contains(ns) && Namespaces.exists(ns)) {
-                try {
-                    serve(ns);
-                } catch (RuntimeException e) {
-                    refused.add(ns);
-                    problems.add(e.getMessage());
-                }
+            serveOnce(ns, problems);
+        }
+        return problems;
+    }
+
+    /**
+     * As {@link #sync(Set)}, for the namespaces a statement changed only: those {@code table}
+     * serves are served, the others let go; the rest stay as they are.
+     */
+    public synchronized List<String> sync(Set<String> changed, DnsNames table) {
+        List<String> problems = new java.util.ArrayList<>();
+        for (String ns : changed) {
+            if (!table.serves(ns)) {
+                stop(ns);
+                refused.remove(ns);
+            } else {
+                serveOnce(ns, problems);
             }
         }
         return problems;
+    }
+
+    /** Serves a namespace not served yet that exists; why not (said once: not tried again) goes to problems. */
+    private void serveOnce(String ns, List<String> problems) {
+        if (!listening.containsKey(ns) && !refused.contains(ns) && Namespaces.exists(ns)) {
+            try {
+                serve(ns);
+            } catch (RuntimeException e) {
+                refused.add(ns);
+                problems.add(e.getMessage());
+            }
+        }
     }
 
     private void start() {
@@ -250,8 +272,9 @@ public final class EmbeddedDns implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return; // not a question this server can answer in any form: dropped, as a malformed packet is
         }
-        DnsNames.Asker asker = names.asker(namespace);
-        byte[] reply = known(asker, q);
+        DnsNames table = names; // one table for the whole answer
+        DnsNames.Asker asker = table.asker(namespace);
+        byte[] reply = known(table, asker, q);
         if (reply != null) {
             ch.send(ByteBuffer.wrap(reply), from);
             return;
@@ -267,7 +290,7 @@ public final class EmbeddedDns implements AutoCloseable {
     }
 
     /** The reply this server gives itself (a member's name, an error), or null when the question is for upstream. */
-    private static byte[] known(DnsNames.Asker asker, DnsMessage q) {
+    private static byte[] known(DnsNames table, DnsNames.Asker asker, DnsMessage q) {
         if (q.opcode() != 0) {
             return q.error(DnsMessage.NOTIMP);
         }
@@ -275,12 +298,13 @@ public final class EmbeddedDns implements AutoCloseable {
             return q.error(DnsMessage.REFUSED); // served a moment before the table knows it
         }
         String name = q.name().endsWith(".") ? q.name().substring(0, q.name().length() - 1) : q.name();
-        List<InetAddress> addresses = asker.names().get(name);
+        List<InetAddress> addresses = table.addresses(asker, name);
         if (addresses != null) {
             return q.type() == DnsMessage.A || q.type() == DnsMessage.AAAA ? q.addresses(addresses, TTL) : q.addresses(List.of(), TTL);
         }
-        if (q.type() == DnsMessage.PTR && asker.pointers().containsKey(name)) {
-            return q.pointer(asker.pointers().get(name), TTL);
+        String pointer = q.type() == DnsMessage.PTR ? table.pointer(asker, name) : null;
+        if (pointer != null) {
+            return q.pointer(pointer, TTL);
         }
         return null;
     }
@@ -299,8 +323,9 @@ public final class EmbeddedDns implements AutoCloseable {
                 byte[] bytes = new byte[in.readUnsignedShort()];
                 in.readFully(bytes);
                 DnsMessage q = DnsMessage.parse(bytes, bytes.length);
-                DnsNames.Asker asker = names.asker(namespace);
-                byte[] reply = known(asker, q);
+                DnsNames table = names;
+                DnsNames.Asker asker = table.asker(namespace);
+                byte[] reply = known(table, asker, q);
                 if (reply == null) {
                     reply = forward(namespace, q, bytes, asker.upstream());
                 }

@@ -15,6 +15,13 @@ public final class Ipam {
     private final Cidr pool;
     private final IpAddress gateway;
     private final TreeSet<IpAddress> taken = new TreeSet<>();
+    /**
+     * How far into the pool every address is known taken or reserved: the next search starts
+     * there, not at the pool's first address (searching from there made the thousandth
+     * container's address cost a thousand look-ups). A released address below it starts the
+     * search from the first again.
+     */
+    private long searched;
 
     public Ipam(Cidr subnet, Cidr pool, IpAddress gateway) {
         this.subnet = subnet.network();
@@ -55,10 +62,11 @@ public final class Ipam {
     public IpAddress allocate() {
         long size = pool.size();
         IpAddress first = pool.address();
-        for (long i = 0; i < size && i < 1 << 20; i++) {
+        for (long i = searched; i < size && i < 1 << 20; i++) {
             IpAddress a = first.plus(i);
             if (usable(a) && !taken.contains(a)) {
                 taken.add(a);
+                searched = i + 1;
                 return a;
             }
         }
@@ -80,7 +88,9 @@ public final class Ipam {
     }
 
     public void release(IpAddress a) {
-        taken.remove(a);
+        if (taken.remove(a) && a.compareTo(pool.address().plus(searched)) < 0) {
+            searched = 0;
+        }
     }
 
     private boolean usable(IpAddress a) {

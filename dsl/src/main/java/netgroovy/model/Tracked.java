@@ -174,15 +174,16 @@ final class Tracked {
             return super.keySet();
         }
 
+        /** The values, for a loop that only reads them: touches nothing (a value changed through it would go unseen). */
+        Collection<V> readOnlyValues() {
+            return java.util.Collections.unmodifiableCollection(super.values());
+        }
+
         /** A value, for the store itself. */
         V peek(String key) {
             return super.get(key);
         }
 
-        /** The values for a loop that only reads them: touches nothing (see {@link World#read}). */
-        java.util.Collection<V> peekValues() {
-            return java.util.Collections.unmodifiableCollection(super.values());
-        }
     }
 
     /** A set of names whose added and removed members are known. */

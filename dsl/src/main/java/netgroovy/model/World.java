@@ -23,13 +23,14 @@ public final class World {
     public final Map<String, Container> containers = new Tracked.Map<>();
 
     /**
-     * The values of one of this world's collections, for a loop that only reads them and changes
-     * none of them. Going through {@code values()} counts as touching every one (any may be
-     * changed in place), which makes the statement's commit check each of them.
+     * The containers, for a loop that only reads them and changes none: not counted as touching
+     * every one, so a statement's changes are looked for among those it did touch (iterating
+     * {@code containers.values()} makes the store fingerprint every container at the statement's end).
      */
-    public static <V> java.util.Collection<V> read(Map<String, V> collection) {
-        return collection instanceof Tracked.Map<V> t ? t.peekValues() : java.util.Collections.unmodifiableCollection(collection.values());
+    public java.util.Collection<Container> containersReadOnly() {
+        return ((Tracked.Map<Container>) containers).readOnlyValues();
     }
+
     public final Map<String, Network> networks = new Tracked.Map<>();
     /** dockerd's --dns and --dns-search: the defaults for containers. */
     public List<String> dns = List.of();

@@ -12,7 +12,8 @@ import netgroovy.dsl.Session;
 /**
  * Benchmark (not a test): N containers on one user network, one {@code container} statement
  * each, as a script makes them. Prints the time per container over the first and the last 50,
- * so a cost that grows with the network shows as a ratio, and the heap in use after a GC.
+ * so a cost that grows with the network shows as a ratio, the heap in use after a GC, and the
+ * user CPU time of the statements' thread over the same windows (netgroovy's own work).
  * Run with bench/user-network (inside the sandbox).
  *
  * <p>In /etc/hosts mode every member's file must list the newcomer: a join appends one line to
@@ -34,7 +35,7 @@ public final class UserNetworkBench {
         if (sizes.isEmpty()) {
             sizes = List.of(50, 1000);
         }
-        System.out.printf("%-9s %6s %16s %16s %8s %10s%n", "resolver", "N", "first 50 ms/c", "last 50 ms/c", "ratio", "heap MB");
+        System.out.printf("%-9s %6s %16s %16s %8s %10s %18s%n", "resolver", "N", "first 50 ms/c", "last 50 ms/c", "ratio", "heap MB", "user CPU ms/c");
         for (String resolver : List.of("hosts", "embedded", "kernel")) {
             for (int n : sizes) {
                 if (resolver.equals("kernel")) {
@@ -50,14 +51,18 @@ public final class UserNetworkBench {
         try (Session session = new Session(false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "sandbox")) {
             Engine engine = new Engine(session);
             engine.binding().setVariable("N", n);
+            List<Long> cpu = new ArrayList<>();
+            engine.binding().setVariable("CPU", cpu);
             @SuppressWarnings("unchecked")
             List<Long> times = (List<Long>) engine.run("""
                     dockerd resolver: '%s'
                     network 'u', subnet: '10.100.0.0/16'
                     T = []
+                    threads = java.lang.management.ManagementFactory.threadMXBean
                     for (k in 0..<N) {
                         container "u$k", net: 'u'
                         T << System.nanoTime()
+                        CPU << threads.currentThreadUserTime
                     }
                     T
                     """.formatted(resolver), "user-network.netgroovy");
@@ -66,7 +71,12 @@ public final class UserNetworkBench {
             double last = (times.get(n - 1) - times.get(n - 1 - w)) / 1e6 / w;
             System.gc();
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
-            System.out.printf("%-9s %6d %16.2f %16.2f %7.2fx %10d%n", resolver, n, first, last, last / first, heap);
+            // The statements' thread's user CPU: netgroovy's own work, apart from the kernel's (system
+            // time) and the JVM's other threads (the JIT compiling Groovy's call sites), and much less
+            // disturbed by a busy machine than the wall time.
+            double cpuFirst = (cpu.get(w) - cpu.get(0)) / 1e6 / w;
+            double cpuLast = (cpu.get(n - 1) - cpu.get(n - 1 - w)) / 1e6 / w;
+            System.out.printf("%-9s %6d %16.2f %16.2f %7.2fx %10d %8.2f → %6.2f%n", resolver, n, first, last, last / first, heap, cpuFirst, cpuLast);
             engine.run("teardown", "teardown.netgroovy");
         }
     }

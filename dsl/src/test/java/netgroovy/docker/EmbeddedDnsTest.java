@@ -213,6 +213,22 @@ class EmbeddedDnsTest {
     }
 
     @Test
+    void aLeaveAndANameMadeAgainAreAnsweredAtOnce() {
+        startUpstream();
+        run(SCENE);
+        run("networkDisconnect 'back', 'app'");
+        assertEquals(null, getent("db", "app"), "app left back: db no longer finds it (NXDOMAIN upstream)");
+        assertEquals(null, getent("db", "api.internal"), "nor its aliases there");
+        assertTrue(getent("app", "web").startsWith("172.30.1.2"), "app is still on front");
+        assertEquals(null, getent("app", "db"), "app shares no network with db any more");
+        run("rm 'db'");
+        run("container 'db', net: 'front'");
+        assertTrue(getent("web", "db").startsWith("172.30.1."), "db made again, on front: " + getent("web", "db"));
+        assertTrue(getent("db", "app").startsWith("172.30.1.3"), "and it finds front's members");
+        assertTrue(getent("app", "db").startsWith("172.30.1."));
+    }
+
+    @Test
     void teardownClosesTheServerBeforeTheNamespacesGo() throws Exception {
         run(SCENE);
         run("teardown");

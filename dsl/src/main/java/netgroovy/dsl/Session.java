@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 import netgroovy.plan.Executor;
 import netgroovy.plan.Kernel;
@@ -46,10 +45,7 @@ public final class Session implements AutoCloseable {
     /** The userland proxy's forwarders (dockerd userlandProxy: true); they end with the session. */
     private final netgroovy.proxy.UserlandProxy proxy = new netgroovy.proxy.UserlandProxy();
     /** dockerd's embedded DNS server (resolver: 'embedded'), serving the containers of this session's world. */
-    private final netgroovy.docker.EmbeddedDns dns = new netgroovy.docker.EmbeddedDns();
-    private boolean dnsSynced;
-    /** What the embedded DNS server answers now; a statement's changes are applied to it (null: made whole at the next sync). */
-    private netgroovy.docker.DnsNames dnsNames;
+    private final netgroovy.docker.ServedNames dns = new netgroovy.docker.ServedNames();
     /** What netgroovy has built; see {@link #world()} for how a statement changes it. */
     private World world = new World();
     /** Where the world is kept between runs and processes; null in a dry-run session. */
@@ -171,7 +167,7 @@ public final class Session implements AutoCloseable {
             if (stored != null) {
                 ledger = stored;
                 world = ledger.world();
-                dnsSynced = false; // what it finds (containers of an earlier run) is served at the statement's end
+                dns.invalidate(); // what it finds (containers of an earlier run) is served at the statement's end
             }
         } catch (RuntimeException e) {
             store.unlock();
@@ -212,8 +208,8 @@ public final class Session implements AutoCloseable {
                     store.commit(ledger, changes);
                 }
             }
-            if (changed || !dnsSynced) {
-                syncDns(changes);
+            if ((changed || !dns.current()) && live() && onLiveSystem) {
+                dns.sync(world, changes, out);
             }
             if (applied && holding()) {
                 store.applied();
@@ -224,73 +220,8 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /**
-     * The embedded DNS server answers from the world as the statement left it, and serves the
-     * containers the world has (which a later run found in the store, too) — none in hosts mode.
-     * After a statement that changed only containers and networks, only their names are put
-     * again and only their namespaces served or let go: the statement costs what it changed,
-     * not what the networks hold.
-     */
-    private void syncDns(List<Ledger.Change> changes) {
-        if (!live() || !onLiveSystem) {
-            return;
-        }
-        Set<String> containers = new java.util.LinkedHashSet<>();
-        Set<String> networks = new java.util.LinkedHashSet<>();
-        boolean whole = !dnsSynced || dnsNames == null;
-        for (Ledger.Change c : changes) {
-            String key = c.key();
-            if (key.startsWith("container ")) {
-                containers.add(key.substring("container ".length()));
-            } else if (key.startsWith("network ")) {
-                networks.add(key.substring("network ".length()));
-            } else if (key.equals("daemon")) {
-                whole = true; // its resolver, dns or search
-            }
-        }
-        dnsSynced = true;
-        boolean embedded = world.resolver.equals(World.EMBEDDED);
-        netgroovy.docker.DnsNames before = dnsNames;
-        try {
-            if (!embedded) {
-                dnsNames = netgroovy.docker.DnsNames.NONE;
-            } else if (whole) {
-                dnsNames = netgroovy.docker.DnsNames.of(world.containers.values(), world.dns, world.dnsSearch);
-            } else {
-                dnsNames = dnsNames.changed(containers, networks, world.containers::get, world.containers::values, world.dns, world.dnsSearch);
-            }
-        } catch (RuntimeException e) {
-            dnsNames = null; // made whole at the next statement's end
-            dnsSynced = false;
-            throw e;
-        }
-        dns.names(dnsNames);
-        try {
-            List<String> problems;
-            if (whole || !embedded) {
-                problems = dns.sync(dnsNames.namespaces());
-            } else {
-                Set<String> namespaces = new java.util.LinkedHashSet<>();
-                for (String name : containers) {
-                    netgroovy.docker.Container c = world.containers.get(name);
-                    if (c != null && c.namespace != null) {
-                        namespaces.add(c.namespace);
-                    }
-                    String was = before.namespaceOf(name);
-                    if (was != null) {
-                        namespaces.add(was);
-                    }
-                }
-                problems = dns.sync(namespaces, dnsNames);
-            }
-            problems.forEach(problem -> out.println("# embedded DNS server: " + problem));
-        } catch (RuntimeException e) {
-            out.println("# embedded DNS server: " + e.getMessage());
-        }
-    }
-
     netgroovy.docker.EmbeddedDns embeddedDns() {
-        return dns;
+        return dns.server();
     }
 
     /** The statement failed, or was only explained: the world is as the statement found it. */

@@ -57,9 +57,9 @@ public final class Bindings {
         public Index() {
         }
 
-        /** Every binding the model keeps. */
-        public Index(java.util.Map<String, List<String>> published) {
-            published.forEach((container, records) -> records.forEach(r -> file(container, r)));
+        /** A container's bindings as the model keeps them ("HOSTADDR:HOSTPORT->PORT/PROTO" records). */
+        public void addAll(String container, List<String> records) {
+            records.forEach(r -> file(container, r));
         }
 
         public void add(String container, PortMapping m) {

@@ -174,6 +174,11 @@ final class Tracked {
             return super.keySet();
         }
 
+        /** Each entry, for a loop that only reads them: touches nothing (a value changed through it would go unseen). */
+        void readEach(BiConsumer<? super String, ? super V> reader) {
+            super.forEach(reader);
+        }
+
         /** The values, for a loop that only reads them: touches nothing (a value changed through it would go unseen). */
         Collection<V> readOnlyValues() {
             return java.util.Collections.unmodifiableCollection(super.values());

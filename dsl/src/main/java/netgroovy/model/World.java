@@ -64,6 +64,11 @@ public final class World {
      * that port, clashes and the next ephemeral port are answered without reading the rules.
      */
     public final Map<String, List<String>> published = new Tracked.Map<>();
+
+    /** Each container's published records, for a loop that only reads them (as {@link #containersReadOnly}). */
+    public void readPublished(java.util.function.BiConsumer<String, List<String>> reader) {
+        ((Tracked.Map<List<String>>) published).readEach(reader);
+    }
     /** The address each bridge was given (its subnet is what MASQUERADE covers). */
     public final Map<String, String> bridgeCidrs = new Tracked.Map<>();
     /** The bridges that have Docker's firewall rules ({@code firewall}), with their icc setting. */

@@ -34,8 +34,9 @@ import netgroovy.value.Mac;
  * the handles on the last few named namespaces are kept ({@link #endStatement}): opening one
  * means a trip of a thread into the namespace, which cost a script's endpoint more than all
  * of its checks. A kept handle is checked once per statement, when first used, to be on the
- * namespace that has the name now (one stat of /run/netns/NAME). Views, trace and the words that run processes use
- * {@link #rtnl}, {@link #ns} and {@link #nsOrNull} directly: they need the real thing.
+ * namespace that has the name now (one stat of /run/netns/NAME). Views, trace and the words
+ * that run processes use {@link #rtnl}, {@link #ns} and {@link #nsOrNull} directly: they need
+ * the real thing.
  */
 public final class LiveKernel implements Kernel {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

@@ -35,6 +35,9 @@ public interface LibC {
 
     long recv(int fd, @Out byte[] buf, long len, int flags);
 
+    /** recv into native memory (a direct buffer): nothing copied back and forth but what arrived. */
+    long recv(int fd, @Out java.nio.ByteBuffer buf, long len, int flags);
+
     int setsockopt(int fd, int level, int name, @In int[] value, int len);
 
     int open(String path, int flags, int mode);

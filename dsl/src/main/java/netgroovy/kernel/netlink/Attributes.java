@@ -6,16 +6,27 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Attributes of a received message, by type; nested ones are parsed on demand. */
+/**
+ * Attributes of a received message, by type; nested ones are parsed on demand. Parsing only
+ * notes where each attribute's value lies (a link's message has some fifty, of which a reader
+ * wants a handful): a value is cut out of the message when it is asked for.
+ */
 public final class Attributes {
     private static final int TYPE_MASK = 0x3fff; // drops NLA_F_NESTED and NLA_F_NET_BYTEORDER
-    private final Map<Integer, ByteBuffer> byType = new HashMap<>();
+    /** Types below this are noted in arrays; the rare higher ones in a map. */
+    private static final int DIRECT = 128;
+    private static final Attributes NONE = new Attributes(ByteBuffer.allocate(0));
+    private final ByteBuffer b;
+    /** For each type: where its value starts, plus one (0: absent); and its length. */
+    private int[] start = new int[0], length = new int[0];
+    private Map<Integer, int[]> high;
 
-    private Attributes() {
+    private Attributes(ByteBuffer b) {
+        this.b = b;
     }
 
     static Attributes parse(ByteBuffer b, int from, int to) {
-        Attributes a = new Attributes();
+        Attributes a = new Attributes(b);
         int at = from;
         while (at + 4 <= to) {
             int len = b.getShort(at) & 0xffff;
@@ -23,24 +34,88 @@ public final class Attributes {
             if (len < 4 || at + len > to) {
                 break;
             }
-            ByteBuffer value = b.duplicate().position(at + 4).limit(at + len).slice().order(ByteOrder.nativeOrder());
-            a.byType.putIfAbsent(type, value);
+            a.note(type, at + 4, len - 4);
             at += Nl.align(len);
         }
         return a;
     }
 
+    /**
+     * One string attribute of a message whose family header is {@code header} bytes, found
+     * without noting the others (a notification's link name, when nothing else of it may be read).
+     */
+    public static String string(Message m, int header, int type) {
+        ByteBuffer b = m.payload();
+        int at = Nl.align(header), to = b.limit();
+        while (at + 4 <= to) {
+            int len = b.getShort(at) & 0xffff;
+            if (len < 4 || at + len > to) {
+                break;
+            }
+            if ((b.getShort(at + 2) & TYPE_MASK) == type) {
+                int n = 0;
+                while (n < len - 4 && b.get(at + 4 + n) != 0) {
+                    n++;
+                }
+                byte[] out = new byte[n];
+                b.get(at + 4, out);
+                return new String(out, StandardCharsets.UTF_8);
+            }
+            at += Nl.align(len);
+        }
+        return null;
+    }
+
+    private void note(int type, int from, int len) {
+        if (type >= DIRECT) {
+            if (high == null) {
+                high = new HashMap<>();
+            }
+            high.putIfAbsent(type, new int[] {from, len});
+            return;
+        }
+        if (type >= start.length) {
+            int size = Math.max(type + 1, Math.min(DIRECT, start.length * 2));
+            start = java.util.Arrays.copyOf(start, size);
+            length = java.util.Arrays.copyOf(length, size);
+        }
+        if (start[type] == 0) { // the first one counts, as before
+            start[type] = from + 1;
+            length[type] = len;
+        }
+    }
+
+    /** The value of an attribute, as a buffer of its own (position 0), or null. */
+    private ByteBuffer value(int type) {
+        int from, len;
+        if (type < start.length && start[type] != 0) {
+            from = start[type] - 1;
+            len = length[type];
+        } else if (type >= DIRECT && high != null && high.containsKey(type)) {
+            from = high.get(type)[0];
+            len = high.get(type)[1];
+        } else {
+            return null;
+        }
+        return b.duplicate().position(from).limit(from + len).slice().order(ByteOrder.nativeOrder());
+    }
+
     public boolean has(int type) {
-        return byType.containsKey(type);
+        return type < start.length ? start[type] != 0 : high != null && high.containsKey(type);
     }
 
     public byte[] bytes(int type) {
-        ByteBuffer v = byType.get(type);
+        if (type < start.length && start[type] != 0) {
+            byte[] out = new byte[length[type]];
+            b.get(start[type] - 1, out);
+            return out;
+        }
+        ByteBuffer v = value(type);
         if (v == null) {
             return null;
         }
         byte[] out = new byte[v.remaining()];
-        v.duplicate().get(out);
+        v.get(out);
         return out;
     }
 
@@ -58,23 +133,31 @@ public final class Attributes {
 
     /** A 32-bit attribute, or {@code otherwise} when absent. */
     public int u32(int type, int otherwise) {
-        ByteBuffer v = byType.get(type);
+        if (type < start.length && start[type] != 0) {
+            return length[type] < 4 ? otherwise : b.getInt(start[type] - 1);
+        }
+        ByteBuffer v = value(type);
         return v == null || v.remaining() < 4 ? otherwise : v.getInt(0);
     }
 
     public int u8(int type, int otherwise) {
-        ByteBuffer v = byType.get(type);
+        if (type < start.length && start[type] != 0) {
+            return length[type] < 1 ? otherwise : b.get(start[type] - 1) & 0xff;
+        }
+        ByteBuffer v = value(type);
         return v == null || v.remaining() < 1 ? otherwise : v.get(0) & 0xff;
     }
 
     public Attributes nested(int type) {
-        ByteBuffer v = byType.get(type);
-        return v == null ? new Attributes() : parse(v, 0, v.limit());
+        if (type < start.length && start[type] != 0) {
+            return parse(b, start[type] - 1, start[type] - 1 + length[type]);
+        }
+        ByteBuffer v = value(type);
+        return v == null ? NONE : parse(v, 0, v.limit());
     }
 
     /** A nested attribute that starts with a fixed header (VETH_INFO_PEER carries an ifinfomsg). */
     public ByteBuffer raw(int type) {
-        ByteBuffer v = byType.get(type);
-        return v == null ? null : v.duplicate().order(ByteOrder.nativeOrder());
+        return value(type);
     }
 }

@@ -9,7 +9,9 @@ public record Message(int type, int flags, int seq, ByteBuffer payload) {
     /** Splits a datagram into the messages it carries. */
     static java.util.List<Message> split(byte[] data, int length) {
         java.util.List<Message> out = new java.util.ArrayList<>();
-        data = java.util.Arrays.copyOf(data, length); // the socket reuses its buffer
+        if (length != data.length) {
+            data = java.util.Arrays.copyOf(data, length); // a buffer that is reused
+        }
         ByteBuffer b = ByteBuffer.wrap(data, 0, length).order(ByteOrder.nativeOrder());
         int at = 0;
         while (at + Nl.HEADER <= length) {

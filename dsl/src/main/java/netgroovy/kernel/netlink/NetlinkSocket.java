@@ -24,8 +24,9 @@ public final class NetlinkSocket implements AutoCloseable {
     private int sendBuffer = 100 << 10, receiveBuffer = 1 << 20;
     private final LibC libc = LibC.get();
     private final int fd;
-    // Dump parts are at most a few pages each; 64 KiB holds any of them and is cheap to allocate.
-    private final byte[] buffer = new byte[64 << 10];
+    // Dump parts are at most a few pages each; 64 KiB holds any of them. Native memory: a Java
+    // array would be copied whole to and from native memory by each call (128 KiB for an ack).
+    private final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(64 << 10);
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
 
     public NetlinkSocket() {
@@ -37,7 +38,67 @@ public final class NetlinkSocket implements AutoCloseable {
         return new NetlinkSocket(NETLINK_NETFILTER);
     }
 
+    /**
+     * A socket that hears the kernel's notifications of {@code groups} (RTMGRP_* bits: links,
+     * addresses, routes changed by anyone) in the calling thread's namespace; read with
+     * {@link #pending}. Its queue is made large, so that a long plan's notifications fit in it.
+     */
+    public static NetlinkSocket listening(int groups) {
+        return listening(groups, LISTEN_BUFFER);
+    }
+
+    /** {@link #listening(int)} with a queue of {@code bytes} (tests make it small, to see it overflow). */
+    public static NetlinkSocket listening(int groups, int bytes) {
+        NetlinkSocket s = new NetlinkSocket(NETLINK_ROUTE, groups);
+        // SO_RCVBUFFORCE passes the system's cap (net.core.rmem_max) with CAP_NET_ADMIN; without it, what SO_RCVBUF gives.
+        if (s.libc.setsockopt(s.fd, LibC.SOL_SOCKET, SO_RCVBUFFORCE, new int[] {bytes}, 4) < 0) {
+            s.libc.setsockopt(s.fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, new int[] {bytes}, 4);
+        }
+        return s;
+    }
+
+    private static final int LISTEN_BUFFER = 8 << 20;
+
+    /**
+     * The notifications queued on a {@link #listening} socket, without waiting for more; null
+     * when the kernel had to drop some (the queue was full, or it ran out of memory): what was
+     * kept up to date from them can no longer be trusted.
+     */
+    public synchronized List<Message> pending() {
+        List<Message> out = new ArrayList<>();
+        while (true) {
+            long n = libc.recv(fd, buffer, buffer.capacity(), MSG_DONTWAIT);
+            if (n > 0) {
+                out.addAll(received((int) n));
+                continue;
+            }
+            int errno = n == 0 ? EAGAIN : LibC.errno();
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN) {
+                return out;
+            }
+            if (errno == ENOBUFS) {
+                drop();
+                return null;
+            }
+            throw KernelException.of("cannot receive from netlink", errno);
+        }
+    }
+
+    /** Empties the queue after an overflow: what is in it is as untrustworthy as what was lost. */
+    private void drop() {
+        while (libc.recv(fd, buffer, buffer.capacity(), MSG_DONTWAIT) > 0) {
+            // discarded
+        }
+    }
+
     private NetlinkSocket(int protocol) {
+        this(protocol, 0);
+    }
+
+    private NetlinkSocket(int protocol, int groups) {
         fd = libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
         if (fd < 0) {
             throw KernelException.of("cannot open a netlink socket", LibC.errno());
@@ -47,6 +108,7 @@ public final class NetlinkSocket implements AutoCloseable {
         libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, new int[] {1 << 20}, 4);
         byte[] addr = new byte[12];
         addr[0] = (byte) LibC.AF_NETLINK;
+        java.nio.ByteBuffer.wrap(addr).order(java.nio.ByteOrder.nativeOrder()).putInt(8, groups);
         if (libc.bind(fd, addr, addr.length) < 0) {
             int errno = LibC.errno();
             libc.close(fd);
@@ -143,7 +205,7 @@ public final class NetlinkSocket implements AutoCloseable {
         send(data);
         List<KernelException> results = new ArrayList<>(java.util.Collections.nCopies(requests.size(), null));
         while (true) {
-            long n = libc.recv(fd, buffer, buffer.length, MSG_DONTWAIT);
+            long n = libc.recv(fd, buffer, buffer.capacity(), MSG_DONTWAIT);
             if (n < 0) {
                 int errno = LibC.errno();
                 if (errno == EINTR) {
@@ -165,7 +227,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 }
                 throw KernelException.of("cannot receive from netlink", errno);
             }
-            for (Message m : Message.split(buffer, (int) n)) {
+            for (Message m : received((int) n)) {
                 int i = m.seq() - first;
                 if (i < 0 || i >= requests.size()) {
                     continue;
@@ -233,9 +295,9 @@ public final class NetlinkSocket implements AutoCloseable {
 
     private List<Message> receive() {
         while (true) {
-            long n = libc.recv(fd, buffer, buffer.length, 0);
+            long n = libc.recv(fd, buffer, buffer.capacity(), 0);
             if (n >= 0) {
-                return Message.split(buffer, (int) n);
+                return received((int) n);
             }
             int errno = LibC.errno();
             if (errno != EINTR) {
@@ -257,6 +319,13 @@ public final class NetlinkSocket implements AutoCloseable {
         }
         return Attributes.parse(p.duplicate().order(ByteOrder.nativeOrder()), from, p.limit())
                 .string(Nl.NLMSGERR_ATTR_MSG);
+    }
+
+    /** The messages of the datagram just received ({@code n} bytes of the buffer). */
+    private List<Message> received(int n) {
+        byte[] data = new byte[n];
+        buffer.get(0, data);
+        return Message.split(data, n);
     }
 
     @Override

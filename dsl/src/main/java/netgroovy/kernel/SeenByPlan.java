@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  * <p>Between plans nothing is kept: the next statement sees what others may have done
  * meanwhile. Within one, only the plan writes to its namespaces.
  */
-final class Seen {
+final class SeenByPlan implements Seen {
     private boolean on;
     private final Map<String, Optional<Link>> links = new HashMap<>();
     /** A whole dump of the links, when one was asked for; kept in step like the single answers. */
@@ -33,12 +33,14 @@ final class Seen {
     private List<Route> routes;
 
     /** Keeps answers from now on (true), or forgets them all and asks the kernel each time (false). */
-    void on(boolean on) {
+    @Override
+    public void on(boolean on) {
         this.on = on;
         forgetAll();
     }
 
-    Optional<Link> link(String name, Supplier<Optional<Link>> ask) {
+    @Override
+    public Optional<Link> link(String name, Supplier<Optional<Link>> ask) {
         if (!on) {
             return ask.get();
         }
@@ -54,7 +56,8 @@ final class Seen {
         return known;
     }
 
-    List<Link> all(Supplier<List<Link>> ask) {
+    @Override
+    public List<Link> all(Supplier<List<Link>> ask) {
         if (!on) {
             return ask.get();
         }
@@ -65,7 +68,8 @@ final class Seen {
         return List.copyOf(all);
     }
 
-    List<Address> addresses(Supplier<List<Address>> ask) {
+    @Override
+    public List<Address> addresses(Supplier<List<Address>> ask) {
         if (!on) {
             return ask.get();
         }
@@ -75,7 +79,8 @@ final class Seen {
         return addresses;
     }
 
-    List<Route> routes(Supplier<List<Route>> ask) {
+    @Override
+    public List<Route> routes(Supplier<List<Route>> ask) {
         if (!on) {
             return ask.get();
         }
@@ -90,7 +95,8 @@ final class Seen {
      * Its addresses and routes may change with it (an IPv6 link-local address when it comes
      * up, routes when it goes down): those are asked again.
      */
-    void changed(String name, UnaryOperator<Link> how) {
+    @Override
+    public void changed(String name, UnaryOperator<Link> how) {
         if (!on) {
             return;
         }
@@ -112,14 +118,16 @@ final class Seen {
      * loopback, down): no need to ask. (Not "all of its links": a module such as ipip gives
      * every new namespace a fallback device too.)
      */
-    void born(Link link) {
+    @Override
+    public void born(Link link) {
         if (on) {
             links.put(link.name(), Optional.of(link));
         }
     }
 
     /** Links made, deleted, renamed or moved: what was seen of them (and of the whole) is forgotten. */
-    void forget(String... names) {
+    @Override
+    public void forget(String... names) {
         for (String n : names) {
             links.remove(n);
         }
@@ -129,16 +137,19 @@ final class Seen {
     }
 
     /** An address added or removed (which adds or removes routes too). */
-    void forgetAddresses() {
+    @Override
+    public void forgetAddresses() {
         addresses = null;
         routes = null;
     }
 
-    void forgetRoutes() {
+    @Override
+    public void forgetRoutes() {
         routes = null;
     }
 
-    void forgetAll() {
+    @Override
+    public void forgetAll() {
         links.clear();
         all = null;
         addresses = null;

@@ -55,6 +55,27 @@ class KeptNamespaceHandlesTest {
     }
 
     @Test
+    void whatAnotherProgramChangedBetweenTwoStatementsIsSeenByTheSecond() {
+        // A statement finds the bridge and lo up (kept with their handles); another program
+        // (not `sh`, which makes the run let go of what it knows) takes them down before the
+        // next statement, which must see that and bring them up again, not skip them as done.
+        netgroovy.testing.Sh.ok("ip", "link", "add", "kb0", "type", "bridge");
+        netgroovy.testing.Sh.ok("ip", "link", "set", "kb0", "up");
+        netgroovy.testing.Sh.ok("ip", "netns", "add", "k");
+        netgroovy.testing.Sh.ok("ip", "-n", "k", "link", "set", "lo", "up");
+        run("""
+                link 'kb0' up
+                netns('k') { link 'lo' up }
+                netgroovy.testing.Sh.ok('ip', 'link', 'set', 'kb0', 'down')
+                netgroovy.testing.Sh.ok('ip', '-n', 'k', 'link', 'set', 'lo', 'down')
+                link 'kb0' up
+                netns('k') { link 'lo' up }
+                """);
+        assertTrue(up(null, "kb0"), "kb0 up again: " + Ip.link(null, "kb0"));
+        assertTrue(up("k", "lo"), "lo of k up again: " + Ip.link("k", "lo"));
+    }
+
+    @Test
     void aNamespaceDeletedByACommandOfTheScriptIsNotKeptAlive() {
         // A veth goes when the namespace of its other end is destroyed, which a handle on
         // that namespace would put off for as long as it is held.

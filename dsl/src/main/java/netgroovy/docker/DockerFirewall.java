@@ -111,8 +111,7 @@ public final class DockerFirewall {
         }
         ip = ip != null ? ip : containerAddress(container);
         bridge = bridge != null ? bridge : bridgeOf(container, ip);
-        Bindings.Index existing = new Bindings.Index();
-        world().readPublished(existing::addAll); // read only: the statement's commit need not look at every container's ports
+        Bindings.Index existing = world().publishedIndex(); // read only: the statement's commit need not look at every container's ports
         Bindings.Index given = new Bindings.Index();
         List<PortMapping> made = new ArrayList<>();
         List<String> fresh = new ArrayList<>();

@@ -53,8 +53,24 @@ public final class Bindings {
      */
     public static final class Index {
         private final java.util.Map<String, List<String[]>> byPort = new java.util.HashMap<>();
+        /** The keys each container's records were filed under, to take them out again. */
+        private final java.util.Map<String, List<String>> keysOf = new java.util.HashMap<>();
 
         public Index() {
+        }
+
+        /** Takes out every record of {@code container}. */
+        void remove(String container) {
+            List<String> keys = keysOf.remove(container);
+            if (keys == null) {
+                return;
+            }
+            for (String key : keys) {
+                List<String[]> bucket = byPort.get(key);
+                if (bucket != null && bucket.removeIf(cr -> cr[0].equals(container)) && bucket.isEmpty()) {
+                    byPort.remove(key);
+                }
+            }
         }
 
         /** A container's bindings as the model keeps them ("HOSTADDR:HOSTPORT->PORT/PROTO" records). */
@@ -75,6 +91,7 @@ public final class Bindings {
             }
             String key = record.substring(colon + 1, arrow) + record.substring(slash);
             byPort.computeIfAbsent(key, k -> new ArrayList<>(1)).add(new String[] {container, record});
+            keysOf.computeIfAbsent(container, k -> new ArrayList<>()).add(key);
         }
 
         /** A binding {@code m}'s host side collides with: same protocol and port, overlapping address. */
@@ -91,6 +108,52 @@ public final class Bindings {
                 }
             }
             return null;
+        }
+    }
+
+    /**
+     * An {@link Index} of the model's published ports kept from one statement to the next, so
+     * that publishing one port among 10 000 does not file all 10 000 again: when asked, it files
+     * again only the containers whose list of records changed since (another list, or another
+     * length: the model only ever appends to a container's list in place, or replaces or
+     * removes it whole), which it finds by one look at each container.
+     */
+    public static final class Kept {
+        private final Index index = new Index();
+        /** The list filed for each container (its identity) and how many of its records were. */
+        private final java.util.Map<String, List<String>> filed = new java.util.HashMap<>();
+        private final java.util.Map<String, Integer> filedSize = new java.util.HashMap<>();
+
+        /** The index, brought up to date with {@code each} (which hands over every container's records). */
+        public Index of(java.util.function.Consumer<java.util.function.BiConsumer<String, List<String>>> each) {
+            java.util.Set<String> present = new java.util.HashSet<>();
+            each.accept((container, records) -> {
+                present.add(container);
+                List<String> was = filed.get(container);
+                int size = filedSize.getOrDefault(container, 0);
+                if (was == records && size == records.size()) {
+                    return;
+                }
+                if (was != records || size > records.size()) {
+                    index.remove(container);
+                    size = 0;
+                }
+                for (String r : records.subList(size, records.size())) {
+                    index.file(container, r);
+                }
+                filed.put(container, records);
+                filedSize.put(container, records.size());
+            });
+            if (present.size() != filed.size()) {
+                for (String gone : new ArrayList<>(filed.keySet())) {
+                    if (!present.contains(gone)) {
+                        index.remove(gone);
+                        filed.remove(gone);
+                        filedSize.remove(gone);
+                    }
+                }
+            }
+            return index;
         }
     }
 

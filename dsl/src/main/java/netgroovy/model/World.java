@@ -69,6 +69,16 @@ public final class World {
     public void readPublished(java.util.function.BiConsumer<String, List<String>> reader) {
         ((Tracked.Map<List<String>>) published).readEach(reader);
     }
+
+    private final netgroovy.firewall.Bindings.Kept publishedIndex = new netgroovy.firewall.Bindings.Kept();
+
+    /**
+     * The published ports filed by host port, for finding a clash or a free port: kept with
+     * the world and brought up to date when asked, at the cost of what changed since.
+     */
+    public netgroovy.firewall.Bindings.Index publishedIndex() {
+        return publishedIndex.of(this::readPublished);
+    }
     /** The address each bridge was given (its subnet is what MASQUERADE covers). */
     public final Map<String, String> bridgeCidrs = new Tracked.Map<>();
     /** The bridges that have Docker's firewall rules ({@code firewall}), with their icc setting. */

@@ -58,27 +58,23 @@ public final class Addresses {
         MessageWriter m = new MessageWriter(Nl.RTM_GETADDR, Nl.F_REQUEST | Nl.F_DUMP).u8(Nl.AF_UNSPEC).u8(0).u8(0).u8(0).u32(0);
         List<Address> out = new ArrayList<>();
         for (Message msg : rtnl.socket().dump("list addresses" + rtnl.in(), m)) {
-            if (msg.type() == Nl.RTM_NEWADDR) {
-                out.add(decode(msg));
+            if (msg.type() != Nl.RTM_NEWADDR) {
+                continue;
             }
+            int prefix = msg.u8(1);
+            int scope = msg.u8(3);
+            int index = msg.i32(4);
+            Attributes a = msg.attributes(IFADDR);
+            byte[] local = a.has(Nl.IFA_LOCAL) ? a.bytes(Nl.IFA_LOCAL) : a.bytes(Nl.IFA_ADDRESS);
+            out.add(new Address(new Cidr(IpAddress.of(local), prefix), index, "if" + index, scopeName(scope)));
         }
         return out;
-    }
-
-    /** An RTM_NEWADDR or RTM_DELADDR message (an answer or a notification); its link named by index only. */
-    static Address decode(Message msg) {
-        int prefix = msg.u8(1);
-        int scope = msg.u8(3);
-        int index = msg.i32(4);
-        Attributes a = msg.attributes(IFADDR);
-        byte[] local = a.has(Nl.IFA_LOCAL) ? a.bytes(Nl.IFA_LOCAL) : a.bytes(Nl.IFA_ADDRESS);
-        return new Address(new Cidr(IpAddress.of(local), prefix), index, "if" + index, scopeName(scope));
     }
 
     /** Addresses on one link. Equivalent to: {@code ip addr show dev NAME}. */
     public List<Address> list(IfName dev) {
         int index = rtnl.links().require(dev).index();
-        return rtnl.seen().addressesOn(index, this::dump).stream().map(a -> a.on(dev.name())).toList();
+        return rtnl.seen().addresses(this::dump).stream().filter(a -> a.linkIndex() == index).map(a -> a.on(dev.name())).toList();
     }
 
     private MessageWriter message(int type, int flags, IfName dev, Cidr cidr) {

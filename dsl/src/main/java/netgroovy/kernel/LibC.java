@@ -33,9 +33,7 @@ public interface LibC {
 
     long sendto(int fd, @In byte[] buf, long len, int flags, @In byte[] addr, int addrlen);
 
-    long recv(int fd, @Out byte[] buf, long len, int flags);
-
-    /** recv into native memory (a direct buffer): nothing copied back and forth but what arrived. */
+    /** Into native memory (a direct buffer): a Java array would be copied whole, both ways, by every call. */
     long recv(int fd, @Out java.nio.ByteBuffer buf, long len, int flags);
 
     int setsockopt(int fd, int level, int name, @In int[] value, int len);

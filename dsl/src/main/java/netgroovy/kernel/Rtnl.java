@@ -19,16 +19,11 @@ public final class Rtnl implements AutoCloseable {
     private final Addresses addresses;
     private final Routes routes;
     private final Neighbours neighbours;
-    private final Seen seen;
+    private final Seen seen = new Seen();
 
     private Rtnl(String where, NetlinkSocket socket) {
-        this(where, new Sockets(socket, null));
-    }
-
-    private Rtnl(String where, Sockets sockets) {
         this.where = where;
-        this.socket = sockets.requests();
-        this.seen = sockets.listener() == null ? new SeenByPlan() : new Watched(sockets.listener());
+        this.socket = socket;
         this.links = new Links(this);
         this.addresses = new Addresses(this);
         this.routes = new Routes(this);
@@ -43,42 +38,6 @@ public final class Rtnl implements AutoCloseable {
     /** A handle on {@code ns}: the socket is opened by a thread that entered it. */
     public static Rtnl at(NetNs ns) {
         return new Rtnl(ns.label(), Namespaces.inside(ns, NetlinkSocket::new));
-    }
-
-    /**
-     * A handle that {@link Watched watches} its namespace: it keeps what it learns of links,
-     * addresses and routes for as long as it lives, kept true by the kernel's notifications
-     * (a second socket, which the namespace's every change is sent to). For a handle kept
-     * across many questions, as the plans' kernel keeps its handles across statements. The
-     * host's when {@code ns} is null.
-     */
-    public static Rtnl watching(NetNs ns) {
-        return watching(ns, 0);
-    }
-
-    /** {@link #watching(NetNs)}, the notifications' queue {@code listenBuffer} bytes long (0: the usual). */
-    static Rtnl watching(NetNs ns, int listenBuffer) {
-        return ns == null ? new Rtnl("host", Sockets.open(listenBuffer))
-                : new Rtnl(ns.label(), Namespaces.inside(ns, () -> Sockets.open(listenBuffer)));
-    }
-
-    /** {@link #createNamespace}, the handle {@link #watching} the namespace from its first moment. */
-    public static Rtnl createWatchedNamespace(String name) {
-        return new Rtnl(name, Namespaces.create(name, () -> Sockets.open(0)));
-    }
-
-    /** The request socket, and the one that hears notifications (null: none). */
-    private record Sockets(NetlinkSocket requests, NetlinkSocket listener) {
-        static Sockets open(int listenBuffer) {
-            NetlinkSocket listener = listenBuffer > 0 ? NetlinkSocket.listening(Watched.GROUPS, listenBuffer)
-                    : NetlinkSocket.listening(Watched.GROUPS);
-            try {
-                return new Sockets(new NetlinkSocket(), listener);
-            } catch (RuntimeException e) {
-                listener.close();
-                throw e;
-            }
-        }
     }
 
     /**
@@ -119,14 +78,9 @@ public final class Rtnl implements AutoCloseable {
         seen.on(on);
     }
 
-    /** Something not done through netlink changed this namespace (a command run in it, a sysctl): ask again. */
+    /** Something else changed this namespace (a command run in it, a veth's peer born in it): ask again. */
     public void forgetSeen() {
         seen.forgetAll();
-    }
-
-    /** Another handle changed this namespace through netlink (a veth's peer born in it, a link moved in). */
-    public void changedElsewhere() {
-        seen.changedElsewhere();
     }
 
     public Links links() {
@@ -163,7 +117,6 @@ public final class Rtnl implements AutoCloseable {
 
     @Override
     public void close() {
-        seen.close();
         socket.close();
     }
 }

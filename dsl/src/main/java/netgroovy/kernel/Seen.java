@@ -1,64 +1,147 @@
 package netgroovy.kernel;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * What a handle knows of its namespace's links, addresses and routes, so that the checks of a
- * plan (a dozen per endpoint, most asking about the same two or three links) do not each cost
- * a netlink round trip. Each question comes with the way to ask the kernel ({@code ask}),
- * used when the answer is not known.
+ * What one plan has seen of a namespace's links, addresses and routes while it is applied.
  *
- * <p>Two ways of knowing: {@link SeenByPlan} keeps answers while one plan is applied and
- * follows the plan's own writes; {@link Watched} keeps them for as long as the handle lives,
- * kept up to date by the kernel's notifications of every change, whoever made it.
+ * <p>Each operation of a plan checks the kernel before it acts ("is eth0 up already?"), and a
+ * statement that wires one endpoint has a dozen of them, most asking about the same two or
+ * three links. Answering each with its own netlink round trip made the DSL three times as
+ * chatty as the kernel layer (about 50 requests per endpoint where 16 do). So while a plan
+ * is applied ({@link #on}), an answer is kept and given again, and what the plan itself
+ * writes through this handle is written into it as well: a link it sets up is known to be
+ * up, one it plugs into a bridge to have that master. Whatever a write changes that is not
+ * followed exactly (a link made, deleted, renamed or moved; any address or route; the
+ * addresses and routes that go with a link changing) is forgotten and asked again.
+ *
+ * <p>Between plans nothing is kept: the next statement sees what others may have done
+ * meanwhile. Within one, only the plan writes to its namespaces.
  */
-interface Seen {
-    /** Keep answers from now on (true), or forget them and ask each time (false), where that is how this way of knowing works. */
-    void on(boolean on);
+final class Seen {
+    private boolean on;
+    private final Map<String, Optional<Link>> links = new HashMap<>();
+    /** A whole dump of the links, when one was asked for; kept in step like the single answers. */
+    private List<Link> all;
+    private List<Address> addresses;
+    private List<Route> routes;
 
-    Optional<Link> link(String name, Supplier<Optional<Link>> ask);
-
-    List<Link> all(Supplier<List<Link>> ask);
-
-    List<Address> addresses(Supplier<List<Address>> ask);
-
-    /** The addresses of the link with this index; by default, picked out of all of them. */
-    default List<Address> addressesOn(int index, Supplier<List<Address>> ask) {
-        return addresses(ask).stream().filter(a -> a.linkIndex() == index).toList();
-    }
-
-    List<Route> routes(Supplier<List<Route>> ask);
-
-    /** This handle changed a link in a way known exactly (admin state, MAC, MTU, master, hairpin). */
-    void changed(String name, UnaryOperator<Link> how);
-
-    /** The namespace was made just now: it holds {@code link} (its loopback, down) as the kernel makes it. */
-    void born(Link link);
-
-    /** This handle made, deleted, renamed or moved these links. */
-    void forget(String... names);
-
-    /** This handle added or removed an address (which adds or removes routes too). */
-    void forgetAddresses();
-
-    /** This handle added or removed a route. */
-    void forgetRoutes();
-
-    /** Something not seen through netlink changed the namespace (a command, a sysctl): forget everything. */
-    void forgetAll();
-
-    /**
-     * Another handle changed this namespace through netlink (a veth's peer born in it, a link
-     * moved into it, a namespace deleted with a veth whose other end is here).
-     */
-    default void changedElsewhere() {
+    /** Keeps answers from now on (true), or forgets them all and asks the kernel each time (false). */
+    void on(boolean on) {
+        this.on = on;
         forgetAll();
     }
 
-    /** Lets go of what this way of knowing holds (a socket). */
-    default void close() {
+    Optional<Link> link(String name, Supplier<Optional<Link>> ask) {
+        if (!on) {
+            return ask.get();
+        }
+        Optional<Link> known = links.get(name);
+        if (known == null && all != null) {
+            known = all.stream().filter(l -> l.name().equals(name)).findFirst();
+            links.put(name, known);
+        }
+        if (known == null) {
+            known = ask.get();
+            links.put(name, known);
+        }
+        return known;
+    }
+
+    List<Link> all(Supplier<List<Link>> ask) {
+        if (!on) {
+            return ask.get();
+        }
+        if (all == null) {
+            all = new ArrayList<>(ask.get());
+            links.clear();
+        }
+        return List.copyOf(all);
+    }
+
+    List<Address> addresses(Supplier<List<Address>> ask) {
+        if (!on) {
+            return ask.get();
+        }
+        if (addresses == null) {
+            addresses = List.copyOf(ask.get());
+        }
+        return addresses;
+    }
+
+    List<Route> routes(Supplier<List<Route>> ask) {
+        if (!on) {
+            return ask.get();
+        }
+        if (routes == null) {
+            routes = List.copyOf(ask.get());
+        }
+        return routes;
+    }
+
+    /**
+     * A link changed in a way known exactly (its admin state, MAC, MTU, master): kept so.
+     * Its addresses and routes may change with it (an IPv6 link-local address when it comes
+     * up, routes when it goes down): those are asked again.
+     */
+    void changed(String name, UnaryOperator<Link> how) {
+        if (!on) {
+            return;
+        }
+        Optional<Link> known = links.get(name);
+        if (known != null && known.isPresent()) {
+            links.put(name, Optional.of(how.apply(known.get())));
+        } else {
+            links.remove(name);
+        }
+        if (all != null) {
+            all.replaceAll(l -> l.name().equals(name) ? how.apply(l) : l);
+        }
+        addresses = null;
+        routes = null;
+    }
+
+    /**
+     * The namespace was made just now and has {@code link} as the kernel makes it (its
+     * loopback, down): no need to ask. (Not "all of its links": a module such as ipip gives
+     * every new namespace a fallback device too.)
+     */
+    void born(Link link) {
+        if (on) {
+            links.put(link.name(), Optional.of(link));
+        }
+    }
+
+    /** Links made, deleted, renamed or moved: what was seen of them (and of the whole) is forgotten. */
+    void forget(String... names) {
+        for (String n : names) {
+            links.remove(n);
+        }
+        all = null;
+        addresses = null;
+        routes = null;
+    }
+
+    /** An address added or removed (which adds or removes routes too). */
+    void forgetAddresses() {
+        addresses = null;
+        routes = null;
+    }
+
+    void forgetRoutes() {
+        routes = null;
+    }
+
+    void forgetAll() {
+        links.clear();
+        all = null;
+        addresses = null;
+        routes = null;
     }
 }

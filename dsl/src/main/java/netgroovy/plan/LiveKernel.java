@@ -34,10 +34,7 @@ import netgroovy.value.Mac;
  * the handles on the last few named namespaces are kept ({@link #endStatement}): opening one
  * means a trip of a thread into the namespace, which cost a script's endpoint more than all
  * of its checks. A kept handle is checked once per statement, when first used, to be on the
- * namespace that has the name now (one stat of /run/netns/NAME). Each handle watches its
- * namespace ({@code netgroovy.kernel.Watched}): what the checks learn is kept with it, from one
- * statement to the next, kept true by the kernel's notifications of every change, so a
- * statement's checks mostly ask the kernel nothing at all. Views, trace and the words
+ * namespace that has the name now (one stat of /run/netns/NAME). Views, trace and the words
  * that run processes use {@link #rtnl}, {@link #ns} and {@link #nsOrNull} directly: they need
  * the real thing.
  */
@@ -76,7 +73,7 @@ public final class LiveKernel implements Kernel {
             r = null;
         }
         if (r == null) {
-            r = Rtnl.watching(where.isHost() ? null : ns(where));
+            r = where.isHost() ? Rtnl.host() : Rtnl.at(ns(where));
             opened(where, r);
         }
         return r;
@@ -109,14 +106,6 @@ public final class LiveKernel implements Kernel {
 
     private void changedEverywhere() {
         handles.values().forEach(Rtnl::forgetSeen);
-    }
-
-    /** Another handle changed {@code where} through netlink: a watching handle heard of it; any other asks again. */
-    private void changedElsewhere(Where where) {
-        Rtnl r = handles.get(where == null ? Where.HOST : where);
-        if (r != null) {
-            r.changedElsewhere();
-        }
     }
 
     /** The namespace, opened (the host's is the one this process started in). */
@@ -211,7 +200,7 @@ public final class LiveKernel implements Kernel {
                 // in there: no second trip into it for the first link asked about.
                 Where w = Where.named(name);
                 forget(w);
-                Rtnl r = Rtnl.createWatchedNamespace(name);
+                Rtnl r = Rtnl.createNamespace(name);
                 opened(w, r);
                 r.newborn(); // the check of its lo (set up next) needs no question
             }
@@ -220,7 +209,7 @@ public final class LiveKernel implements Kernel {
                 try {
                     netgroovy.kernel.Namespaces.delete(name);
                 } finally {
-                    handles.values().forEach(Rtnl::changedElsewhere); // its veths' other ends go too, in their own time
+                    changedEverywhere(); // its veths' other ends go too, in their own time
                 }
             }
 
@@ -463,7 +452,7 @@ public final class LiveKernel implements Kernel {
                 l().addVeth(a, b, peerIn == null || peerIn.equals(where) ? null : ns(peerIn));
             } finally {
                 if (peerIn != null && !peerIn.equals(where)) {
-                    changedElsewhere(peerIn);
+                    changedBehind(peerIn);
                 }
             }
         }
@@ -476,7 +465,7 @@ public final class LiveKernel implements Kernel {
             try {
                 l().delete(name);
             } finally {
-                handles.values().forEach(Rtnl::changedElsewhere); // a veth's peer goes too, wherever it was
+                changedEverywhere(); // a veth's peer goes too, wherever it was
             }
         }
 
@@ -520,7 +509,7 @@ public final class LiveKernel implements Kernel {
             try {
                 l().moveTo(name, ns(target));
             } finally {
-                changedElsewhere(target);
+                changedBehind(target);
             }
         }
 

@@ -56,9 +56,10 @@ class KeptNamespaceHandlesTest {
 
     @Test
     void whatAnotherProgramChangedBetweenTwoStatementsIsSeenByTheSecond() {
-        // A statement finds the bridge and lo up (kept with their handles); another program
-        // (not `sh`, which makes the run let go of what it knows) takes them down before the
-        // next statement, which must see that and bring them up again, not skip them as done.
+        // A statement finds the bridge and lo up, over handles the run keeps; another program
+        // (not `sh`, which makes the run let go of its handles) takes them down before the next
+        // statement, which must see that and bring them up again: a handle that kept its
+        // answers from one statement to the next would skip them as done.
         netgroovy.testing.Sh.ok("ip", "link", "add", "kb0", "type", "bridge");
         netgroovy.testing.Sh.ok("ip", "link", "set", "kb0", "up");
         netgroovy.testing.Sh.ok("ip", "netns", "add", "k");

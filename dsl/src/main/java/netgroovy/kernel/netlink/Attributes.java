@@ -40,32 +40,6 @@ public final class Attributes {
         return a;
     }
 
-    /**
-     * One string attribute of a message whose family header is {@code header} bytes, found
-     * without noting the others (a notification's link name, when nothing else of it may be read).
-     */
-    public static String string(Message m, int header, int type) {
-        ByteBuffer b = m.payload();
-        int at = Nl.align(header), to = b.limit();
-        while (at + 4 <= to) {
-            int len = b.getShort(at) & 0xffff;
-            if (len < 4 || at + len > to) {
-                break;
-            }
-            if ((b.getShort(at + 2) & TYPE_MASK) == type) {
-                int n = 0;
-                while (n < len - 4 && b.get(at + 4 + n) != 0) {
-                    n++;
-                }
-                byte[] out = new byte[n];
-                b.get(at + 4, out);
-                return new String(out, StandardCharsets.UTF_8);
-            }
-            at += Nl.align(len);
-        }
-        return null;
-    }
-
     private void note(int type, int from, int len) {
         if (type >= DIRECT) {
             if (high == null) {

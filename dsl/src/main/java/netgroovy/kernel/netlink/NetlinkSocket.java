@@ -38,67 +38,7 @@ public final class NetlinkSocket implements AutoCloseable {
         return new NetlinkSocket(NETLINK_NETFILTER);
     }
 
-    /**
-     * A socket that hears the kernel's notifications of {@code groups} (RTMGRP_* bits: links,
-     * addresses, routes changed by anyone) in the calling thread's namespace; read with
-     * {@link #pending}. Its queue is made large, so that a long plan's notifications fit in it.
-     */
-    public static NetlinkSocket listening(int groups) {
-        return listening(groups, LISTEN_BUFFER);
-    }
-
-    /** {@link #listening(int)} with a queue of {@code bytes} (tests make it small, to see it overflow). */
-    public static NetlinkSocket listening(int groups, int bytes) {
-        NetlinkSocket s = new NetlinkSocket(NETLINK_ROUTE, groups);
-        // SO_RCVBUFFORCE passes the system's cap (net.core.rmem_max) with CAP_NET_ADMIN; without it, what SO_RCVBUF gives.
-        if (s.libc.setsockopt(s.fd, LibC.SOL_SOCKET, SO_RCVBUFFORCE, new int[] {bytes}, 4) < 0) {
-            s.libc.setsockopt(s.fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, new int[] {bytes}, 4);
-        }
-        return s;
-    }
-
-    private static final int LISTEN_BUFFER = 8 << 20;
-
-    /**
-     * The notifications queued on a {@link #listening} socket, without waiting for more; null
-     * when the kernel had to drop some (the queue was full, or it ran out of memory): what was
-     * kept up to date from them can no longer be trusted.
-     */
-    public synchronized List<Message> pending() {
-        List<Message> out = new ArrayList<>();
-        while (true) {
-            long n = libc.recv(fd, buffer, buffer.capacity(), MSG_DONTWAIT);
-            if (n > 0) {
-                out.addAll(received((int) n));
-                continue;
-            }
-            int errno = n == 0 ? EAGAIN : LibC.errno();
-            if (errno == EINTR) {
-                continue;
-            }
-            if (errno == EAGAIN) {
-                return out;
-            }
-            if (errno == ENOBUFS) {
-                drop();
-                return null;
-            }
-            throw KernelException.of("cannot receive from netlink", errno);
-        }
-    }
-
-    /** Empties the queue after an overflow: what is in it is as untrustworthy as what was lost. */
-    private void drop() {
-        while (libc.recv(fd, buffer, buffer.capacity(), MSG_DONTWAIT) > 0) {
-            // discarded
-        }
-    }
-
     private NetlinkSocket(int protocol) {
-        this(protocol, 0);
-    }
-
-    private NetlinkSocket(int protocol, int groups) {
         fd = libc.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
         if (fd < 0) {
             throw KernelException.of("cannot open a netlink socket", LibC.errno());
@@ -108,7 +48,6 @@ public final class NetlinkSocket implements AutoCloseable {
         libc.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, new int[] {1 << 20}, 4);
         byte[] addr = new byte[12];
         addr[0] = (byte) LibC.AF_NETLINK;
-        java.nio.ByteBuffer.wrap(addr).order(java.nio.ByteOrder.nativeOrder()).putInt(8, groups);
         if (libc.bind(fd, addr, addr.length) < 0) {
             int errno = LibC.errno();
             libc.close(fd);

@@ -26,7 +26,10 @@ public final class NetlinkSocket implements AutoCloseable {
     private final int fd;
     // Dump parts are at most a few pages each; 64 KiB holds any of them. Native memory: a Java
     // array would be copied whole to and from native memory by each call (128 KiB for an ack).
-    private final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(64 << 10);
+    // One per thread, not per socket: a run opens a socket per namespace, and native memory is
+    // given back only when the collector gets round to it. What arrives is copied out at once
+    // (see received), so sockets used one after the other on a thread can share it.
+    private static final ThreadLocal<java.nio.ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> java.nio.ByteBuffer.allocateDirect(64 << 10));
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
 
     public NetlinkSocket() {
@@ -144,6 +147,7 @@ public final class NetlinkSocket implements AutoCloseable {
         send(data);
         List<KernelException> results = new ArrayList<>(java.util.Collections.nCopies(requests.size(), null));
         while (true) {
+            ByteBuffer buffer = BUFFER.get();
             long n = libc.recv(fd, buffer, buffer.capacity(), MSG_DONTWAIT);
             if (n < 0) {
                 int errno = LibC.errno();
@@ -166,7 +170,7 @@ public final class NetlinkSocket implements AutoCloseable {
                 }
                 throw KernelException.of("cannot receive from netlink", errno);
             }
-            for (Message m : received((int) n)) {
+            for (Message m : received(buffer, (int) n)) {
                 int i = m.seq() - first;
                 if (i < 0 || i >= requests.size()) {
                     continue;
@@ -234,9 +238,10 @@ public final class NetlinkSocket implements AutoCloseable {
 
     private List<Message> receive() {
         while (true) {
+            ByteBuffer buffer = BUFFER.get();
             long n = libc.recv(fd, buffer, buffer.capacity(), 0);
             if (n >= 0) {
-                return received((int) n);
+                return received(buffer, (int) n);
             }
             int errno = LibC.errno();
             if (errno != EINTR) {
@@ -260,8 +265,8 @@ public final class NetlinkSocket implements AutoCloseable {
                 .string(Nl.NLMSGERR_ATTR_MSG);
     }
 
-    /** The messages of the datagram just received ({@code n} bytes of the buffer). */
-    private List<Message> received(int n) {
+    /** The messages of the datagram just received ({@code n} bytes of {@code buffer}), copied out of it. */
+    private static List<Message> received(ByteBuffer buffer, int n) {
         byte[] data = new byte[n];
         buffer.get(0, data);
         return Message.split(data, n);

@@ -59,37 +59,30 @@ public final class Attributes {
         }
     }
 
-    /** The value of an attribute, as a buffer of its own (position 0), or null. */
-    private ByteBuffer value(int type) {
-        int from, len;
-        if (type < start.length && start[type] != 0) {
-            from = start[type] - 1;
-            len = length[type];
-        } else if (type >= DIRECT && high != null && high.containsKey(type)) {
-            from = high.get(type)[0];
-            len = high.get(type)[1];
-        } else {
-            return null;
+    /** Where the value of an attribute starts in the message; -1 when it has none. */
+    private int at(int type) {
+        if (type < start.length) {
+            return start[type] - 1;
         }
-        return b.duplicate().position(from).limit(from + len).slice().order(ByteOrder.nativeOrder());
+        int[] h = high == null ? null : high.get(type);
+        return h == null ? -1 : h[0];
+    }
+
+    private int length(int type) {
+        return type < length.length ? length[type] : high.get(type)[1];
     }
 
     public boolean has(int type) {
-        return type < start.length ? start[type] != 0 : high != null && high.containsKey(type);
+        return at(type) >= 0;
     }
 
     public byte[] bytes(int type) {
-        if (type < start.length && start[type] != 0) {
-            byte[] out = new byte[length[type]];
-            b.get(start[type] - 1, out);
-            return out;
-        }
-        ByteBuffer v = value(type);
-        if (v == null) {
+        int at = at(type);
+        if (at < 0) {
             return null;
         }
-        byte[] out = new byte[v.remaining()];
-        v.get(out);
+        byte[] out = new byte[length(type)];
+        b.get(at, out);
         return out;
     }
 
@@ -107,31 +100,23 @@ public final class Attributes {
 
     /** A 32-bit attribute, or {@code otherwise} when absent. */
     public int u32(int type, int otherwise) {
-        if (type < start.length && start[type] != 0) {
-            return length[type] < 4 ? otherwise : b.getInt(start[type] - 1);
-        }
-        ByteBuffer v = value(type);
-        return v == null || v.remaining() < 4 ? otherwise : v.getInt(0);
+        int at = at(type);
+        return at < 0 || length(type) < 4 ? otherwise : b.getInt(at);
     }
 
     public int u8(int type, int otherwise) {
-        if (type < start.length && start[type] != 0) {
-            return length[type] < 1 ? otherwise : b.get(start[type] - 1) & 0xff;
-        }
-        ByteBuffer v = value(type);
-        return v == null || v.remaining() < 1 ? otherwise : v.get(0) & 0xff;
+        int at = at(type);
+        return at < 0 || length(type) < 1 ? otherwise : b.get(at) & 0xff;
     }
 
     public Attributes nested(int type) {
-        if (type < start.length && start[type] != 0) {
-            return parse(b, start[type] - 1, start[type] - 1 + length[type]);
-        }
-        ByteBuffer v = value(type);
-        return v == null ? NONE : parse(v, 0, v.limit());
+        int at = at(type);
+        return at < 0 ? NONE : parse(b, at, at + length(type));
     }
 
     /** A nested attribute that starts with a fixed header (VETH_INFO_PEER carries an ifinfomsg). */
     public ByteBuffer raw(int type) {
-        return value(type);
+        int at = at(type);
+        return at < 0 ? null : b.duplicate().position(at).limit(at + length(type)).slice().order(ByteOrder.nativeOrder());
     }
 }

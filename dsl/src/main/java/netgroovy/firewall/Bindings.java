@@ -120,38 +120,38 @@ public final class Bindings {
      */
     public static final class Kept {
         private final Index index = new Index();
-        /** The list filed for each container (its identity) and how many of its records were. */
-        private final java.util.Map<String, List<String>> filed = new java.util.HashMap<>();
-        private final java.util.Map<String, Integer> filedSize = new java.util.HashMap<>();
+        /** For each container: the list filed (its identity) and how many of its records were. */
+        private final java.util.Map<String, Filed> filed = new java.util.HashMap<>();
+
+        private record Filed(List<String> records, int size) {
+        }
 
         /** The index, brought up to date with {@code each} (which hands over every container's records). */
         public Index of(java.util.function.Consumer<java.util.function.BiConsumer<String, List<String>>> each) {
             java.util.Set<String> present = new java.util.HashSet<>();
             each.accept((container, records) -> {
                 present.add(container);
-                List<String> was = filed.get(container);
-                int size = filedSize.getOrDefault(container, 0);
-                if (was == records && size == records.size()) {
+                Filed was = filed.get(container);
+                if (was != null && was.records() == records && was.size() == records.size()) {
                     return;
                 }
-                if (was != records || size > records.size()) {
+                int from = was != null && was.records() == records && was.size() < records.size() ? was.size() : 0;
+                if (from == 0) {
                     index.remove(container);
-                    size = 0;
                 }
-                for (String r : records.subList(size, records.size())) {
+                for (String r : records.subList(from, records.size())) {
                     index.file(container, r);
                 }
-                filed.put(container, records);
-                filedSize.put(container, records.size());
+                filed.put(container, new Filed(records, records.size()));
             });
             if (present.size() != filed.size()) {
-                for (String gone : new ArrayList<>(filed.keySet())) {
-                    if (!present.contains(gone)) {
-                        index.remove(gone);
-                        filed.remove(gone);
-                        filedSize.remove(gone);
+                filed.keySet().removeIf(gone -> {
+                    if (present.contains(gone)) {
+                        return false;
                     }
-                }
+                    index.remove(gone);
+                    return true;
+                });
             }
             return index;
         }

@@ -79,6 +79,7 @@ public final class World {
     public netgroovy.firewall.Bindings.Index publishedIndex() {
         return publishedIndex.of(this::readPublished);
     }
+
     /** The address each bridge was given (its subnet is what MASQUERADE covers). */
     public final Map<String, String> bridgeCidrs = new Tracked.Map<>();
     /** The bridges that have Docker's firewall rules ({@code firewall}), with their icc setting. */

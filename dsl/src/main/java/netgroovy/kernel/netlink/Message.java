@@ -6,13 +6,11 @@ import java.nio.ByteOrder;
 /** One received netlink message: header fields and its payload (family header + attributes). */
 public record Message(int type, int flags, int seq, ByteBuffer payload) {
 
-    /** Splits a datagram into the messages it carries. */
-    static java.util.List<Message> split(byte[] data, int length) {
+    /** Splits a datagram into the messages it carries (they keep {@code data}: it must not be reused). */
+    static java.util.List<Message> split(byte[] data) {
         java.util.List<Message> out = new java.util.ArrayList<>();
-        if (length != data.length) {
-            data = java.util.Arrays.copyOf(data, length); // a buffer that is reused
-        }
-        ByteBuffer b = ByteBuffer.wrap(data, 0, length).order(ByteOrder.nativeOrder());
+        int length = data.length;
+        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder());
         int at = 0;
         while (at + Nl.HEADER <= length) {
             int len = b.getInt(at);

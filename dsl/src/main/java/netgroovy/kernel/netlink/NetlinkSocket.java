@@ -269,7 +269,7 @@ public final class NetlinkSocket implements AutoCloseable {
     private static List<Message> received(ByteBuffer buffer, int n) {
         byte[] data = new byte[n];
         buffer.get(0, data);
-        return Message.split(data, n);
+        return Message.split(data);
     }
 
     @Override

@@ -29,7 +29,7 @@ class AttributesTest {
         w.attrString(1, "veth");
         w.attrU32(150, 77);
         w.end(nest);
-        List<Message> messages = Message.split(w.finish(1), w.finish(1).length);
+        List<Message> messages = Message.split(w.finish(1));
         Attributes a = messages.get(0).attributes(16);
 
         assertEquals("eth0", a.string(3));

@@ -92,6 +92,7 @@ class InterruptTest {
             assertTrue(ignored.await(20, java.util.concurrent.TimeUnit.SECONDS), "the first Ctrl-C reached it");
             repl[0].ctrlC();
             repl[0].waitFor("left running in the background");
+            repl[0].waitFor("(sandbox)> ", 2); // typed before the next prompt, the keys raced its drawing
             repl[0].type("bridge 'after1'\r:quit\r");
             return repl[0].exitCode();
         });

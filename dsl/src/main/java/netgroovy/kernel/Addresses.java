@@ -53,10 +53,22 @@ public final class Addresses {
         return found.stream().map(a -> a.on(names.getOrDefault(a.linkIndex(), a.linkName()))).toList();
     }
 
-    /** The addresses, their links named by index only ("if7"): naming them is the callers', who may know the one link they want. */
+    /**
+     * The addresses, their links named by index only ("if7"): naming them is the callers', who
+     * may know the one link they want. IPv4's, then IPv6's, as {@code ip addr} lists them. Asked
+     * family by family: a dump of every family at once (AF_UNSPEC) waits for the rtnetlink lock,
+     * held for milliseconds by the kernel's own work on links just made and namespaces just
+     * deleted; each family's dump is answered without it (Linux 6.9 and later).
+     */
     private List<Address> dump() {
-        MessageWriter m = new MessageWriter(Nl.RTM_GETADDR, Nl.F_REQUEST | Nl.F_DUMP).u8(Nl.AF_UNSPEC).u8(0).u8(0).u8(0).u32(0);
         List<Address> out = new ArrayList<>();
+        dump(Nl.AF_INET, out);
+        dump(Nl.AF_INET6, out);
+        return out;
+    }
+
+    private void dump(int family, List<Address> out) {
+        MessageWriter m = new MessageWriter(Nl.RTM_GETADDR, Nl.F_REQUEST | Nl.F_DUMP).u8(family).u8(0).u8(0).u8(0).u32(0);
         for (Message msg : rtnl.socket().dump("list addresses" + rtnl.in(), m)) {
             if (msg.type() != Nl.RTM_NEWADDR) {
                 continue;
@@ -68,7 +80,6 @@ public final class Addresses {
             byte[] local = a.has(Nl.IFA_LOCAL) ? a.bytes(Nl.IFA_LOCAL) : a.bytes(Nl.IFA_ADDRESS);
             out.add(new Address(new Cidr(IpAddress.of(local), prefix), index, "if" + index, scopeName(scope)));
         }
-        return out;
     }
 
     /** Addresses on one link. Equivalent to: {@code ip addr show dev NAME}. */

@@ -16,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -50,9 +51,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * deleted or made behind its back, a sandbox rebooted) is reconciled and stored at once.
  *
  * <p>While a plan is applied, what each operation is about to make is noted in
- * {@code applying} first, and the note is removed once the world is written: if the process
+ * {@code applying} first, and the note is emptied once the world is written: if the process
  * dies in between (kill -9), that note is how {@code doctor} finds what a half-applied
- * statement left behind.
+ * statement left behind (an empty or missing note: nothing was interrupted).
+ *
+ * <p>The lock file, the journal and the note stay open between statements ({@link KeptFile}),
+ * each checked to still be the file its path names before it is used, so that a statement's
+ * share of the store is a lock, two {@code stat}s and a write or two.
  */
 public final class StateStore {
     public static final Path DEFAULT_DIR = Path.of("/run/netgroovy");
@@ -73,6 +78,8 @@ public final class StateStore {
     /** The statement being applied, and whether its note (the applying file) has been written. */
     private String pendingStatement = "?";
     private boolean noted;
+    /** How long this statement's note is: the next line is written there. */
+    private long notedLength;
 
     public StateStore(Path dir) {
         this.dir = dir;
@@ -145,7 +152,7 @@ public final class StateStore {
         Ledger l = Ledger.read(records);
         boolean first = readKey == null;
         readKey = key();
-        if (first && !Files.exists(applying)) { // an interrupted statement's leftovers are doctor's to judge
+        if (first && !noteLeft()) { // an interrupted statement's leftovers are doctor's to judge
             World reconciled = rebuilder.reconcile(l.world());
             if (reconciled != null) {
                 return rebuilt(reconciled);
@@ -220,16 +227,21 @@ public final class StateStore {
         byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
         try {
             long size = (Long) readKey.get(2);
+            Object seen = readKey.get(1); // the journal's identity as load() saw it ("none": no journal)
             if (size < 0) {
                 Files.writeString(journal, "{\"generation\":" + generation + "}\n");
                 size = Files.size(journal);
+                seen = KeptFile.identity(journal);
             }
             if (size + bytes.length > Math.max(MIN_COMPACT, snapshotSize)) {
                 snapshot(ledger);
                 return;
             }
-            Files.write(journal, bytes, StandardOpenOption.APPEND);
-            readKey = key();
+            KeptFile kept = held().journal;
+            FileChannel ch = kept.channel((String) seen);
+            KeptFile.write(ch, bytes, -1);
+            // Nobody else writes while the lock is held: the journal is as long as it was plus these lines.
+            readKey = List.of(readKey.get(0), seen, size + bytes.length);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + journal + ": " + e.getMessage());
         }
@@ -267,52 +279,56 @@ public final class StateStore {
 
     /** The snapshot's and the journal's identity and the journal's length: what changes when anyone writes. */
     private List<Object> key() {
+        String snapshotIdentity = Objects.requireNonNullElse(KeptFile.identity(file), "none");
         try {
             BasicFileAttributes j = Files.readAttributes(journal, BasicFileAttributes.class);
-            return List.of(identity(file), String.valueOf(j.fileKey()), j.size());
+            return List.of(snapshotIdentity, String.valueOf(j.fileKey()), j.size());
         } catch (IOException e) {
-            return List.of(identity(file), "none", -1L);
+            return List.of(snapshotIdentity, "none", -1L);
         }
     }
 
-    private static Object identity(Path p) {
-        try {
-            Object k = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
-            return k == null ? "?" : k;
-        } catch (IOException e) {
-            return "none";
-        }
+    /** The lock and the files kept open for this store's directory (the caller holds the lock). */
+    private Held held() {
+        return HELD.computeIfAbsent(dir.toAbsolutePath().normalize(), Held::new);
     }
 
     /**
      * A statement's plan is about to be applied: its note starts (see {@link #note}). The note
      * is written only once an operation says it will make something that could be left behind:
      * most statements of a script (a link set up, an address inside a namespace) make nothing
-     * of the kind, and a note costs three file operations.
+     * of the kind.
      */
     public void begin(String statement) {
         pendingStatement = statement;
         noted = false;
     }
 
-    /** What the next operation will make (lines like "netns c5"), noted before it is made. */
+    /**
+     * What the next operation will make (lines like "netns c5"), noted before it is made. The
+     * note is the kept {@code applying} file, written in place: checked against its path once
+     * per statement (one {@code stat}), then one {@code pwrite} per line.
+     */
     public void note(List<String> leftovers) {
         if (leftovers.isEmpty()) {
             return;
         }
         try {
+            KeptFile kept = held().applying;
             if (!noted) {
-                String note = "statement " + pendingStatement + "\n" + String.join("\n", leftovers) + "\n";
-                try {
-                    Files.writeString(applying, note);
-                } catch (NoSuchFileException e) {
-                    Files.createDirectories(dir); // (the lock file is in it: only if the folder went meanwhile)
-                    Files.writeString(applying, note);
+                byte[] note = ("statement " + pendingStatement + "\n" + String.join("\n", leftovers) + "\n").getBytes(StandardCharsets.UTF_8);
+                FileChannel ch = kept.channel();
+                if (kept.fresh()) {
+                    ch.truncate(0); // a note left by an interrupted statement (not ours to judge: doctor's) is replaced
                 }
+                KeptFile.write(ch, note, 0);
                 noted = true;
+                notedLength = note.length;
                 return;
             }
-            Files.writeString(applying, String.join("\n", leftovers) + "\n", StandardOpenOption.APPEND, StandardOpenOption.CREATE);
+            byte[] more = (String.join("\n", leftovers) + "\n").getBytes(StandardCharsets.UTF_8);
+            KeptFile.write(kept.current(), more, notedLength); // (checked by this statement's first note)
+            notedLength += more.length;
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + applying + ": " + e.getMessage());
         }
@@ -324,10 +340,10 @@ public final class StateStore {
             return;
         }
         try {
-            Files.deleteIfExists(applying);
+            held().applying.current().truncate(0); // (checked by this statement's first note)
             noted = false;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot remove " + applying + ": " + e.getMessage());
+            throw new IllegalStateException("cannot empty " + applying + ": " + e.getMessage());
         }
     }
 
@@ -344,10 +360,22 @@ public final class StateStore {
     public record Interrupted(String statement, List<String> leftovers) {
     }
 
+    /** Whether a statement's note is there (not emptied): it never finished. */
+    private boolean noteLeft() {
+        try {
+            return Files.size(applying) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The note of a statement that never finished, or null. Only meaningful while holding the lock. */
     public Interrupted interrupted() {
         try {
             List<String> lines = Files.readAllLines(applying);
+            if (lines.isEmpty()) {
+                return null; // emptied when its statement was done
+            }
             String statement = lines.isEmpty() ? "?" : lines.get(0).replaceFirst("^statement ", "");
             return new Interrupted(statement, lines.stream().skip(1).filter(l -> !l.isBlank()).toList());
         } catch (NoSuchFileException e) {
@@ -364,17 +392,24 @@ public final class StateStore {
         }
     }
 
-    /** The lock of one directory in this JVM: a thread-reentrant lock over a process-wide file lock. */
+    /**
+     * The lock of one directory in this JVM: a thread-reentrant lock over a process-wide file
+     * lock; and the store's files kept open while they are what their paths name.
+     */
     private static final class Held {
         private final Path dir;
         private final Owned inJvm = new Owned();
-        private FileChannel channel;
-        /** The identity of the lock file when it was opened. */
-        private Object opened;
+        /** The lock file stays open between statements: a statement's lock is then one fcntl, not a mkdir, an open and a close. */
+        private final KeptFile lockFile;
+        final KeptFile journal;
+        final KeptFile applying;
         private FileLock lock;
 
         Held(Path dir) {
             this.dir = dir;
+            this.lockFile = new KeptFile(dir.resolve("state.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            this.journal = new KeptFile(dir.resolve("state.journal"), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            this.applying = new KeptFile(dir.resolve("applying"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         }
 
         void lock() {
@@ -391,24 +426,12 @@ public final class StateStore {
             if (inJvm.getHoldCount() > 1) {
                 return;
             }
-            Path file = dir.resolve("state.lock");
             try {
-                // The lock file stays open between statements (a statement's lock is then one
-                // flock, not a mkdir, an open and a close), unless it is no longer the file
-                // others lock: the store was deleted meanwhile.
-                if (channel != null && !java.util.Objects.equals(opened, identity(file))) {
-                    channel.close();
-                    channel = null;
-                }
-                if (channel == null) {
-                    Files.createDirectories(dir);
-                    channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    opened = identity(file);
-                }
-                lock = channel.lock();
+                // (opened again when the store was deleted meanwhile: the file others lock is a new one)
+                lock = lockFile.channel().lock();
             } catch (IOException e) {
                 inJvm.unlock();
-                throw new IllegalStateException("cannot lock " + file + ": " + e.getMessage());
+                throw new IllegalStateException("cannot lock " + dir.resolve("state.lock") + ": " + e.getMessage());
             }
         }
 
@@ -420,20 +443,11 @@ public final class StateStore {
                 try {
                     lock.release();
                 } catch (IOException e) {
-                    closeQuietly(); // the descriptor is gone with its lock
+                    lockFile.close(); // the descriptor is gone with its lock
                 }
                 lock = null;
             }
             inJvm.unlock();
-        }
-
-        private void closeQuietly() {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closed either way
-            }
-            channel = null;
         }
     }
 }

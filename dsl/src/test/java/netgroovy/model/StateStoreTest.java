@@ -224,4 +224,71 @@ class StateStoreTest {
         store.unlock();
         assertTrue(anotherProcessCanLock(), "free again");
     }
+
+    /**
+     * The journal and the crash note stay open between statements; whatever another process
+     * (or a person) did to their paths meanwhile, what a statement writes is in the file the
+     * path names when it writes, where the next reader looks.
+     */
+    @Test
+    void theFilesKeptOpenFollowTheirPathsWhenReplacedOrDeleted() throws Exception {
+        Process a = new Process();
+        World w = a.look();
+        w.specs.put("container one", "1");
+        a.keep();
+        w = a.look();
+        w.specs.put("container two", "2"); // appended through the journal kept open
+        a.keep();
+        assertTrue(Files.readString(dir.resolve("state.journal")).contains("\"spec container two\""));
+
+        // Another process's snapshot renames a new journal over the old one.
+        Path copy = dir.resolve("copy");
+        Files.copy(dir.resolve("state.journal"), copy);
+        Files.move(copy, dir.resolve("state.journal"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        w = a.look();
+        w.specs.put("container three", "3");
+        a.keep();
+        assertTrue(Files.readString(dir.resolve("state.journal")).contains("\"spec container three\""),
+                "appended to the journal the path names now, not to the one replaced");
+        Process b = new Process();
+        assertEquals("3", b.look().specs.get("container three"));
+        b.store.unlock();
+
+        // The crash note: written in place, emptied when the statement is done.
+        a.store.lock();
+        a.store.begin("s.netgroovy:4");
+        a.store.note(List.of("netns x"));
+        a.store.note(List.of("link vx"));
+        assertEquals(List.of("netns x", "link vx"), a.store.interrupted().leftovers());
+        assertEquals("s.netgroovy:4", a.store.interrupted().statement());
+        a.store.applied();
+        assertNull(a.store.interrupted(), "an emptied note: nothing was interrupted");
+        a.store.unlock();
+
+        // The doctor (another process) removed a note; then the whole store went.
+        Files.writeString(dir.resolve("applying"), "statement t.netgroovy:1\nnetns old\n");
+        Files.delete(dir.resolve("applying"));
+        a.store.lock();
+        a.store.begin("s.netgroovy:5");
+        a.store.note(List.of("netns y"));
+        assertEquals(List.of("netns y"), new StateStore(dir).interrupted().leftovers(), "noted in the file the path names");
+        a.store.applied();
+        a.store.unlock();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        w = a.look(); // rebuilt: a world of its own
+        w.specs.put("container four", "4");
+        a.keep();
+        w = a.look();
+        w.specs.put("container five", "5");
+        a.store.begin("s.netgroovy:6");
+        a.store.note(List.of("netns z"));
+        assertEquals(List.of("netns z"), new StateStore(dir).interrupted().leftovers());
+        a.keep();
+        Process c = new Process();
+        World seen = c.look();
+        c.store.unlock();
+        assertEquals(List.of("container four", "container five"), List.copyOf(seen.specs.keySet()));
+    }
 }

@@ -37,6 +37,10 @@ final class Later implements Op {
         op().apply(k);
     }
 
+    public boolean checkedByKernel() {
+        return op().checkedByKernel();
+    }
+
     public void undo(Kernel k) {
         op().undo(k);
     }

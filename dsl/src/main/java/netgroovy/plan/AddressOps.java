@@ -42,6 +42,11 @@ public final class AddressOps {
             k.addresses(where).add(dev, cidr);
         }
 
+        /** (A bridge's sole address needs asking first: another address of its family is a conflict the kernel would not refuse.) */
+        public boolean checkedByKernel() {
+            return !sole;
+        }
+
         public void undo(Kernel k) {
             k.addresses(where).delete(dev, cidr);
         }

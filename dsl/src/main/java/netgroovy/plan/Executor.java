@@ -3,10 +3,13 @@ package netgroovy.plan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
+import netgroovy.kernel.KernelException;
 
 /**
  * Applies plans. Each operation is first checked against the live system: one already done
- * is skipped (which makes re-running a script converge), one in conflict stops the plan.
+ * is skipped (which makes re-running a script converge), one in conflict stops the plan. (An
+ * address or a route is checked by the kernel's own answer instead, {@link Op#checkedByKernel}:
+ * asked only when the kernel says it is there already.)
  * When an operation fails, the ones applied before it are undone in reverse order, so a
  * statement either happens whole or not at all. Applied operations are remembered, so
  * that {@link #teardown()} can remove everything the session made.
@@ -57,18 +60,27 @@ public final class Executor {
         List<Op> done = new ArrayList<>();
         for (Op op : plan.ops()) {
             try {
-                Op.State state = op.check(kernel);
-                if (state.kind() == Op.Kind.DONE) {
+                // (A fault injected here is injected after the check, as for any operation:
+                // one already done is skipped without counting.)
+                boolean askFirst = !op.checkedByKernel() || faultAt.test(counter + 1);
+                if (askFirst && stop(op, op.check(kernel))) {
                     continue;
-                }
-                if (state.kind() == Op.Kind.CONFLICT) {
-                    throw new PlanException(state.why(), op, null);
                 }
                 if (faultAt.test(++counter)) {
                     throw new PlanException("injected fault at: " + op.command(), op, null);
                 }
                 beforeApply.accept(op);
-                op.apply(kernel);
+                try {
+                    op.apply(kernel);
+                } catch (KernelException e) {
+                    if (askFirst || e.errno() != EEXIST) {
+                        throw e;
+                    }
+                    if (stop(op, op.check(kernel))) {
+                        continue; // there already: done, as a check first would have said
+                    }
+                    throw e;
+                }
                 done.add(op);
                 applied++;
             } catch (RuntimeException e) {
@@ -87,6 +99,16 @@ public final class Executor {
         journal.addAll(done);
         return done;
     }
+
+    /** Whether {@code state} says to skip {@code op} (done); throws when it is a conflict. */
+    private static boolean stop(Op op, Op.State state) {
+        if (state.kind() == Op.Kind.CONFLICT) {
+            throw new PlanException(state.why(), op, null);
+        }
+        return state.kind() == Op.Kind.DONE;
+    }
+
+    private static final int EEXIST = 17;
 
     /** Undoes everything applied through this executor, newest first; returns what it undid. */
     public List<Op> teardown() {

@@ -20,6 +20,19 @@ public interface Op {
     void apply(Kernel k);
 
     /**
+     * Whether the kernel's answer to {@link #apply} is check enough: the operation is applied
+     * without asking first, and {@link #check} is asked only when the kernel refuses because
+     * it exists already (EEXIST), to tell "done" (skipped, never undone) from a conflict. For
+     * additions that make nothing the doctor would need to know of ({@link #leftovers} empty)
+     * and whose check asks only whether the same thing is there: an address, a route. Their
+     * check is a dump of every address or route of a namespace, asked again by each statement;
+     * a script that runs for the first time pays it for nothing.
+     */
+    default boolean checkedByKernel() {
+        return false;
+    }
+
+    /**
      * What applying this operation will make that could outlive netgroovy if it died right
      * after (kill -9), as lines the doctor understands: "netns NAME", "link NAME" (a link of
      * the host), "rule COMMENT", "files NAME", "uts NAME". Asked after {@link #check}, just

@@ -244,6 +244,40 @@ class DslTest {
         assertEquals("0\n", Sh.ok("sysctl", "-n", "net.ipv4.ip_forward"));
     }
 
+    /**
+     * An address or a route is added without asking first; when the kernel says it is there
+     * already, it is done (not the session's: teardown leaves it), and anything else there in
+     * its place is the kernel's refusal, with the statement undone.
+     */
+    @Test
+    void anAddressOrRouteAlreadyThereIsDoneAndStaysAfterTeardown() {
+        Sh.ok("ip", "link", "add", "d0", "type", "veth", "peer", "name", "d1");
+        Sh.ok("ip", "link", "set", "d1", "up");
+        Sh.ok("ip", "link", "set", "d0", "up");
+        Sh.ok("ip", "addr", "add", "10.44.0.2/24", "dev", "d0");
+        Sh.ok("ip", "route", "add", "10.45.0.0/24", "via", "10.44.0.1");
+        run("""
+                addr '10.44.0.2/24' dev 'd0'
+                addr '10.44.0.3/24' dev 'd0'
+                route '10.45.0.0/24' via '10.44.0.1'
+                route '10.46.0.0/24' via '10.44.0.1'
+                """);
+        assertEquals(List.of("10.44.0.2/24", "10.44.0.3/24"), v4(Ip.addresses(null, "d0")));
+        var e = assertThrows(DslException.class, () -> run("apply { addr '10.44.0.4/24' dev 'd0'; route '10.45.0.0/24' via '10.44.0.9' }"));
+        assertTrue(e.getMessage().contains("cannot add route 10.45.0.0/24 via 10.44.0.9: File exists"), e.getMessage());
+        assertEquals(List.of("10.44.0.2/24", "10.44.0.3/24"), v4(Ip.addresses(null, "d0")), "the statement's address was taken back");
+        run("teardown");
+        assertEquals(List.of("10.44.0.2/24"), v4(Ip.addresses(null, "d0")), "what was there before stays");
+        String routes = Sh.ok("ip", "route");
+        assertTrue(routes.contains("10.45.0.0/24 via 10.44.0.1 dev d0"), routes);
+        assertFalse(routes.contains("10.46.0.0/24"), routes);
+        Sh.ok("ip", "link", "del", "d0");
+    }
+
+    private static List<String> v4(List<String> addresses) {
+        return addresses.stream().filter(a -> !a.contains(":")).toList();
+    }
+
     @Test
     void viewsShowWhatWasMade() {
         run(NET_NONE);

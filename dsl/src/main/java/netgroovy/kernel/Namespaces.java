@@ -42,10 +42,9 @@ public final class Namespaces {
      */
     public static <T> T create(String name, Callable<T> thenInside) {
         checkName(name);
-        prepareRunNetns();
         String path = NetNs.RUN_NETNS.resolve(name).toString();
         LibC libc = LibC.get();
-        int fd = libc.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
+        int fd = mountPoint(path);
         if (fd < 0) {
             int errno = LibC.errno();
             if (errno == EEXIST) {
@@ -79,10 +78,9 @@ public final class Namespaces {
     public static void attachPid(long pid, String name) {
         checkName(name);
         try (NetNs ns = NetNs.ofPid(pid)) {
-            prepareRunNetns();
             String path = NetNs.RUN_NETNS.resolve(name).toString();
             LibC libc = LibC.get();
-            int fd = libc.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
+            int fd = mountPoint(path);
             if (fd < 0) {
                 int errno = LibC.errno();
                 throw errno == EEXIST
@@ -253,6 +251,31 @@ public final class Namespaces {
     }
 
     /** Makes /run/netns exist and be a shared mount point, as {@code ip netns add} does. */
+    /**
+     * Whether this process made /run/netns a shared mount point already. Making it shared
+     * again for each namespace (as each `ip netns add` does) walks every namespace mounted
+     * under it (MS_REC): a cost that grew with the namespaces already there.
+     */
+    private static volatile boolean runNetnsReady;
+
+    /**
+     * Creates the empty file a namespace is bound onto, in /run/netns made ready first; its
+     * descriptor, or -1 with errno set.
+     */
+    private static int mountPoint(String path) {
+        LibC libc = LibC.get();
+        if (!runNetnsReady) {
+            prepareRunNetns();
+            runNetnsReady = true;
+        }
+        int fd = libc.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
+        if (fd < 0 && LibC.errno() == ENOENT) { // /run/netns went since this process made it ready
+            prepareRunNetns();
+            fd = libc.open(path, LibC.O_RDONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC, 0);
+        }
+        return fd;
+    }
+
     private static void prepareRunNetns() {
         String dir = NetNs.RUN_NETNS.toString();
         try {

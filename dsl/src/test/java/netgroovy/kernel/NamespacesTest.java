@@ -28,6 +28,22 @@ class NamespacesTest {
         assertFalse(Namespaces.exists("c1"));
     }
 
+    /**
+     * /run/netns is made a shared mount point once per process, not once per namespace (that
+     * walks every namespace mounted under it); when it went meanwhile, it is made again.
+     */
+    @Test
+    void runNetnsIsMadeAgainWhenItWent() {
+        Namespaces.create("c1");
+        Namespaces.delete("c1");
+        Sh.ok("umount", "/run/netns");
+        Sh.ok("rmdir", "/run/netns");
+        Namespaces.create("c2");
+        assertEquals(List.of("c2"), Ip.netnsList());
+        assertEquals(List.of("lo"), Ip.linkNames("c2"), "iproute2 enters it");
+        Namespaces.delete("c2");
+    }
+
     @Test
     void weSeeNamespacesIproute2Made() {
         Sh.ok("ip", "netns", "add", "made-by-ip");

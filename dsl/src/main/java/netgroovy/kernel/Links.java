@@ -240,6 +240,7 @@ public final class Links {
     /** Every link that has an alias, by name (one dump): {@code ip -j link show}'s ifalias fields. */
     public java.util.Map<String, String> aliases() {
         MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST | Nl.F_DUMP).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
+        m.attrU32(Nl.IFLA_EXT_MASK, Nl.RTEXT_FILTER_SKIP_STATS);
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         for (Message msg : rtnl.socket().dump("list links" + rtnl.in(), m)) {
             if (msg.type() == Nl.RTM_NEWLINK) {
@@ -260,6 +261,7 @@ public final class Links {
 
     private List<Link> dump() {
         MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST | Nl.F_DUMP).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
+        m.attrU32(Nl.IFLA_EXT_MASK, Nl.RTEXT_FILTER_SKIP_STATS);
         List<Link> out = new ArrayList<>();
         for (Message msg : rtnl.socket().dump("list links" + rtnl.in(), m)) {
             if (msg.type() == Nl.RTM_NEWLINK) {
@@ -277,6 +279,7 @@ public final class Links {
     private Optional<Link> ask(IfName name) {
         MessageWriter m = new MessageWriter(Nl.RTM_GETLINK, Nl.F_REQUEST).ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
         m.attrString(Nl.IFLA_IFNAME, name.name());
+        m.attrU32(Nl.IFLA_EXT_MASK, Nl.RTEXT_FILTER_SKIP_STATS); // (counters are never read: the kernel need not sum them per CPU)
         try {
             List<Message> answer = rtnl.socket().query(new Request("look up link " + name + rtnl.in(), m));
             return answer.isEmpty() ? Optional.empty() : Optional.of(decode(answer.get(0)));

@@ -24,6 +24,8 @@ public final class Nl {
     public static final int IFLA_ADDRESS = 1, IFLA_BROADCAST = 2, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_LINK = 5;
     public static final int IFLA_MASTER = 10, IFLA_OPERSTATE = 16, IFLA_LINKINFO = 18, IFLA_NET_NS_PID = 19;
     public static final int IFLA_IFALIAS = 20, IFLA_NET_NS_FD = 28, IFLA_EXT_MASK = 29, IFLA_LINK_NETNSID = 37;
+    /** IFLA_EXT_MASK: leave a link's counters (IFLA_STATS, IFLA_STATS64) out of the answer. */
+    public static final int RTEXT_FILTER_SKIP_STATS = 1 << 3;
     public static final int IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, IFLA_INFO_SLAVE_KIND = 4;
     public static final int VETH_INFO_PEER = 1;
     public static final int IFLA_INFO_SLAVE_DATA = 5;

@@ -57,6 +57,16 @@ public final class LiveKernel implements Kernel {
     /** The host's nf_tables socket for appending and deleting rules, opened on first use. */
     private netgroovy.kernel.NfRules hostRules;
     private boolean generationAsked;
+    /**
+     * The host's nf_tables generation as this plan last asked it (-2: not asked): while a plan
+     * is applied, the rules are looked at once, not before every operation that reads them
+     * (a container's plan has three). Forgotten when the plan ends and whenever a write goes
+     * to the kernel: after its own write the Ruleset asks again, to see whether anyone else
+     * wrote too.
+     */
+    private long generationSeen = -2;
+    /** How many times the host's generation was asked of the kernel (tests: once per plan). */
+    long generationAsks;
     /** While a plan is applied: each handle keeps what it has seen (see netgroovy.kernel.Seen). */
     private boolean remembering;
 
@@ -93,6 +103,7 @@ public final class LiveKernel implements Kernel {
     @Override
     public void remember(boolean on) {
         remembering = on;
+        generationSeen = -2;
         handles.values().forEach(r -> r.remember(on));
     }
 
@@ -106,6 +117,7 @@ public final class LiveKernel implements Kernel {
 
     private void changedEverywhere() {
         handles.values().forEach(Rtnl::forgetSeen);
+        generationSeen = -2; // (a command may write rules too)
     }
 
     /** The namespace, opened (the host's is the one this process started in). */
@@ -246,6 +258,7 @@ public final class LiveKernel implements Kernel {
             }
 
             public void restore(Map<String, List<String>> linesByTable, java.util.function.Function<List<String>, String> before) {
+                generationSeen = -2;
                 if (before == null) {
                     Iptables.restore(nsOrNull(where), linesByTable); // reads the tables first when there are several
                 } else {
@@ -254,6 +267,7 @@ public final class LiveKernel implements Kernel {
             }
 
             public long[] commit(List<netgroovy.kernel.NfRules.Change> changes) {
+                generationSeen = -2;
                 return nft(where, nf -> nf.commit(changes));
             }
 
@@ -272,6 +286,7 @@ public final class LiveKernel implements Kernel {
             }
 
             public void setPolicy(String chain, String policy) {
+                generationSeen = -2;
                 ExecResult r = Exec.run(nsOrNull(where), List.of("iptables", "-P", chain, policy), TIMEOUT);
                 if (!r.ok()) {
                     throw new FirewallException("iptables -P " + chain + " " + policy + " failed: " + r.stderr().strip());
@@ -305,6 +320,18 @@ public final class LiveKernel implements Kernel {
     }
 
     private long hostGeneration() {
+        if (remembering && generationSeen != -2) {
+            return generationSeen;
+        }
+        long g = askHostGeneration();
+        generationAsks++;
+        if (remembering) {
+            generationSeen = g;
+        }
+        return g;
+    }
+
+    private long askHostGeneration() {
         if (!generationAsked) {
             generationAsked = true;
             // A socket belongs to the namespace of the thread that opens it.

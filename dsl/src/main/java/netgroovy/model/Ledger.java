@@ -1,6 +1,5 @@
 package netgroovy.model;
 
-import groovy.json.JsonOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -73,8 +72,8 @@ public final class Ledger {
         static final String PUT = "put", ADD = "add", DEL = "del";
 
         String line() {
-            return op.equals(DEL) ? "[\"del\"," + JsonOutput.toJson(key) + "]"
-                    : "[\"" + op + "\"," + JsonOutput.toJson(key) + "," + JsonOutput.toJson(value) + "]";
+            return op.equals(DEL) ? "[\"del\"," + Json.of(key) + "]"
+                    : "[\"" + op + "\"," + Json.of(key) + "," + Json.of(value) + "]";
         }
 
         /** Applies this change to records. */

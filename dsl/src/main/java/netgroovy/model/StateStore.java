@@ -1,6 +1,5 @@
 package netgroovy.model;
 
-import groovy.json.JsonOutput;
 import groovy.json.JsonSlurper;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -256,7 +255,7 @@ public final class StateStore {
             m.put("generation", generation + 1);
             m.put("records", ledger.snapshot());
             Path tmp = dir.resolve("state.json.tmp");
-            Files.writeString(tmp, JsonOutput.toJson(m), StandardCharsets.UTF_8);
+            Files.writeString(tmp, Json.of(m), StandardCharsets.UTF_8);
             move(tmp, file);
             generation++;
             snapshotSize = Files.size(file);

@@ -37,6 +37,10 @@ final class Later implements Op {
         op().apply(k);
     }
 
+    public void lookups(java.util.function.BiConsumer<netgroovy.plan.Where, netgroovy.value.IfName> link) {
+        op().lookups(link);
+    }
+
     public boolean checkedByKernel() {
         return op().checkedByKernel();
     }

@@ -32,10 +32,51 @@ final class Seen {
     private List<Address> addresses;
     private List<Route> routes;
 
+    /**
+     * The links the plan's operations will ask about here (their names): when one of them is
+     * asked for and not known, the others not known yet are asked along in the same datagram.
+     */
+    private final java.util.Set<String> expected = new java.util.LinkedHashSet<>();
+
     /** Keeps answers from now on (true), or forgets them all and asks the kernel each time (false). */
     void on(boolean on) {
         this.on = on;
         forgetAll();
+        expected.clear();
+    }
+
+    /** The plan will ask about these links here (see {@link #expected}). */
+    void expect(java.util.Collection<String> names) {
+        if (on) {
+            expected.addAll(names);
+        }
+    }
+
+    /** At most this many links are asked along with one. */
+    private static final int ALONG_AT_MOST = 15;
+
+    /** The links expected but not known, {@code name} left out: to be asked along with it (the first ones). */
+    List<String> alsoExpected(String name) {
+        if (!on || all != null || expected.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String n : expected) {
+            if (out.size() == ALONG_AT_MOST) {
+                break; // (a plan of thousands of links: their answers would overflow the socket)
+            }
+            if (!n.equals(name) && !links.containsKey(n)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /** What the kernel answered about a link asked along with another. */
+    void learn(String name, Optional<Link> link) {
+        if (on) {
+            links.put(name, link);
+        }
     }
 
     Optional<Link> link(String name, Supplier<Optional<Link>> ask) {

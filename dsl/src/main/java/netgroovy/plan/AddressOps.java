@@ -19,6 +19,10 @@ public final class AddressOps {
             return where.ip() + "addr add " + cidr + " dev " + dev;
         }
 
+        public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
+            link.accept(where, dev); // (its index, for the request)
+        }
+
         public State check(Kernel k) {
             if (LinkOps.find(k, where, dev).isEmpty()) {
                 return State.TODO; // made earlier in this same plan; the kernel will say if not

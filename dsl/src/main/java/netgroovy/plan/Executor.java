@@ -57,6 +57,12 @@ public final class Executor {
     }
 
     private List<Op> applyAll(Plan plan) {
+        // The links the checks will look up, told first: each namespace's are asked for together.
+        java.util.Map<Where, java.util.Set<netgroovy.value.IfName>> lookups = new java.util.LinkedHashMap<>();
+        for (Op op : plan.ops()) {
+            op.lookups((where, name) -> lookups.computeIfAbsent(where, w -> new java.util.LinkedHashSet<>()).add(name));
+        }
+        lookups.forEach(kernel::expect);
         List<Op> done = new ArrayList<>();
         for (Op op : plan.ops()) {
             try {

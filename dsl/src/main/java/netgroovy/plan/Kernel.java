@@ -91,6 +91,13 @@ public interface Kernel extends AutoCloseable {
     default void remember(boolean on) {
     }
 
+    /**
+     * While a plan is applied: the links its checks will look up in {@code where}, so that
+     * the first look-up there can ask for them all at once ({@link Op#lookups}).
+     */
+    default void expect(Where where, java.util.Collection<IfName> names) {
+    }
+
     @Override
     void close();
 

@@ -24,6 +24,10 @@ public final class LinkOps {
             return where.ip() + "link add " + name + " type bridge";
         }
 
+        public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
+            link.accept(where, name);
+        }
+
         public State check(Kernel k) {
             Optional<Link> l = find(k, where, name);
             if (l.isEmpty()) {
@@ -63,6 +67,10 @@ public final class LinkOps {
         public String command() {
             return where.ip() + "link add " + a + " type veth peer name " + b
                     + (peerIn == null || peerIn.equals(where) ? "" : " netns " + peerIn.netnsArg());
+        }
+
+        public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
+            link.accept(where, a);
         }
 
         public State check(Kernel k) {
@@ -215,6 +223,10 @@ public final class LinkOps {
             return where.ip() + "link set dev " + name + (up ? " up" : " down");
         }
 
+        public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
+            link.accept(where, name);
+        }
+
         public State check(Kernel k) {
             Optional<Link> l = find(k, where, name);
             return l.isPresent() && l.get().up() == up ? State.DONE : State.TODO;
@@ -281,6 +293,11 @@ public final class LinkOps {
 
         public String command() {
             return where.ip() + "link set dev " + name + " master " + bridge + (up ? " up" : "");
+        }
+
+        public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
+            link.accept(where, name);
+            link.accept(where, bridge);
         }
 
         public State check(Kernel k) {
@@ -428,6 +445,10 @@ public final class LinkOps {
             return where.ip() + "link set dev " + name + " address " + mac + (up ? " up" : "");
         }
 
+        public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
+            link.accept(where, name);
+        }
+
         public State check(Kernel k) {
             Optional<Link> l = find(k, where, name);
             return l.isPresent() && mac.equals(l.get().mac()) && (!up || l.get().up()) ? State.DONE : State.TODO;
@@ -477,6 +498,10 @@ public final class LinkOps {
 
         public String command() {
             return where.ip() + "link set dev " + name + " mtu " + mtu;
+        }
+
+        public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
+            link.accept(where, name);
         }
 
         public State check(Kernel k) {

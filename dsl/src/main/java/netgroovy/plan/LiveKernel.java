@@ -65,6 +65,8 @@ public final class LiveKernel implements Kernel {
      * wrote too.
      */
     private long generationSeen = -2;
+    /** The links this plan's checks will look up, by namespace (see {@link #expect}); pushed to each handle as it opens. */
+    private final Map<Where, java.util.Set<IfName>> expected = new HashMap<>();
     /** How many times the host's generation was asked of the kernel (tests: once per plan). */
     long generationAsks;
     /** While a plan is applied: each handle keeps what it has seen (see netgroovy.kernel.Seen). */
@@ -91,6 +93,10 @@ public final class LiveKernel implements Kernel {
 
     private void opened(Where where, Rtnl r) {
         r.remember(remembering);
+        java.util.Set<IfName> names = expected.get(where);
+        if (names != null) {
+            r.links().expect(names);
+        }
         handles.put(where, r);
         if (where.kind() == Where.Kind.NAMED) {
             identities.put(where, netgroovy.kernel.Namespaces.identity(where.name()));
@@ -101,9 +107,22 @@ public final class LiveKernel implements Kernel {
     }
 
     @Override
+    public void expect(Where where, java.util.Collection<IfName> names) {
+        if (!remembering) {
+            return;
+        }
+        expected.computeIfAbsent(where, w -> new java.util.LinkedHashSet<>()).addAll(names);
+        Rtnl r = handles.get(where);
+        if (r != null) {
+            r.links().expect(names); // (a namespace the plan makes gets them when its handle opens)
+        }
+    }
+
+    @Override
     public void remember(boolean on) {
         remembering = on;
         generationSeen = -2;
+        expected.clear();
         handles.values().forEach(r -> r.remember(on));
     }
 

@@ -20,6 +20,14 @@ public interface Op {
     void apply(Kernel k);
 
     /**
+     * The links {@link #check} (or {@link #apply}) will look up, told to {@code link}
+     * (namespace, name) before the plan starts: the kernel is then asked about all of a
+     * namespace's at once, when the first of them is looked up ({@link Kernel#expect}).
+     */
+    default void lookups(java.util.function.BiConsumer<Where, netgroovy.value.IfName> link) {
+    }
+
+    /**
      * Whether the kernel's answer to {@link #apply} is check enough: the operation is applied
      * without asking first, and {@link #check} is asked only when the kernel refuses because
      * it exists already (EEXIST), to tell "done" (skipped, never undone) from a conflict. For

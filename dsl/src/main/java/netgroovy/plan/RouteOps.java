@@ -47,6 +47,12 @@ public final class RouteOps {
             return k.routes(where).has(destination, via, dev) ? State.DONE : State.TODO;
         }
 
+        public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
+            if (dev != null) {
+                link.accept(where, dev);
+            }
+        }
+
         public void apply(Kernel k) {
             k.routes(where).add(destination, via, dev);
         }

@@ -38,6 +38,48 @@ class LinksTest {
     }
 
     /**
+     * The links a plan will look up are asked for in one datagram when the first is looked
+     * up; each answer is the kernel's for that link (as ip -j shows it), a missing one is
+     * missing, and a link not expected is asked on its own.
+     */
+    @Test
+    void linksAPlanExpectsAreAskedForTogether() {
+        Sh.ok("ip", "link", "add", "lb0", "type", "bridge");
+        Sh.ok("ip", "link", "add", "lv0", "type", "veth", "peer", "name", "lv1");
+        Sh.ok("ip", "link", "set", "lv0", "master", "lb0", "up");
+        host.remember(true);
+        try {
+            host.links().expect(List.of(n("lb0"), n("lv0"), n("lnone"), n("lv1")));
+            long before = host.socket().sends();
+            Link v = host.links().get(n("lv0")).orElseThrow();
+            Link b = host.links().get(n("lb0")).orElseThrow();
+            Link peer = host.links().get(n("lv1")).orElseThrow();
+            assertTrue(host.links().get(n("lnone")).isEmpty());
+            assertEquals(before + 1, host.socket().sends(), "one datagram for the four");
+            for (Link l : List.of(v, b, peer)) {
+                Map<String, Object> seen = Ip.link(null, l.name()).orElseThrow();
+                assertEquals(((Number) seen.get("ifindex")).intValue(), l.index(), l.name());
+                assertEquals(((List<?>) seen.get("flags")).contains("UP"), l.up(), l.name());
+            }
+            assertEquals(b.index(), v.master());
+            assertTrue(b.isBridge() && v.isVeth() && peer.isVeth());
+            assertFalse(peer.up());
+            assertTrue(host.links().get(n("lo")).isPresent());
+            assertEquals(before + 2, host.socket().sends(), "a link not expected is asked on its own");
+        } finally {
+            host.remember(false);
+        }
+        host.links().expect(List.of(n("lb0"), n("lv0")));
+        long before = host.socket().sends();
+        host.links().get(n("lv0"));
+        assertEquals(before + 1, host.socket().sends());
+        host.links().get(n("lv0"));
+        assertEquals(before + 2, host.socket().sends(), "outside a plan nothing is kept or expected");
+        Sh.ok("ip", "link", "del", "lv0");
+        Sh.ok("ip", "link", "del", "lb0");
+    }
+
+    /**
      * While a plan is applied the handle keeps what it saw and what it wrote (Seen): every
      * answer must still equal what an independent observer (ip -j) reports, through creates,
      * changes, renames, moves and deletes; and once it stops remembering, a change made

@@ -216,12 +216,58 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /** One request's answer in {@link #queryEach}: its message, or the kernel's refusal. */
+    public record Answer(Message message, KernelException error) {
+    }
+
+    /**
+     * Sends requests that each answer with one message (RTM_GETLINK of one link, say) in one
+     * datagram, and returns their answers in order. The kernel takes them one after the
+     * other, so a lock it holds for each (rtnetlink's) is waited for once, not once per
+     * request and system call.
+     */
+    public synchronized List<Answer> queryEach(List<Request> requests) {
+        int first = seq + 1;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Request r : requests) {
+            byte[] m = r.message().finish(++seq);
+            out.write(m, 0, m.length);
+        }
+        send(out.toByteArray());
+        Answer[] answers = new Answer[requests.size()];
+        int remaining = requests.size();
+        while (remaining > 0) {
+            for (Message m : receive()) {
+                int i = m.seq() - first;
+                if (i < 0 || i >= requests.size() || answers[i] != null) {
+                    continue;
+                }
+                if (m.type() == Nl.NLMSG_ERROR) {
+                    int err = -m.i32(0);
+                    answers[i] = new Answer(null, err == 0 ? null : KernelException.of("cannot " + requests.get(i).what(), err, extAckMessage(m)));
+                } else {
+                    answers[i] = new Answer(m, null);
+                }
+                remaining--;
+            }
+        }
+        return List.of(answers);
+    }
+
     /** A dump (NLM_F_DUMP): all objects of a kind, e.g. every link. */
     public List<Message> dump(String what, MessageWriter request) {
         return query(new Request(what, request));
     }
 
+    /** How many datagrams this socket has sent (tests: requests asked together go in one). */
+    public long sends() {
+        return sends;
+    }
+
+    private long sends;
+
     private void send(byte[] data) {
+        sends++;
         byte[] kernel = new byte[12];
         kernel[0] = (byte) LibC.AF_NETLINK;
         while (true) {

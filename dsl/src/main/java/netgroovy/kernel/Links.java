@@ -42,7 +42,7 @@ public final class Links {
      * peer is born inside it, which saves a move.
      */
     public void addVeth(IfName a, IfName b, NetNs peerNs) {
-        MessageWriter m = create(a);
+        MessageWriter m = create(a, Nl.F_ECHO);
         int info = m.begin(Nl.IFLA_LINKINFO);
         m.attrString(Nl.IFLA_INFO_KIND, "veth");
         int data = m.begin(Nl.IFLA_INFO_DATA);
@@ -53,10 +53,22 @@ public final class Links {
             m.attrU32(Nl.IFLA_NET_NS_FD, peerNs.fd());
         }
         m.end(peer).end(data).end(info);
+        List<Message> echoed;
         try {
-            send("create veth pair " + a + "/" + b + rtnl.in() + (peerNs == null ? "" : " (peer in " + peerNs.label() + ")"), m);
+            echoed = rtnl.socket().executeEchoed(new Request("create veth pair " + a + "/" + b + rtnl.in()
+                    + (peerNs == null ? "" : " (peer in " + peerNs.label() + ")"), m));
         } finally {
             rtnl.seen().forget(a.name(), b.name());
+        }
+        // The kernel sends back the end it made here: a plan's next look at it (to plug it
+        // into a bridge) needs no question, which would wait for the rtnetlink lock again.
+        for (Message msg : echoed) {
+            if (msg.type() == Nl.RTM_NEWLINK) {
+                Link made = decode(msg);
+                if (made.name().equals(a.name())) {
+                    rtnl.seen().born(made);
+                }
+            }
         }
     }
 
@@ -369,7 +381,11 @@ public final class Links {
     }
 
     private MessageWriter create(IfName name) {
-        MessageWriter m = new MessageWriter(Nl.RTM_NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL)
+        return create(name, 0);
+    }
+
+    private MessageWriter create(IfName name, int moreFlags) {
+        MessageWriter m = new MessageWriter(Nl.RTM_NEWLINK, Nl.F_REQUEST | Nl.F_ACK | Nl.F_CREATE | Nl.F_EXCL | moreFlags)
                 .ifinfo(Nl.AF_UNSPEC, 0, 0, 0);
         m.attrString(Nl.IFLA_IFNAME, name.name());
         return m;

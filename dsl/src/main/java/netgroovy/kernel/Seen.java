@@ -149,9 +149,9 @@ final class Seen {
     }
 
     /**
-     * The namespace was made just now and has {@code link} as the kernel makes it (its
-     * loopback, down): no need to ask. (Not "all of its links": a module such as ipip gives
-     * every new namespace a fallback device too.)
+     * {@code link} was made just now, as the kernel said (a namespace's loopback, down; a veth
+     * end, as the kernel echoed it): no need to ask. (Not "all of a new namespace's links": a
+     * module such as ipip gives every new namespace a fallback device too.)
      */
     void born(Link link) {
         if (on) {

@@ -38,6 +38,35 @@ class LinksTest {
     }
 
     /**
+     * The kernel echoes the veth end it made (Linux 6.3 and later): a plan's next look at it
+     * is answered from that, as ip -j would answer it, without asking again.
+     */
+    @Test
+    void aVethJustMadeIsKnownFromTheKernelsEcho() {
+        String[] release = System.getProperty("os.version").split("[.-]");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Integer.parseInt(release[0]) * 100 + Integer.parseInt(release[1]) >= 603,
+                "RTM_NEWLINK echoes since Linux 6.3");
+        host.remember(true);
+        try {
+            host.links().addVeth(n("ev0"), n("ev1"), null);
+            long before = host.socket().sends();
+            Link made = host.links().get(n("ev0")).orElseThrow();
+            assertEquals(before, host.socket().sends(), "known from the echo");
+            Map<String, Object> seen = Ip.link(null, "ev0").orElseThrow();
+            assertEquals(((Number) seen.get("ifindex")).intValue(), made.index());
+            assertEquals(seen.get("address"), made.mac().toString());
+            assertTrue(made.isVeth());
+            assertFalse(made.up());
+            assertEquals(0, made.master());
+            assertTrue(host.links().get(n("ev1")).isPresent(), "the peer is asked for");
+            assertEquals(before + 1, host.socket().sends());
+        } finally {
+            host.remember(false);
+        }
+        Sh.ok("ip", "link", "del", "ev0");
+    }
+
+    /**
      * The links a plan will look up are asked for in one datagram when the first is looked
      * up; each answer is the kernel's for that link (as ip -j shows it), a missing one is
      * missing, and a link not expected is asked on its own.

@@ -216,6 +216,32 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one request with NLM_F_ACK and NLM_F_ECHO, waits for its acknowledgement and
+     * returns what the kernel echoed of what it made (nothing from a kernel that does not echo it).
+     */
+    public synchronized List<Message> executeEchoed(Request request) {
+        int mySeq = ++seq;
+        send(request.message().finish(mySeq));
+        List<Message> echoed = new ArrayList<>();
+        while (true) {
+            for (Message m : receive()) {
+                if (m.seq() != mySeq) {
+                    continue;
+                }
+                if (m.type() != Nl.NLMSG_ERROR) {
+                    echoed.add(m);
+                    continue;
+                }
+                int err = -m.i32(0);
+                if (err != 0) {
+                    throw KernelException.of("cannot " + request.what(), err, extAckMessage(m));
+                }
+                return echoed;
+            }
+        }
+    }
+
     /** One request's answer in {@link #queryEach}: its message, or the kernel's refusal. */
     public record Answer(Message message, KernelException error) {
     }

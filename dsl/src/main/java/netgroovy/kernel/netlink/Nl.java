@@ -10,6 +10,8 @@ public final class Nl {
     public static final int F_REQUEST = 0x1, F_MULTI = 0x2, F_ACK = 0x4, F_DUMP = 0x300;
     public static final int F_REPLACE = 0x100, F_EXCL = 0x200, F_CREATE = 0x400, F_APPEND = 0x800;
     public static final int F_CAPPED = 0x100, F_ACK_TLVS = 0x200;
+    /** Send back what the request made, as the notification of it (RTM_NEWLINK: since Linux 6.3). */
+    public static final int F_ECHO = 0x8;
     public static final int NLMSGERR_ATTR_MSG = 1;
     public static final int HEADER = 16;
 

@@ -67,6 +67,8 @@ public final class StateStore {
     private static final Map<Path, Held> HELD = new ConcurrentHashMap<>();
 
     private final Path dir;
+    /** The directory as {@link #HELD} knows it (asked several times a statement: made once). */
+    private final Path heldKey;
     private final Path file;
     private final Path journal;
     private final Path applying;
@@ -82,6 +84,7 @@ public final class StateStore {
 
     public StateStore(Path dir) {
         this.dir = dir;
+        this.heldKey = dir.toAbsolutePath().normalize();
         this.file = dir.resolve("state.json");
         this.journal = dir.resolve("state.journal");
         this.applying = dir.resolve("applying");
@@ -93,17 +96,17 @@ public final class StateStore {
 
     /** Takes the lock, waiting while another process (or thread) is in a statement. */
     public void lock() {
-        HELD.computeIfAbsent(dir.toAbsolutePath().normalize(), Held::new).lock();
+        held().lock();
     }
 
     /** Whether the calling thread holds the lock (a session may be used by more than one thread: the REPL's). */
     public boolean heldByCurrentThread() {
-        Held h = HELD.get(dir.toAbsolutePath().normalize());
+        Held h = HELD.get(heldKey);
         return h != null && h.inJvm.isHeldByCurrentThread();
     }
 
     public void unlock() {
-        Held h = HELD.get(dir.toAbsolutePath().normalize());
+        Held h = HELD.get(heldKey);
         if (h != null) {
             h.unlock();
         }
@@ -289,7 +292,7 @@ public final class StateStore {
 
     /** The lock and the files kept open for this store's directory (the caller holds the lock). */
     private Held held() {
-        return HELD.computeIfAbsent(dir.toAbsolutePath().normalize(), Held::new);
+        return HELD.computeIfAbsent(heldKey, Held::new);
     }
 
     /**

@@ -73,13 +73,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * does not stop those after it.
      */
     public synchronized List<KernelException> executeAll(List<Request> requests) {
-        int first = seq + 1;
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (Request r : requests) {
-            byte[] m = r.message().finish(++seq);
-            out.write(m, 0, m.length);
-        }
-        send(out.toByteArray());
+        int first = sendTogether(requests);
         List<KernelException> results = new ArrayList<>(requests.size());
         boolean[] done = new boolean[requests.size()];
         for (int i = 0; i < requests.size(); i++) {
@@ -192,6 +186,25 @@ public final class NetlinkSocket implements AutoCloseable {
     public synchronized List<Message> query(Request request) {
         int mySeq = ++seq;
         send(request.message().finish(mySeq));
+        return answer(mySeq, request, false);
+    }
+
+    /**
+     * Sends one request with NLM_F_ACK and NLM_F_ECHO, waits for its acknowledgement and
+     * returns what the kernel echoed of what it made (nothing from a kernel that does not echo it).
+     */
+    public synchronized List<Message> executeEchoed(Request request) {
+        int mySeq = ++seq;
+        send(request.message().finish(mySeq));
+        return answer(mySeq, request, true);
+    }
+
+    /**
+     * The messages answering request {@code mySeq}: up to its end (NLMSG_DONE, an
+     * acknowledgement, or a message that is not part of a multipart answer), or with
+     * {@code toTheAck} up to its acknowledgement; a refusal is thrown.
+     */
+    private List<Message> answer(int mySeq, Request request, boolean toTheAck) {
         List<Message> answer = new ArrayList<>();
         while (true) {
             for (Message m : receive()) {
@@ -209,37 +222,23 @@ public final class NetlinkSocket implements AutoCloseable {
                     return answer;
                 }
                 answer.add(m);
-                if ((m.flags() & Nl.F_MULTI) == 0) {
+                if (!toTheAck && (m.flags() & Nl.F_MULTI) == 0) {
                     return answer;
                 }
             }
         }
     }
 
-    /**
-     * Sends one request with NLM_F_ACK and NLM_F_ECHO, waits for its acknowledgement and
-     * returns what the kernel echoed of what it made (nothing from a kernel that does not echo it).
-     */
-    public synchronized List<Message> executeEchoed(Request request) {
-        int mySeq = ++seq;
-        send(request.message().finish(mySeq));
-        List<Message> echoed = new ArrayList<>();
-        while (true) {
-            for (Message m : receive()) {
-                if (m.seq() != mySeq) {
-                    continue;
-                }
-                if (m.type() != Nl.NLMSG_ERROR) {
-                    echoed.add(m);
-                    continue;
-                }
-                int err = -m.i32(0);
-                if (err != 0) {
-                    throw KernelException.of("cannot " + request.what(), err, extAckMessage(m));
-                }
-                return echoed;
-            }
+    /** Writes all requests into one datagram and sends it; returns the first one's sequence number. */
+    private int sendTogether(List<Request> requests) {
+        int first = seq + 1;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Request r : requests) {
+            byte[] m = r.message().finish(++seq);
+            out.write(m, 0, m.length);
         }
+        send(out.toByteArray());
+        return first;
     }
 
     /** One request's answer in {@link #queryEach}: its message, or the kernel's refusal. */
@@ -253,13 +252,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * request and system call.
      */
     public synchronized List<Answer> queryEach(List<Request> requests) {
-        int first = seq + 1;
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (Request r : requests) {
-            byte[] m = r.message().finish(++seq);
-            out.write(m, 0, m.length);
-        }
-        send(out.toByteArray());
+        int first = sendTogether(requests);
         Answer[] answers = new Answer[requests.size()];
         int remaining = requests.size();
         while (remaining > 0) {

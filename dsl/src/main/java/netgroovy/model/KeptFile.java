@@ -23,7 +23,6 @@ final class KeptFile {
     private FileChannel channel;
     /** The identity (device and inode) of the file when it was opened, as {@link #identity} gives it. */
     private String opened;
-    private boolean fresh;
 
     KeptFile(Path path, OpenOption... options) {
         this.path = path;
@@ -43,7 +42,6 @@ final class KeptFile {
      * such file"): no {@code stat} of its own.
      */
     FileChannel channel(String now) throws IOException {
-        fresh = false;
         if (channel != null && channel.isOpen() && Objects.equals(opened, now)) {
             return channel;
         }
@@ -55,7 +53,6 @@ final class KeptFile {
             channel = FileChannel.open(path, options);
         }
         opened = identity(path);
-        fresh = true;
         return channel;
     }
 
@@ -65,11 +62,6 @@ final class KeptFile {
             return channel();
         }
         return channel;
-    }
-
-    /** Whether the last {@link #channel} call opened the file (rather than finding it open). */
-    boolean fresh() {
-        return fresh;
     }
 
     void close() {

@@ -320,10 +320,8 @@ public final class StateStore {
             if (!noted) {
                 byte[] note = ("statement " + pendingStatement + "\n" + String.join("\n", leftovers) + "\n").getBytes(StandardCharsets.UTF_8);
                 FileChannel ch = kept.channel();
-                if (kept.fresh()) {
-                    ch.truncate(0); // a note left by an interrupted statement (not ours to judge: doctor's) is replaced
-                }
                 KeptFile.write(ch, note, 0);
+                ch.truncate(note.length); // (a longer note left by an interrupted statement, this process's or another's, is replaced whole)
                 noted = true;
                 notedLength = note.length;
                 return;

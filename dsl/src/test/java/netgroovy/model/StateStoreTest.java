@@ -265,6 +265,15 @@ class StateStoreTest {
         assertNull(a.store.interrupted(), "an emptied note: nothing was interrupted");
         a.store.unlock();
 
+        // Another process's statement was killed with a longer note, in the same file: replaced whole.
+        Files.writeString(dir.resolve("applying"), "statement other.netgroovy:9\nnetns a-much-longer-name\nlink veth-with-a-long-name\n");
+        a.store.lock();
+        a.store.begin("s.netgroovy:5");
+        a.store.note(List.of("netns y"));
+        assertEquals(List.of("netns y"), new StateStore(dir).interrupted().leftovers());
+        a.store.applied();
+        a.store.unlock();
+
         // The doctor (another process) removed a note; then the whole store went.
         Files.writeString(dir.resolve("applying"), "statement t.netgroovy:1\nnetns old\n");
         Files.delete(dir.resolve("applying"));

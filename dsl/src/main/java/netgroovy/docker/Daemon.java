@@ -751,6 +751,9 @@ public final class Daemon {
         if (c.mode.equals("bridge") || c.mode.equals("none")) {
             firewall.forgetContainer(name);
             host.removeNamespace(name);
+            if (othersLearn) { // (a single rm; removing them all does not wait for each)
+                c.attachments.forEach(a -> host.add(new LinkOps.GoneWith(where(), IfName.of(a.hostVeth()), name)));
+            }
             host.add(new RemoveFiles(name));
             host.add(new UtsOps.Delete(name, c.hostname));
         }

@@ -18,6 +18,61 @@ public final class LinkOps {
         return links(k, w).get(name);
     }
 
+    /**
+     * Waits until a link that goes with a namespace deleted earlier in the plan has gone from
+     * here: a container's host veth, which the kernel removes once it has destroyed the
+     * namespace, a moment after the deletion returned (longer on a busy machine). The statement
+     * then ends with it gone, as Docker's {@code rm} ends with its veth deleted. Still there
+     * after 5 s, it is deleted outright.
+     */
+    public record GoneWith(Where where, IfName name, String namespace) implements Op {
+        private static final long WITHIN_NANOS = 5_000_000_000L;
+
+        public boolean isRemoval() {
+            return true;
+        }
+
+        public String command() {
+            return "# " + name + Ops.in(where) + " goes with namespace " + namespace;
+        }
+
+        public State check(Kernel k) {
+            return find(k, where, name).isPresent() ? State.TODO : State.DONE;
+        }
+
+        public void apply(Kernel k) {
+            long deadline = System.nanoTime() + WITHIN_NANOS;
+            k.remember(false); // each look asks the kernel again
+            try {
+                while (find(k, where, name).isPresent()) {
+                    if (System.nanoTime() > deadline) {
+                        try {
+                            links(k, where).delete(name);
+                        } catch (RuntimeException e) {
+                            if (!Ops.isGone(e)) {
+                                throw e;
+                            }
+                        }
+                        return;
+                    }
+                    Thread.sleep(1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                k.remember(true);
+            }
+        }
+
+        public void undo(Kernel k) {
+            // gone with its namespace: the namespace's undo makes an empty one, without it
+        }
+
+        public String subject() {
+            return name + Ops.in(where);
+        }
+    }
+
     /** {@code ip link add NAME type bridge}. */
     public record CreateBridge(Where where, IfName name) implements Op {
         public String command() {

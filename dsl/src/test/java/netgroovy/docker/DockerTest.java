@@ -54,6 +54,26 @@ class DockerTest {
         assertTrue(Ip.ping("db", "172.17.0.1"));
     }
 
+    /**
+     * rm ends with the container's veth gone from the bridge, as Docker's does: the kernel takes
+     * it with the namespace a moment after the namespace's deletion, or (here: another process
+     * still holds the namespace) rm deletes it itself.
+     */
+    @Test
+    void rmEndsWithTheVethGoneEvenWhileSomethingHoldsTheNamespace() throws Exception {
+        run("container 'db'");
+        Process holder = new ProcessBuilder("ip", "netns", "exec", "db", "sleep", "60").start();
+        try {
+            Thread.sleep(200); // (in the namespace by now)
+            assertEquals(1, Ip.json(null, "link", "show", "master", "docker0").size());
+            run("rm 'db'");
+            assertEquals(List.of(), Ip.json(null, "link", "show", "master", "docker0"), "the veth left docker0 with rm");
+            assertFalse(Ip.netnsList().contains("db"));
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+    }
+
     @Test
     void linksWriteHostsEntriesAndEnvironmentOneWay() {
         run("""

@@ -250,7 +250,6 @@ public final class Namespaces {
         return Files.exists(file) ? file.toString() : null;
     }
 
-    /** Makes /run/netns exist and be a shared mount point, as {@code ip netns add} does. */
     /**
      * Whether this process made /run/netns a shared mount point already. Making it shared
      * again for each namespace (as each `ip netns add` does) walks every namespace mounted
@@ -276,6 +275,7 @@ public final class Namespaces {
         return fd;
     }
 
+    /** Makes /run/netns exist and be a shared mount point, as {@code ip netns add} does. */
     private static void prepareRunNetns() {
         String dir = NetNs.RUN_NETNS.toString();
         try {

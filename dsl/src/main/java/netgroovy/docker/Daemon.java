@@ -388,6 +388,10 @@ public final class Daemon {
         host.add(new LinkOps.SetMac(in, inner, m));
         host.add(new AddressOps.Add(in, inner, new Cidr(ip, ipam.subnet().prefix()), false));
         if (n.v6() != null) {
+            // The container's namespace has IPv6 off (Host#namespace); Docker switches it on for an
+            // interface given an IPv6 address, and for lo (::1) once any interface has one.
+            host.add(new netgroovy.plan.SysctlOp(in, "net/ipv6/conf/" + ifname + "/disable_ipv6", "0"));
+            host.add(new netgroovy.plan.SysctlOp(in, "net/ipv6/conf/lo/disable_ipv6", "0"));
             host.add(new AddressOps.Add(in, inner, new Cidr(n.v6Address(m), n.v6().prefix()), false));
         }
         host.add(new LinkOps.SetUp(in, inner, true));

@@ -60,7 +60,11 @@ public interface Host {
     /** A bridge on this host, up, with its address (and MTU when above 0), as the {@code bridge} word makes one. */
     void bridge(String name, String cidr, int mtu);
 
-    /** A named namespace for a container (made if missing, lo up), as the {@code netns} word makes one. */
+    /**
+     * A named namespace for a container (made if missing, lo up), as the {@code netns} word makes
+     * one, but with IPv6 off on all its interfaces, as Docker 20.10 starts a container's sandbox:
+     * an interface that gets an IPv6 address has it switched back on.
+     */
     void namespace(String name);
 
     /** Removes a container's namespace, as {@code delete netns(NAME)} does (its rules are the daemon's to remove first). */

@@ -88,18 +88,27 @@ public abstract class NetgroovyScript extends Script {
     public NsRef netns(Object nameOrPid) {
         Where w = Names.where(nameOrPid);
         if (w.kind() == Where.Kind.NAMED) {
-            // Planned every time it is said: the plan's check skips a namespace that is there.
-            // Only one netgroovy makes is its own (marked, and removed by teardown): a namespace
-            // a container runtime made and hands to netgroovy-cni stays the runtime's.
-            if (!session().live() || !session().kernel().namespaces().exists(w.name())) {
-                session().world().namespaces.add(w.name());
-            }
-            session().add(new NamespaceOps.Create(w.name()));
-            session().add(new LinkOps.SetUp(w, IfName.of("lo"), true));
+            named(w, true);
         } else if (w.kind() == Where.Kind.PID && session().live()) {
             session().liveKernel().ns(w); // fails now, with a clear message, if there is no such process
         }
         return new NsRef(this, w);
+    }
+
+    /** A container's namespace, as Docker's sandbox is made: as {@code netns NAME}, with IPv6 off in it. */
+    void containerNetns(String name) {
+        named(Where.named(name), false);
+    }
+
+    private void named(Where w, boolean ipv6) {
+        // Planned every time it is said: the plan's check skips a namespace that is there.
+        // Only one netgroovy makes is its own (marked, and removed by teardown): a namespace
+        // a container runtime made and hands to netgroovy-cni stays the runtime's.
+        if (!session().live() || !session().kernel().namespaces().exists(w.name())) {
+            session().world().namespaces.add(w.name());
+        }
+        session().add(new NamespaceOps.Create(w.name(), ipv6));
+        session().add(new LinkOps.SetUp(w, IfName.of("lo"), true));
     }
 
     /**

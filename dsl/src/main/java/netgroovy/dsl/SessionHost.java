@@ -115,7 +115,7 @@ final class SessionHost implements Host {
 
     @Override
     public void namespace(String name) {
-        script.netns(name);
+        script.containerNetns(name);
     }
 
     @Override

@@ -45,7 +45,22 @@ public final class Rtnl implements AutoCloseable {
      * thread that made the namespace. Equivalent to: {@code ip netns add NAME}.
      */
     public static Rtnl createNamespace(String name) {
-        return new Rtnl(name, Namespaces.create(name, NetlinkSocket::new));
+        return createNamespace(name, true);
+    }
+
+    /**
+     * As {@link #createNamespace(String)}; with {@code ipv6} false, IPv6 is switched off in the
+     * new namespace first, by the same thread while it is in there (Docker's sandbox: no
+     * link-local addresses, no router solicitations or MLD reports from its interfaces).
+     * Equivalent to: {@code ip netns add NAME; ip netns exec NAME sysctl -w net.ipv6.conf.all.disable_ipv6=1}.
+     */
+    public static Rtnl createNamespace(String name, boolean ipv6) {
+        return new Rtnl(name, Namespaces.create(name, () -> {
+            if (!ipv6) {
+                Sysctl.disableIpv6Here();
+            }
+            return new NetlinkSocket();
+        }));
     }
 
     /**

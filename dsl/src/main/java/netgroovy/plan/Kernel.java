@@ -198,7 +198,13 @@ public interface Kernel extends AutoCloseable {
         /** The named namespaces, sorted ({@code ip netns list}). */
         List<String> list();
 
-        void create(String name);
+        /**
+         * {@code ip netns add NAME}. With {@code ipv6} false, IPv6 is switched off in it before
+         * anything else happens there ({@code net.ipv6.conf.all.disable_ipv6=1}, which also sets
+         * the default for interfaces to come), as Docker's sandbox starts; a kernel without IPv6
+         * has nothing to switch off.
+         */
+        void create(String name, boolean ipv6);
 
         void delete(String name);
 

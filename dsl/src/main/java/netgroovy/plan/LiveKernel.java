@@ -226,12 +226,12 @@ public final class LiveKernel implements Kernel {
                 return netgroovy.kernel.Namespaces.list();
             }
 
-            public void create(String name) {
+            public void create(String name, boolean ipv6) {
                 // The handle's socket is opened by the thread that makes the namespace, while it is
-                // in there: no second trip into it for the first link asked about.
+                // in there: no second trip into it for the first link asked about (nor for IPv6's switch).
                 Where w = Where.named(name);
                 forget(w);
-                Rtnl r = Rtnl.createNamespace(name);
+                Rtnl r = Rtnl.createNamespace(name, ipv6);
                 opened(w, r);
                 r.newborn(); // the check of its lo (set up next) needs no question
             }

@@ -103,11 +103,15 @@ public final class MemoryKernel implements Kernel {
                 return spaces.keySet().stream().filter(n -> !n.equals(HOST) && !n.startsWith("pid ")).toList();
             }
 
-            public void create(String name) {
+            public void create(String name, boolean ipv6) {
                 if (spaces.containsKey(name)) {
                     throw new KernelException("network namespace '" + name + "' already exists", EEXIST);
                 }
                 newNamespace(name);
+                if (!ipv6) {
+                    setSysctl(Where.named(name), "net.ipv6.conf.all.disable_ipv6", "1");
+                    setSysctl(Where.named(name), "net.ipv6.conf.default.disable_ipv6", "1");
+                }
             }
 
             public void delete(String name) {
@@ -138,7 +142,14 @@ public final class MemoryKernel implements Kernel {
 
     @Override
     public String sysctl(Where where, String key) {
-        return space(where).sysctls.getOrDefault(sysctlKey(key), SYSCTL_DEFAULTS.getOrDefault(sysctlKey(key), "0"));
+        Map<String, String> set = space(where).sysctls;
+        String k = sysctlKey(key);
+        if (!set.containsKey(k) && k.matches("net\\.ipv[46]\\.conf\\.(?!all\\.|default\\.)[^.]+\\.[^.]+")) {
+            // An interface's parameter it was never given: what the namespace's default was (close
+            // enough to the kernel, which copies the default when the interface is made).
+            k = k.replaceFirst("^(net\\.ipv[46]\\.conf)\\.[^.]+", "$1.default");
+        }
+        return set.getOrDefault(k, SYSCTL_DEFAULTS.getOrDefault(k, "0"));
     }
 
     /** "net/ipv4/ip_forward" and "net.ipv4.ip_forward" are the same file. */

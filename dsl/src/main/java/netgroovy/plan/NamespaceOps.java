@@ -5,10 +5,18 @@ public final class NamespaceOps {
     private NamespaceOps() {
     }
 
-    /** {@code ip netns add NAME}. */
-    public record Create(String name) implements Op {
+    /**
+     * {@code ip netns add NAME}; with {@code ipv6} false, IPv6 switched off in it first thing
+     * (see {@link Kernel.Namespaces#create}), as Docker makes a container's namespace.
+     */
+    public record Create(String name, boolean ipv6) implements Op {
+        public Create(String name) {
+            this(name, true);
+        }
+
         public String command() {
-            return "ip netns add " + name;
+            return "ip netns add " + name
+                    + (ipv6 ? "" : "\nip netns exec " + name + " sysctl -w net.ipv6.conf.all.disable_ipv6=1");
         }
 
         public State check(Kernel k) {
@@ -16,7 +24,7 @@ public final class NamespaceOps {
         }
 
         public void apply(Kernel k) {
-            k.namespaces().create(name);
+            k.namespaces().create(name, ipv6);
         }
 
         public void undo(Kernel k) {
@@ -58,7 +66,7 @@ public final class NamespaceOps {
 
         public void undo(Kernel k) {
             // What lived inside is gone with the namespace; an empty one is all that can come back.
-            k.namespaces().create(name);
+            k.namespaces().create(name, true);
         }
 
         public String subject() {

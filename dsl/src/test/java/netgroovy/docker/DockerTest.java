@@ -269,10 +269,30 @@ class DockerTest {
     }
 
     @Test
+    void aContainersNamespaceHasIpv6OffAsDockersSandbox() {
+        // What Docker 20.10's containers show (goldens: `ip addr` in centos04 and webapp): no ::1 on
+        // lo, no fe80:: on eth0 or eth1; libnetwork writes all/disable_ipv6=1 as it makes the sandbox.
+        run("container 'a'\nnetwork 'my-net'\nnetworkConnect 'my-net', 'a'\ncontainer 'b', net: 'none'");
+        assertEquals(List.of("127.0.0.1/8"), Ip.addresses("a", "lo"));
+        assertEquals(List.of("172.17.0.2/16"), Ip.addresses("a", "eth0"));
+        assertEquals(List.of("172.18.0.2/16"), Ip.addresses("a", "eth1"));
+        assertEquals(List.of(), Ip.json("a", "-6", "addr", "show"), "no IPv6 address at all in a");
+        assertEquals(List.of(), Ip.json("b", "-6", "addr", "show"), "nor in a container without a network");
+        assertEquals("1\n1\n", Sh.in("a", "sysctl", "-n", "net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.eth1.disable_ipv6").out());
+        assertTrue(Ip.ping("a", "172.18.0.1"), "IPv4 is untouched");
+        assertTrue(Ip.addresses(null, "docker0").stream().anyMatch(a -> a.startsWith("fe80:")), "the host keeps its IPv6");
+        assertTrue(run("explain { container 'c' }").toString().contains("ip netns exec c sysctl -w net.ipv6.conf.all.disable_ipv6=1"),
+                "explain shows the switch");
+    }
+
+    @Test
     void ipv6ContainersGetAddressesFromTheirMacAndTalk() {
         run("dockerd ipv6: true, fixedCidrV6: '2001:db8:1::/64'\ncontainer 'a'\ncontainer 'b'");
         assertTrue(Ip.addresses(null, "docker0").containsAll(List.of("fe80::1/64", "2001:db8:1::1/64")), Ip.addresses(null, "docker0").toString());
         assertTrue(Ip.addresses("a", "eth0").contains("2001:db8:1::242:ac11:2/64"), Ip.addresses("a", "eth0").toString());
+        // IPv6 is on where Docker switches it back on: the interface with an IPv6 address, and lo.
+        assertTrue(Ip.addresses("a", "eth0").stream().anyMatch(a -> a.startsWith("fe80:")), Ip.addresses("a", "eth0").toString());
+        assertEquals(List.of("127.0.0.1/8", "::1/128"), Ip.addresses("a", "lo"));
         // Docker 20.10: the default route goes via the bridge's global address (the seeds' Docker 1.x: fe80::1)
         assertTrue(Ip.routes("a", "-6").stream().anyMatch(r -> "default".equals(r.get("dst")) && "2001:db8:1::1".equals(r.get("gateway"))),
                 Ip.routes("a", "-6").toString());

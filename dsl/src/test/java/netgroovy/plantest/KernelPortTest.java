@@ -35,7 +35,7 @@ class KernelPortTest {
 
     @Test
     void aVethGoesWithItsPeerAndWithThePeersNamespace() {
-        k.namespaces().create("c1");
+        k.namespaces().create("c1", true);
         k.links(Where.HOST).addVeth(n("v1"), n("eth0"), C1);
         assertEquals(k.links(C1).require(n("eth0")).peerIndex(), k.links(Where.HOST).require(n("v1")).index());
         k.links(C1).delete(n("eth0"));
@@ -89,7 +89,7 @@ class KernelPortTest {
             assertTrue(e.line() == 2 && e.getMessage().contains("needs the live system"), e.line() + ": " + e.getMessage());
         }
         assertEquals(List.of(
-                "namespaces.create(c1)",
+                "namespaces.create(c1, true)",
                 "links(c1).setUp(lo)",
                 "links(host).addVeth(v1, eth0, c1)",
                 "addresses(c1).add(eth0, 10.0.0.2/24)",

@@ -376,14 +376,19 @@ public final class Daemon {
         Where in = Where.named(c.name);
         IfName inner = IfName.of(ifname);
         IfName outer = IfName.of(hostVeth);
+        Container.Attachment a = new Container.Attachment(n, ip, m, ifname, hostVeth, aliases);
         host.add(new LinkOps.CreateVeth(where(), outer, inner, in));
-        host.add(new LinkOps.SetMaster(where(), outer, IfName.of(n.bridge()), true));
-        if (!state().userlandProxy) {
-            host.add(new netgroovy.plan.HairpinOp(where(), outer)); // as Docker without the userland proxy
-        }
+        // What changes the host end is done before it goes up, as Docker orders it: the mark and
+        // the MTU, set on a port that is up, make the kernel walk the host's IPv6 routes (LinkOps.Mark).
+        World world = state();
+        host.add(new LinkOps.Mark(where(), outer, () -> netgroovy.model.Marks.vethMark(world, c, a)));
         if (!n.userDefined() && state().mtu > 0) {
             host.add(new LinkOps.SetMtu(where(), outer, state().mtu));
             host.add(new LinkOps.SetMtu(in, inner, state().mtu));
+        }
+        host.add(new LinkOps.SetMaster(where(), outer, IfName.of(n.bridge()), true));
+        if (!state().userlandProxy) {
+            host.add(new netgroovy.plan.HairpinOp(where(), outer)); // as Docker without the userland proxy
         }
         host.add(new LinkOps.SetMac(in, inner, m));
         host.add(new AddressOps.Add(in, inner, new Cidr(ip, ipam.subnet().prefix()), false));
@@ -395,7 +400,6 @@ public final class Daemon {
             host.add(new AddressOps.Add(in, inner, new Cidr(n.v6Address(m), n.v6().prefix()), false));
         }
         host.add(new LinkOps.SetUp(in, inner, true));
-        Container.Attachment a = new Container.Attachment(n, ip, m, ifname, hostVeth, aliases);
         c.attachments.add(a);
         return a;
     }

@@ -59,6 +59,9 @@ final class KernelLinks implements Marks.Links {
 
     @Override
     public void alias(String namespace, String link, String alias) {
+        if (session.liveKernel().marked(where(namespace), IfName.of(link), alias)) {
+            return; // the plan wrote it while the link was down (LinkOps.Mark); again now would cost more
+        }
         rtnl(namespace).links().setAlias(IfName.of(link), alias);
     }
 

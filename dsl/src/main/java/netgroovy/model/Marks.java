@@ -219,21 +219,8 @@ public final class Marks {
         }
         String lo = "netgroovy container " + c.id + " " + c.mode + (labHost == null ? "" : " on=" + labHost);
         rtnl.alias(c.namespace, "lo", withSpec(lo, spec(w, "container " + name)));
-        List<String> published = w.iptables ? List.of() : w.published.getOrDefault(name, List.of());
-        boolean first = true;
         for (Container.Attachment a : c.attachments) {
-            List<String> t = new ArrayList<>(List.of("netgroovy", "container", name, a.network().name()));
-            if (!a.aliases().isEmpty()) {
-                t.add("alias=" + String.join(",", a.aliases()));
-            }
-            if (first && !c.exposed.isEmpty()) {
-                t.add("expose=" + String.join(",", c.exposed)); // a port only exposed has no rule
-            }
-            if (first && !published.isEmpty()) {
-                t.add("publish=" + String.join(",", published)); // ports only the userland proxy serves: no rule says them
-            }
-            rtnl.alias(labHost, a.hostVeth(), fit(t));
-            first = false;
+            rtnl.alias(labHost, a.hostVeth(), vethMark(w, c, a));
         }
         if (!c.env.isEmpty() && !c.attachments.isEmpty()) {
             String env = ENV + groovy.json.JsonOutput.toJson(c.env);
@@ -241,6 +228,28 @@ public final class Marks {
                 rtnl.alias(c.namespace, c.attachments.get(0).ifname(), env);
             }
         }
+    }
+
+    /**
+     * The mark on the host end of a container's veth for one of its networks: "netgroovy
+     * container NAME NETWORK", its aliases there, and on the first network's veth the ports
+     * no rule tells of (only exposed; published where only the userland proxy serves them).
+     * The plan that makes the veth writes it ({@link netgroovy.plan.LinkOps.Mark}).
+     */
+    public static String vethMark(World w, Container c, Container.Attachment a) {
+        boolean first = !c.attachments.isEmpty() && c.attachments.get(0) == a;
+        List<String> published = w.iptables ? List.of() : w.published.getOrDefault(c.name, List.of());
+        List<String> t = new ArrayList<>(List.of("netgroovy", "container", c.name, a.network().name()));
+        if (!a.aliases().isEmpty()) {
+            t.add("alias=" + String.join(",", a.aliases()));
+        }
+        if (first && !c.exposed.isEmpty()) {
+            t.add("expose=" + String.join(",", c.exposed)); // a port only exposed has no rule
+        }
+        if (first && !published.isEmpty()) {
+            t.add("publish=" + String.join(",", published)); // ports only the userland proxy serves: no rule says them
+        }
+        return fit(t);
     }
 
     /**

@@ -42,6 +42,8 @@ public final class LiveKernel implements Kernel {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final NetNs hostNs;
     private final Map<Where, Rtnl> handles = new HashMap<>();
+    /** The marks plans wrote ({@link LinkOps.Mark}), by "WHERE/NAME"; see {@link #marked}. */
+    private final Map<String, String> marks = new HashMap<>();
     /** The identity of each named namespace a handle is on (see Namespaces.identity). */
     private final Map<Where, Long> identities = new HashMap<>();
     /** Kept handles found still on their namespace in this statement. */
@@ -123,7 +125,19 @@ public final class LiveKernel implements Kernel {
         remembering = on;
         generationSeen = -2;
         expected.clear();
+        if (on) {
+            marks.clear(); // a plan begins: what the last one marked may have changed since
+        }
         handles.values().forEach(r -> r.remember(on));
+    }
+
+    /**
+     * Whether the plan being applied, or the last one, set this alias on this link itself
+     * ({@link LinkOps.Mark}, while the link was down): the statement's end, which writes the
+     * marks of what it changed, need not write it again on the link now up (see LinkOps.Mark).
+     */
+    public boolean marked(Where where, IfName name, String alias) {
+        return alias.equals(marks.get(where + "/" + name));
     }
 
     /** Something changed {@code where} behind its handle's back (a veth end born there, a command run there). */
@@ -569,6 +583,11 @@ public final class LiveKernel implements Kernel {
 
         public void setHairpin(IfName port, boolean on) {
             l().setHairpin(port, on);
+        }
+
+        public void setAlias(IfName name, String alias) {
+            l().setAlias(name, alias);
+            marks.put(where + "/" + name, alias);
         }
 
         public List<Link> list() {

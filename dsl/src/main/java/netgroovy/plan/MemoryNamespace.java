@@ -203,6 +203,7 @@ final class MemoryNamespace {
         MemLink peer;
         boolean stp;
         boolean hairpin;
+        String alias = "";
 
         MemLink(MemoryNamespace space, int index, String name, String kind) {
             this.space = space;
@@ -333,6 +334,10 @@ final class MemoryNamespace {
         public boolean hairpin(IfName port) {
             MemLink l = links.get(port.name());
             return l != null && l.hairpin;
+        }
+
+        public void setAlias(IfName name, String alias) {
+            existing(name).alias = alias;
         }
 
         public void setHairpin(IfName port, boolean on) {

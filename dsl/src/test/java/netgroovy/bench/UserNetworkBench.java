@@ -35,11 +35,11 @@ public final class UserNetworkBench {
         if (sizes.isEmpty()) {
             sizes = List.of(50, 1000);
         }
-        System.out.printf("%-9s %6s %16s %16s %8s %10s %18s%n", "resolver", "N", "first 50 ms/c", "last 50 ms/c", "ratio", "heap MB", "user CPU ms/c");
-        for (String resolver : List.of("hosts", "embedded", "kernel")) {
+        System.out.printf("%-14s %6s %16s %16s %8s %10s %18s%n", "resolver", "N", "first 50 ms/c", "last 50 ms/c", "ratio", "heap MB", "user CPU ms/c");
+        for (String resolver : List.of("hosts", "embedded", "kernel", "kernel-no-ipv6")) {
             for (int n : sizes) {
-                if (resolver.equals("kernel")) {
-                    kernelLayer(n);
+                if (resolver.startsWith("kernel")) {
+                    kernelLayer(n, resolver.equals("kernel"));
                 } else {
                     run(resolver, n);
                 }
@@ -76,7 +76,7 @@ public final class UserNetworkBench {
             // disturbed by a busy machine than the wall time.
             double cpuFirst = (cpu.get(w) - cpu.get(0)) / 1e6 / w;
             double cpuLast = (cpu.get(n - 1) - cpu.get(n - 1 - w)) / 1e6 / w;
-            System.out.printf("%-9s %6d %16.2f %16.2f %7.2fx %10d %8.2f → %6.2f%n", resolver, n, first, last, last / first, heap, cpuFirst, cpuLast);
+            System.out.printf("%-14s %6d %16.2f %16.2f %7.2fx %10d %8.2f → %6.2f%n", resolver, n, first, last, last / first, heap, cpuFirst, cpuLast);
             engine.run("teardown", "teardown.netgroovy");
         }
     }
@@ -84,17 +84,18 @@ public final class UserNetworkBench {
     /**
      * The same number of endpoints on one bridge made by the kernel layer alone (namespace, veth
      * born in it, port up, MAC, address, routes: what a container's network is), for how much
-     * of the growth is the kernel's own: each port of a bigger bridge costs it more.
+     * of the growth is the kernel's own: each port of a bigger bridge costs it more. With IPv6 on
+     * in each namespace (as {@code ip netns add} leaves it), or off, as a container's is made.
      */
-    private static void kernelLayer(int n) throws Exception {
-        NetgroovyVariant v = new NetgroovyVariant();
+    private static void kernelLayer(int n, boolean ipv6) throws Exception {
+        NetgroovyVariant v = ipv6 ? new NetgroovyVariant() : NetgroovyVariant.withoutIpv6();
         Plan plan = new Plan(n);
         v.prepare(plan);
         v.setup(plan);
         int w = Math.min(WINDOW, n - 1);
         double first = (v.times.get(w) - v.times.get(0)) / 1e6 / w;
         double last = (v.times.get(n) - v.times.get(n - w)) / 1e6 / w;
-        System.out.printf("%-9s %6d %16.2f %16.2f %7.2fx%n", "kernel", n, first, last, last / first);
+        System.out.printf("%-14s %6d %16.2f %16.2f %7.2fx%n", ipv6 ? "kernel" : "kernel-no-ipv6", n, first, last, last / first);
         v.teardown(plan);
         EndpointCheck.awaitEmpty(30_000); // namespaces are destroyed in the kernel's own time: their veths go after
     }

@@ -286,6 +286,23 @@ class DockerTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void theHostVethIsMarkedWhileItIsStillDown() {
+        // On a port that is up, a new alias makes the kernel walk the host's IPv6 routes (one
+        // per port): the plan writes the mark before the port goes up, and not again after.
+        List<String> plan = (List<String>) run("explain { container 'c', expose: 80 }");
+        int mark = plan.indexOf(plan.stream().filter(l -> l.contains(" alias 'netgroovy container c bridge expose=80/tcp'")).findFirst().orElseThrow());
+        int up = plan.indexOf(plan.stream().filter(l -> l.contains(" master docker0 up")).findFirst().orElseThrow());
+        assertTrue(mark < up, String.join("\n", plan));
+        run("container 'c', expose: 80\nnetwork 'n'\nnetworkConnect 'n', 'c'");
+        Map<String, Object> port = Ip.json(null, "link", "show", "master", "docker0").get(0);
+        assertEquals("netgroovy container c bridge expose=80/tcp", port.get("ifalias"));
+        assertEquals("netgroovy container c n", Ip.json(null, "-d", "link", "show", "master",
+                Ip.json(null, "link", "show", "type", "bridge").stream().map(l -> (String) l.get("ifname"))
+                        .filter(b -> b.startsWith("br-")).findFirst().orElseThrow()).get(0).get("ifalias"));
+    }
+
+    @Test
     void ipv6ContainersGetAddressesFromTheirMacAndTalk() {
         run("dockerd ipv6: true, fixedCidrV6: '2001:db8:1::/64'\ncontainer 'a'\ncontainer 'b'");
         assertTrue(Ip.addresses(null, "docker0").containsAll(List.of("fe80::1/64", "2001:db8:1::1/64")), Ip.addresses(null, "docker0").toString());

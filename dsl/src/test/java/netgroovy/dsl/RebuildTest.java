@@ -66,7 +66,12 @@ class RebuildTest {
         return Sh.ok("ip", "netns", "pids", ns).lines().filter(l -> !l.isBlank()).mapToLong(Long::parseLong).min().orElse(0);
     }
 
+    /** The environment of the process, once it runs its command (read before its exec, it would be the launcher's). */
     private static String environ(long pid) throws Exception {
+        Path cmdline = Path.of("/proc", String.valueOf(pid), "cmdline");
+        for (int i = 0; i < 500 && !Files.readString(cmdline).contains("sleep"); i++) {
+            Thread.sleep(10);
+        }
         return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ")), StandardCharsets.UTF_8).replace('\0', '\n');
     }
 

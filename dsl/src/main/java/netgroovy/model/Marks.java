@@ -234,7 +234,7 @@ public final class Marks {
      * The mark on the host end of a container's veth for one of its networks: "netgroovy
      * container NAME NETWORK", its aliases there, and on the first network's veth the ports
      * no rule tells of (only exposed; published where only the userland proxy serves them).
-     * The plan that makes the veth writes it ({@link netgroovy.plan.LinkOps.Mark}).
+     * The plan that makes the veth writes it, before the veth goes up (LinkOps.Mark).
      */
     public static String vethMark(World w, Container c, Container.Attachment a) {
         boolean first = !c.attachments.isEmpty() && c.attachments.get(0) == a;

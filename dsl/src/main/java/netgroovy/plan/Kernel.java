@@ -151,7 +151,7 @@ public interface Kernel extends AutoCloseable {
 
         void setHairpin(IfName port, boolean on);
 
-        /** {@code ip link set dev NAME alias TEXT}: netgroovy's marks ({@link netgroovy.model.Marks}). */
+        /** {@code ip link set dev NAME alias TEXT}: netgroovy's marks (model/Marks). */
         void setAlias(IfName name, String alias);
 
         List<Link> list();

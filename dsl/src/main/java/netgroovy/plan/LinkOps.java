@@ -269,7 +269,7 @@ public final class LinkOps {
     }
 
     /**
-     * {@code ip link set dev NAME alias TEXT}: netgroovy's mark ({@link netgroovy.model.Marks}) on
+     * {@code ip link set dev NAME alias TEXT}: netgroovy's mark (see model/Marks) on
      * a link the same plan has just made, written before the plan brings the link up. The
      * kernel announces an alias set on a link that is up as a change of the link, and the host's
      * IPv6 answers that by walking its whole routing table, which holds a route for every port

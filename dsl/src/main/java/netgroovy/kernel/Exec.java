@@ -74,9 +74,9 @@ public final class Exec {
     }
 
     public static Process start(Launch launch) {
-        if (NsWorker.isWorker()) {
-            // Its thread may be inside a namespace right now: see Launch#command.
-            throw new IllegalStateException("processes are not started from the namespace thread");
+        if (NsSwitch.switched()) {
+            // This thread is inside a namespace right now, which the process would inherit: see Launch#command.
+            throw new IllegalStateException("processes are not started from inside namespace work");
         }
         ProcessBuilder pb = new ProcessBuilder(launch.command());
         Map<String, String> env = pb.environment();

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 /**
  * Named network namespaces the way iproute2 keeps them: a file in /run/netns bind-mounted
  * on a namespace's nsfs file, so {@code ip netns list} and {@code ip netns exec} see ours and
- * we see theirs. Also the one way into a namespace: {@link NsWorker}'s thread calls setns,
- * does the work, and returns to where it was (setns changes only the calling thread).
+ * we see theirs. Also the one way into a namespace: the calling thread enters it, does the
+ * work, and returns to where it was ({@link NsSwitch}; setns changes only the calling thread).
  */
 public final class Namespaces {
     private static final long MS_REC = 16384, MS_SHARED = 1 << 20;
@@ -54,7 +54,7 @@ public final class Namespaces {
         }
         libc.close(fd);
         try {
-            return NsWorker.run(null, () -> {
+            return NsSwitch.run(null, () -> {
                 if (libc.unshare(LibC.CLONE_NEWNET) < 0) {
                     throw KernelException.of("cannot create network namespace '" + name + "'", LibC.errno());
                 }
@@ -149,12 +149,12 @@ public final class Namespaces {
     }
 
     /**
-     * Runs {@code work} on a thread that has entered {@code ns}, and returns its result. A null
-     * namespace means "here": the work runs on the calling thread, without any switch.
+     * Runs {@code work} inside {@code ns} on the calling thread, which returns to its own
+     * namespace after, and returns its result. A null namespace means "here": no switch.
      */
     public static <T> T inside(NetNs ns, Callable<T> work) {
         if (ns != null) {
-            return NsWorker.run(ns, work);
+            return NsSwitch.run(ns, work);
         }
         try {
             return work.call();
@@ -197,7 +197,7 @@ public final class Namespaces {
         }
         libc.close(fd);
         try {
-            NsWorker.run(null, () -> {
+            NsSwitch.run(null, () -> {
                 int home = libc.open("/proc/thread-self/ns/uts", LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
                 if (home < 0) {
                     throw KernelException.of("cannot open this thread's UTS namespace", LibC.errno());

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class NoRealKernel implements AfterAllCallback {
     /**
      * Every way to the kernel passes one of these: rtnetlink handles and sockets, libc (setns,
-     * mount, unshare), namespace threads, processes, the live kernel itself. (Not NetNs or Launch:
+     * mount, unshare), namespace switches, processes, the live kernel itself. (Not NetNs or Launch:
      * Groovy loads the types of the script class's methods to dispatch, without running them.)
      */
     static final List<String> KERNEL_CLASSES = List.of(
             "netgroovy.plan.LiveKernel", "netgroovy.kernel.Rtnl", "netgroovy.kernel.LibC", "netgroovy.kernel.netlink.NetlinkSocket",
-            "netgroovy.kernel.NsWorker", "netgroovy.kernel.Exec");
+            "netgroovy.kernel.NsSwitch", "netgroovy.kernel.Exec");
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {

@@ -170,6 +170,37 @@ class NamespacesTest {
     }
 
     @Test
+    void theCallingThreadDoesTheWorkInsideAndComesHomeEvenWhenItFails() throws Exception {
+        Namespaces.create("c1");
+        java.nio.file.Path self = java.nio.file.Path.of("/proc/thread-self/ns/net");
+        String home = java.nio.file.Files.readSymbolicLink(self).toString();
+        try (NetNs ns = NetNs.named("c1")) {
+            String c1 = "net:[" + java.nio.file.Files.getAttribute(java.nio.file.Path.of("/proc/self/fd/" + ns.fd()), "unix:ino") + "]";
+            Thread caller = Thread.currentThread();
+            String[] seen = new String[2];
+            Namespaces.inside(ns, () -> {
+                seen[0] = Thread.currentThread() == caller ? "caller" : Thread.currentThread().getName();
+                seen[1] = java.nio.file.Files.readSymbolicLink(self).toString();
+                return null;
+            });
+            assertEquals(List.of("caller", c1), List.of(seen), "the work runs on the calling thread, inside c1");
+            assertEquals(home, java.nio.file.Files.readSymbolicLink(self).toString(), "and the thread is back home");
+            KernelException e = assertThrows(KernelException.class, () -> Namespaces.inside(ns, () -> {
+                throw new java.io.IOException("broken inside");
+            }));
+            assertEquals("broken inside", e.getMessage());
+            assertEquals(home, java.nio.file.Files.readSymbolicLink(self).toString(), "home again after a failure too");
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> Namespaces.inside(ns, () -> Exec.start(ns, List.of("true"))));
+            assertTrue(refused.getMessage().contains("not started from inside namespace work"), refused.getMessage());
+            Thread.currentThread().interrupt();
+            assertEquals(Boolean.TRUE, Namespaces.inside(ns, () -> !Thread.currentThread().isInterrupted()),
+                    "a pending interrupt waits until the work is done");
+            assertTrue(Thread.interrupted(), "and is there again after");
+        }
+    }
+
+    @Test
     void noThreadIsLeftInsideANamespaceAfterRunningAProcessThere() throws Exception {
         Namespaces.create("c1");
         String c1;

@@ -107,10 +107,15 @@ public final class EmbeddedDns implements AutoCloseable {
         }
         try {
             start();
-            onLoopAndWait(() -> {
-                sockets.udp().register(selector, SelectionKey.OP_READ, namespace);
-                sockets.tcp().register(selector, SelectionKey.OP_ACCEPT, namespace);
-            });
+            // Registered from here: a channel may be registered while the loop selects (Java 11
+            // and later); the wake-up makes its select take them in. Waiting for the loop to do it
+            // cost two thread wake-ups per container.
+            sockets.udp().register(selector, SelectionKey.OP_READ, namespace);
+            sockets.tcp().register(selector, SelectionKey.OP_ACCEPT, namespace);
+            selector.wakeup();
+        } catch (java.nio.channels.ClosedChannelException e) {
+            sockets.close();
+            throw new KernelException("embedded DNS server: " + e);
         } catch (RuntimeException e) {
             sockets.close(); // it was never served
             throw e;

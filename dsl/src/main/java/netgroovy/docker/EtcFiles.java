@@ -176,8 +176,11 @@ public final class EtcFiles {
         Path dir = ROOT.resolve(container);
         Path written = WRITTEN.resolve(container);
         try {
-            String keptHosts = hosts + added(fs.read(dir.resolve("hosts")), fs.read(written.resolve("hosts")), hosts);
-            String current = fs.read(dir.resolve("resolv.conf")), wrote = fs.read(written.resolve("resolv.conf"));
+            // What netgroovy wrote last time first: without it (a new container) there is nothing to keep.
+            String wroteHosts = fs.read(written.resolve("hosts"));
+            String keptHosts = hosts + (wroteHosts == null ? "" : added(fs.read(dir.resolve("hosts")), wroteHosts, hosts));
+            String wrote = fs.read(written.resolve("resolv.conf"));
+            String current = wrote == null ? null : fs.read(dir.resolve("resolv.conf"));
             boolean edited = current != null && wrote != null && !current.equals(wrote);
             fs.write(dir.resolve("hosts"), keptHosts);
             fs.write(dir.resolve("hostname"), hostname + "\n");

@@ -609,18 +609,29 @@ public final class LiveKernel implements Kernel {
 
     /** The host's own files, through java.nio. */
     private static final Kernel.Files HOST_FILES = new Kernel.Files() {
+        // Each asks the file system as little as it can: a container's files are written at each
+        // container statement, into /etc/netns, an overlay in the sandbox where every look-up costs.
         public String read(Path file) {
             try {
-                return java.nio.file.Files.isRegularFile(file) ? java.nio.file.Files.readString(file) : null;
+                return java.nio.file.Files.readString(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return null;
             } catch (IOException e) {
+                if (!java.nio.file.Files.isRegularFile(file)) {
+                    return null; // a directory, or something else that holds no text
+                }
                 throw new KernelException("cannot read " + file + ": " + e.getMessage());
             }
         }
 
         public void write(Path file, String text) {
             try {
-                java.nio.file.Files.createDirectories(file.getParent());
-                java.nio.file.Files.writeString(file, text);
+                try {
+                    java.nio.file.Files.writeString(file, text);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    java.nio.file.Files.createDirectories(file.getParent()); // the first file of its folder
+                    java.nio.file.Files.writeString(file, text);
+                }
             } catch (IOException e) {
                 throw new KernelException("cannot write " + file + ": " + e.getMessage());
             }

@@ -34,9 +34,9 @@ import netgroovy.kernel.NetNs;
  * does, or from the host for a loopback server — answering SERVFAIL when none replies.
  *
  * <p>A socket made by a thread that has entered a namespace stays in that namespace, so the
- * sockets are made inside it by the statement's thread ({@link Namespaces#inside}), and no thread
- * of this server ever enters one. An
- * open socket keeps its namespace alive: {@link #stop} closes it before the namespace goes.
+ * sockets are made inside it by the statement's thread ({@link Namespaces#inside}), and no
+ * thread of this server ever enters one. An open socket keeps its namespace alive:
+ * {@link #stop} closes it before the namespace goes.
  * The server dies with the JVM. TCP is served too (a client retries over TCP when a UDP
  * answer comes truncated); questions are forwarded over UDP either way.
  */

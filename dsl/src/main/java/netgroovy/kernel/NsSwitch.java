@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
  * so the work needs no other thread. It used to be handed to one long-lived worker thread, and
  * each visit then cost two wake-ups (the worker's, then the caller's): 70–110 µs each on this
  * project's 2-vCPU machines, per namespace made, hostname set or socket opened in one
- * (bench/README.md, "Namespace work on the calling thread").
+ * (bench/README.md, "Containers as Docker makes them, and namespace work without a second thread").
  *
  * <p>While a thread is switched it must not start a process or a thread (both would inherit
  * its namespace): {@link #switched()} lets {@link Exec} refuse. An interrupt pending when the

@@ -61,6 +61,7 @@ public final class Capture {
         }
 
         public Capture stop() {
+            drained();
             dumps.forEach(Process::destroy); // SIGTERM: tcpdump finishes its file
             for (Process p : dumps) {
                 try {
@@ -105,6 +106,43 @@ public final class Capture {
             }
             c.files.addAll(pcaps);
             return c;
+        }
+
+        /**
+         * Waits until the files stop growing (100 ms without a new packet, 2 s at most): a
+         * tcpdump stopped at once loses what the kernel has captured for it but it has not read
+         * yet, and on a busy machine the last packets of the block (a reply on the second link)
+         * can still be waiting for it.
+         */
+        private void drained() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            long[] last = sizes();
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() < deadline && System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(100)) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                long[] now = sizes();
+                if (!java.util.Arrays.equals(now, last)) {
+                    last = now;
+                    quietSince = System.nanoTime();
+                }
+            }
+        }
+
+        private long[] sizes() {
+            long[] out = new long[pcaps.size()];
+            for (int i = 0; i < out.length; i++) {
+                try {
+                    out[i] = Files.size(pcaps.get(i));
+                } catch (java.io.IOException e) {
+                    out[i] = -1;
+                }
+            }
+            return out;
         }
     }
 

@@ -132,6 +132,11 @@ class GoldenTest {
         return out;
     }
 
+    /** The "inet ..." and "inet6 ..." lines of {@code ip addr}, as they stand. */
+    private static List<String> addressLines(String ipAddr) {
+        return ipAddr.lines().map(String::strip).filter(l -> l.startsWith("inet")).toList();
+    }
+
     /** Container IDs are random per run: every 12-hex word becomes ID. */
     static String ids(String text) {
         return text.replaceAll("\\b[0-9a-f]{12}\\b", "ID");
@@ -165,6 +170,8 @@ class GoldenTest {
             assertEquals(ids(golden.get("hostname")), ids(inside(name, "hostname")), name + " hostname");
             String env = String.join("\n", inside(name, "env").lines().sorted().toList()) + "\n";
             assertEquals(ids(golden.get("env")), ids(env), name + " env");
+            // busybox's ip and iproute2 print an address line alike; IPv6 is off in both (no ::1, no fe80::)
+            assertEquals(addressLines(golden.get("addr")), addressLines(inside(name, "ip addr")), name + " ip addr");
         }
         assertEquals(containerFiles("h1").get("/etc/resolv.conf"), inside("h1", "cat /etc/resolv.conf"), "h1 resolv.conf");
         String hostResolv = Files.readString(Path.of("/etc/resolv.conf"));

@@ -42,7 +42,7 @@ public final class LiveKernel implements Kernel {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final NetNs hostNs;
     private final Map<Where, Rtnl> handles = new HashMap<>();
-    /** The marks plans wrote ({@link LinkOps.Mark}), by "WHERE/NAME"; see {@link #marked}. */
+    /** The marks plans wrote ({@link LinkOps.Mark}), by link ({@link Ops#link}); see {@link #marked}. */
     private final Map<String, String> marks = new HashMap<>();
     /** The identity of each named namespace a handle is on (see Namespaces.identity). */
     private final Map<Where, Long> identities = new HashMap<>();
@@ -137,7 +137,7 @@ public final class LiveKernel implements Kernel {
      * marks of what it changed, need not write it again on the link now up (see LinkOps.Mark).
      */
     public boolean marked(Where where, IfName name, String alias) {
-        return alias.equals(marks.get(where + "/" + name));
+        return alias.equals(marks.get(Ops.link(where, name)));
     }
 
     /** Something changed {@code where} behind its handle's back (a veth end born there, a command run there). */
@@ -587,7 +587,7 @@ public final class LiveKernel implements Kernel {
 
         public void setAlias(IfName name, String alias) {
             l().setAlias(name, alias);
-            marks.put(where + "/" + name, alias);
+            marks.put(Ops.link(where, name), alias);
         }
 
         public List<Link> list() {

@@ -1,6 +1,7 @@
 package netgroovy.bench;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import netgroovy.kernel.Link;
@@ -121,12 +122,13 @@ final class NetgroovyVariant implements Variant {
             if (containerWork) {
                 Namespaces.deleteUts(plan.namespace(k));
                 java.nio.file.Path dir = ETC_NETNS.resolve(plan.namespace(k));
-                for (String f : new String[] {"hosts", "hostname", "resolv.conf", ""}) {
-                    try {
-                        java.nio.file.Files.deleteIfExists(f.isEmpty() ? dir : dir.resolve(f));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                try {
+                    for (String f : List.of("hosts", "hostname", "resolv.conf")) {
+                        java.nio.file.Files.deleteIfExists(dir.resolve(f));
                     }
+                    java.nio.file.Files.deleteIfExists(dir);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
                 }
             }
         }

@@ -13,6 +13,8 @@ import java.util.function.Supplier;
 import netgroovy.kernel.Address;
 import netgroovy.kernel.Exec;
 import netgroovy.kernel.Sysctl;
+import netgroovy.model.Marks;
+import netgroovy.model.World;
 import netgroovy.plan.LinkOps;
 import netgroovy.plan.NamespaceOps;
 import netgroovy.plan.SysctlOp;
@@ -104,11 +106,16 @@ public abstract class NetgroovyScript extends Script {
         // Planned every time it is said: the plan's check skips a namespace that is there.
         // Only one netgroovy makes is its own (marked, and removed by teardown): a namespace
         // a container runtime made and hands to netgroovy-cni stays the runtime's.
-        if (!session().live() || !session().kernel().namespaces().exists(w.name())) {
-            session().world().namespaces.add(w.name());
-        }
         session().add(new NamespaceOps.Create(w.name(), ipv6));
-        session().add(new LinkOps.SetUp(w, IfName.of("lo"), true));
+        if (!session().live() || !session().kernel().namespaces().exists(w.name())) {
+            World world = session().world();
+            world.namespaces.add(w.name());
+            // Its lo goes up with the namespace's mark, in one request (the statement's end
+            // would otherwise mark it with one more); a container's namespace has none.
+            session().add(new LinkOps.Mark(w, IfName.of("lo"), () -> Marks.namespaceMark(world, w.name()), true));
+        } else {
+            session().add(new LinkOps.SetUp(w, IfName.of("lo"), true));
+        }
     }
 
     /**

@@ -101,6 +101,16 @@ public final class Links {
         changing(name, () -> sendTo(name, "set " + name + " up" + rtnl.in(), byName(name, Nl.IFF_UP, Nl.IFF_UP)), l -> l.withUp(true));
     }
 
+    /**
+     * Equivalent to: {@code ip link set dev NAME up alias TEXT}, one request (the kernel sets
+     * the alias before it brings the link up; see {@link #setAlias}).
+     */
+    public void setUp(IfName name, String alias) {
+        MessageWriter m = byName(name, Nl.IFF_UP, Nl.IFF_UP);
+        m.attr(Nl.IFLA_IFALIAS, alias.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        changing(name, () -> sendTo(name, "set the alias of " + name + " and set it up" + rtnl.in(), m), l -> l.withUp(true));
+    }
+
     /** Equivalent to: {@code ip link set dev NAME down}. */
     public void setDown(IfName name) {
         changing(name, () -> sendTo(name, "set " + name + " down" + rtnl.in(), byName(name, 0, Nl.IFF_UP)), l -> l.withUp(false));
@@ -310,18 +320,22 @@ public final class Links {
         List<netgroovy.kernel.netlink.NetlinkSocket.Answer> answers = rtnl.socket().queryEach(requests);
         for (int i = 1; i < answers.size(); i++) {
             var a = answers.get(i);
-            if (a.error() == null || a.error().errno() == ENODEV) {
-                rtnl.seen().learn(along.get(i - 1), a.error() == null ? Optional.of(decode(a.message())) : Optional.empty());
+            if (a.errno() == 0 || a.errno() == ENODEV) {
+                rtnl.seen().learn(along.get(i - 1), a.errno() == 0 ? Optional.of(decode(a.message())) : Optional.empty());
             }
         }
-        var mine = answers.get(0);
-        if (mine.error() != null) {
-            if (mine.error().errno() == ENODEV) {
-                return Optional.empty();
-            }
-            throw mine.error();
+        return found(answers.get(0));
+    }
+
+    /** The link an answer to {@link #lookUp} tells of; none when the kernel said there is no such link. */
+    private Optional<Link> found(netgroovy.kernel.netlink.NetlinkSocket.Answer a) {
+        if (a.errno() == ENODEV) {
+            return Optional.empty();
         }
-        return Optional.of(decode(mine.message()));
+        if (a.errno() != 0) {
+            throw a.error();
+        }
+        return Optional.of(decode(a.message()));
     }
 
     private Request lookUp(IfName name) {
@@ -332,15 +346,8 @@ public final class Links {
     }
 
     private Optional<Link> ask(IfName name) {
-        try {
-            List<Message> answer = rtnl.socket().query(lookUp(name));
-            return answer.isEmpty() ? Optional.empty() : Optional.of(decode(answer.get(0)));
-        } catch (KernelException e) {
-            if (e.errno() == ENODEV) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        // (as one of several: a link that is not there is an answer here, not an exception to build)
+        return found(rtnl.socket().queryEach(List.of(lookUp(name))).get(0));
     }
 
     /** The link, or an error that says it does not exist. */

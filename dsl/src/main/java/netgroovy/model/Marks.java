@@ -128,8 +128,9 @@ public final class Marks {
             try {
                 switch (kind) {
                     case WorldCodec.NAMESPACE -> {
-                        if (WorldCodec.map(w, WorldCodec.CONTAINER).peek(name) == null) {
-                            rtnl.alias(name, "lo", "netgroovy netns");
+                        String mark = namespaceMark(w, name);
+                        if (mark != null) {
+                            rtnl.alias(name, "lo", mark);
                         }
                     }
                     case WorldCodec.NETWORK -> later.add(name);
@@ -228,6 +229,15 @@ public final class Marks {
                 rtnl.alias(c.namespace, c.attachments.get(0).ifname(), env);
             }
         }
+    }
+
+    /**
+     * The mark on a namespace's {@code lo}: "netgroovy netns" for a namespace netgroovy made,
+     * none (null) for a container's (its veth's mark tells of it). The plan that makes the
+     * namespace writes it as it brings {@code lo} up (LinkOps.Mark).
+     */
+    public static String namespaceMark(World w, String namespace) {
+        return WorldCodec.map(w, WorldCodec.CONTAINER).peek(namespace) == null ? "netgroovy netns" : null;
     }
 
     /**

@@ -114,6 +114,12 @@ public interface Kernel extends AutoCloseable {
 
         void setUp(IfName name);
 
+        /** Sets the alias ({@link #setAlias}) and brings the link up: in one request where the kernel takes one. */
+        default void setUp(IfName name, String alias) {
+            setAlias(name, alias);
+            setUp(name);
+        }
+
         void setDown(IfName name);
 
         void setMaster(IfName name, IfName bridge);

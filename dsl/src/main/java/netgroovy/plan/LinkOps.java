@@ -275,17 +275,27 @@ public final class LinkOps {
      * IPv6 answers that by walking its whole routing table, which holds a route for every port
      * there: ~150 µs per mark among 1000 ports, ~20 µs on a link still down. The text is asked
      * for when the mark is written (or printed), once the statement has planned everything.
-     * Nothing to undo: undoing the plan deletes the link.
+     * Nothing to undo: undoing the plan deletes the link (or the namespace it is in).
+     *
+     * <p>With {@code up}, the same request brings the link up ({@code ip link set dev NAME up
+     * alias TEXT}): a new namespace's {@code lo} is brought up with the namespace's mark, one
+     * request where there were two. A null text then means no mark: the link is only brought up.
      */
     public static final class Mark implements Op {
         private final Where where;
         private final IfName name;
         private final java.util.function.Supplier<String> text;
+        private final boolean up;
 
         public Mark(Where where, IfName name, java.util.function.Supplier<String> text) {
+            this(where, name, text, false);
+        }
+
+        public Mark(Where where, IfName name, java.util.function.Supplier<String> text, boolean up) {
             this.where = where;
             this.name = name;
             this.text = text;
+            this.up = up;
         }
 
         public java.util.List<String> onLinks() {
@@ -293,11 +303,21 @@ public final class LinkOps {
         }
 
         public String command() {
-            return where.ip() + "link set dev " + name + " alias '" + text.get() + "'";
+            String t = text.get();
+            return where.ip() + "link set dev " + name + (up ? " up" : "") + (t == null ? "" : " alias '" + t + "'");
         }
 
         public void apply(Kernel k) {
-            links(k, where).setAlias(name, text.get());
+            String t = text.get();
+            if (t == null) {
+                if (up) {
+                    links(k, where).setUp(name);
+                }
+            } else if (up) {
+                links(k, where).setUp(name, t);
+            } else {
+                links(k, where).setAlias(name, t);
+            }
         }
 
         public void undo(Kernel k) {

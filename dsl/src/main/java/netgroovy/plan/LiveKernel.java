@@ -533,6 +533,11 @@ public final class LiveKernel implements Kernel {
             l().setUp(name);
         }
 
+        public void setUp(IfName name, String alias) {
+            l().setUp(name, alias);
+            marks.put(Ops.link(where, name), alias);
+        }
+
         public void setDown(IfName name) {
             l().setDown(name);
         }

@@ -155,6 +155,34 @@ class RebuildTest {
         assertFalse(runs.output().contains("stale"), "what the DSL deleted is not recorded: " + runs.output());
     }
 
+    /** lo's alias and whether it is up, in the namespace, as {@code ip -j link show lo} says. */
+    private static String loOf(String ns) {
+        Map<String, Object> lo = Ip.json(ns, "link", "show", "lo").get(0);
+        return lo.getOrDefault("ifalias", "") + " " + (((List<?>) lo.get("flags")).contains("UP") ? "up" : "down");
+    }
+
+    @Test
+    void aNamespaceIsMarkedAsItsLoGoesUpAndComesBackByThatMark() throws Exception {
+        Engine first = run();
+        in(first, """
+                netns 'n5'
+                container 'c5'
+                """);
+        assertEquals("netgroovy netns up", loOf("n5"), "the netns word's namespace: lo up, with the mark");
+        assertTrue(loOf("c5").matches("netgroovy container \\p{XDigit}{64} bridge .* up"), "a container's namespace: lo up, with the container's mark, not a namespace's: " + loOf("c5"));
+        in(first, "netns 'n5'"); // said again: nothing to do
+        assertEquals("netgroovy netns up", loOf("n5"));
+        deleteStore();
+        runs.clearOutput();
+
+        Engine later = run();
+        in(later, "ps");
+        assertTrue(runs.output().contains("rebuilt from the kernel (1 containers, 1 networks)"), runs.output());
+        assertTrue(world(later).namespaces.contains("n5"), "found again by lo's mark: " + world(later).namespaces);
+        in(later, "teardown");
+        assertEquals(List.of(), Ip.netnsList(), "teardown removes the namespace it found again");
+    }
+
     @Test
     void aLabHostsDaemonAndPortsOnlyTheProxyServesComeBack() throws Exception {
         in(run(), """

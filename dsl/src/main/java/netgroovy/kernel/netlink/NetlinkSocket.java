@@ -242,7 +242,37 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /** One request's answer in {@link #queryEach}: its message, or the kernel's refusal. */
-    public record Answer(Message message, KernelException error) {
+    public static final class Answer {
+        private final Message message;
+        /** The kernel's NLMSG_ERROR when it refused (its text may be in it), else null. */
+        private final Message refusal;
+        private final int errno;
+        private final String what;
+
+        private Answer(Message message, Message refusal, int errno, String what) {
+            this.message = message;
+            this.refusal = refusal;
+            this.errno = errno;
+            this.what = what;
+        }
+
+        /** The answer; null when the request was refused. */
+        public Message message() {
+            return message;
+        }
+
+        /** Why the kernel refused the request (ENODEV: no such link), or 0. */
+        public int errno() {
+            return errno;
+        }
+
+        /**
+         * The refusal as an exception, or null. Made only when asked for: "no such link" is an
+         * answer a check expects, and an exception's stack trace costs more than the question.
+         */
+        public KernelException error() {
+            return errno == 0 ? null : KernelException.of("cannot " + what, errno, extAckMessage(refusal));
+        }
     }
 
     /**
@@ -263,9 +293,9 @@ public final class NetlinkSocket implements AutoCloseable {
                 }
                 if (m.type() == Nl.NLMSG_ERROR) {
                     int err = -m.i32(0);
-                    answers[i] = new Answer(null, err == 0 ? null : KernelException.of("cannot " + requests.get(i).what(), err, extAckMessage(m)));
+                    answers[i] = err == 0 ? new Answer(null, null, 0, null) : new Answer(null, m, err, requests.get(i).what());
                 } else {
-                    answers[i] = new Answer(m, null);
+                    answers[i] = new Answer(m, null, 0, null);
                 }
                 remaining--;
             }

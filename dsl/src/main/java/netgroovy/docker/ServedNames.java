@@ -51,6 +51,9 @@ public final class ServedNames implements AutoCloseable {
         }
         boolean embedded = world.resolver.equals(World.EMBEDDED);
         DnsNames before = names;
+        if (!embedded && before == DnsNames.NONE) {
+            return; // /etc/hosts mode, and nothing served since the last sync said so: a script of words never starts the server
+        }
         try {
             if (!embedded) {
                 names = DnsNames.NONE;

@@ -90,7 +90,7 @@ class KernelPortTest {
         }
         assertEquals(List.of(
                 "namespaces.create(c1, true)",
-                "links(c1).setUp(lo)",
+                "links(c1).setUp(lo, netgroovy netns)", // lo up with the namespace's mark, one request
                 "links(host).addVeth(v1, eth0, c1)",
                 "addresses(c1).add(eth0, 10.0.0.2/24)",
                 "links(c1).setUp(eth0)"), recorded.changes());

@@ -182,17 +182,39 @@ public final class EtcFiles {
             String wrote = fs.read(written.resolve("resolv.conf"));
             String current = wrote == null ? null : fs.read(dir.resolve("resolv.conf"));
             boolean edited = current != null && wrote != null && !current.equals(wrote);
-            fs.write(dir.resolve("hosts"), keptHosts);
-            fs.write(dir.resolve("hostname"), hostname + "\n");
-            if (!edited) {
-                fs.write(dir.resolve("resolv.conf"), resolv);
-            }
-            fs.write(written.resolve("hosts"), hosts);
-            if (!edited) {
-                fs.write(written.resolve("resolv.conf"), resolv);
-            }
+            put(fs, container, keptHosts, hosts, hostname, edited ? null : resolv);
         } catch (KernelException e) {
             throw new IllegalStateException(e.getMessage() + " (in the sandbox /etc is a private overlay; with --host this needs root)");
+        }
+    }
+
+    /**
+     * As {@link #write} for a container whose folder is not there (a new one): nobody's lines
+     * to keep, so nothing is read, and the folders are made before the files are written, not
+     * after a first write has failed for the want of them.
+     */
+    static void writeNew(Kernel.Files fs, String container, String hosts, String hostname, String resolv) {
+        try {
+            fs.createDirectories(ROOT.resolve(container));
+            fs.createDirectories(WRITTEN.resolve(container));
+            put(fs, container, hosts, hosts, hostname, resolv);
+        } catch (KernelException e) {
+            throw new IllegalStateException(e.getMessage() + " (in the sandbox /etc is a private overlay; with --host this needs root)");
+        }
+    }
+
+    /** The files, and netgroovy's copies of what it wrote; {@code resolv} null: a resolv.conf the user edited stays. */
+    private static void put(Kernel.Files fs, String container, String hostsFile, String hostsWritten, String hostname, String resolv) {
+        Path dir = ROOT.resolve(container);
+        Path written = WRITTEN.resolve(container);
+        fs.write(dir.resolve("hosts"), hostsFile);
+        fs.write(dir.resolve("hostname"), hostname + "\n");
+        if (resolv != null) {
+            fs.write(dir.resolve("resolv.conf"), resolv);
+        }
+        fs.write(written.resolve("hosts"), hostsWritten);
+        if (resolv != null) {
+            fs.write(written.resolve("resolv.conf"), resolv);
         }
     }
 

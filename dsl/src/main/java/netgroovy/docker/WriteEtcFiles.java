@@ -30,8 +30,13 @@ public final class WriteEtcFiles implements Op {
     }
 
     public void apply(Kernel k) {
-        before = EtcFiles.read(k.files(), container);
-        EtcFiles.write(k.files(), container, hosts, hostname, resolv);
+        if (existed) {
+            before = EtcFiles.read(k.files(), container);
+            EtcFiles.write(k.files(), container, hosts, hostname, resolv);
+        } else {
+            before = null; // (nothing to keep, nothing to read: the check found no folder)
+            EtcFiles.writeNew(k.files(), container, hosts, hostname, resolv);
+        }
     }
 
     public void undo(Kernel k) {

@@ -122,14 +122,15 @@ public final class Namespaces {
     }
 
     /**
-     * The identity of the namespace named NAME now (its nsfs inode), or -1 when there is none:
-     * a handle kept on a namespace is still on the one of that name if this has not changed.
+     * The identity of the namespace named NAME now (its nsfs file's key: device and inode), or
+     * "none" when there is none: a handle kept on a namespace is still on the one of that name
+     * if this has not changed.
      */
-    public static long identity(String name) {
+    public static Object identity(String name) {
         try {
-            return ((Number) Files.getAttribute(NetNs.RUN_NETNS.resolve(name), "unix:ino")).longValue();
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            return -1;
+            return Files.readAttributes(NetNs.RUN_NETNS.resolve(name), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (java.io.IOException e) {
+            return "none";
         }
     }
 

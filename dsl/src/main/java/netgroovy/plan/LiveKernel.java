@@ -45,7 +45,7 @@ public final class LiveKernel implements Kernel {
     /** The marks plans wrote ({@link LinkOps.Mark}), by link ({@link Ops#link}); see {@link #marked}. */
     private final Map<String, String> marks = new HashMap<>();
     /** The identity of each named namespace a handle is on (see Namespaces.identity). */
-    private final Map<Where, Long> identities = new HashMap<>();
+    private final Map<Where, Object> identities = new HashMap<>();
     /** Kept handles found still on their namespace in this statement. */
     private final Set<Where> confirmed = new HashSet<>();
     /** Named handles from the most recently used on, kept between statements up to KEPT (each is a descriptor). */

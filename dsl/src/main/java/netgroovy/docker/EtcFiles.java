@@ -16,6 +16,9 @@ import netgroovy.plan.LiveKernel;
  * them bind-mounted over /etc, as {@code ip netns exec} does (see {@link #wrap}).
  */
 public final class EtcFiles {
+    /** Blanks between a line's words (compiled once: String.split compiles a pattern each call, and resolv.conf is read per container). */
+    private static final java.util.regex.Pattern BLANKS = java.util.regex.Pattern.compile("\\s+");
+
     static final Path ROOT = Path.of("/etc/netns");
     /** What netgroovy wrote last for each container, to tell its lines from someone else's. */
     static final Path WRITTEN = Path.of("/run/netgroovy/etc-written");
@@ -49,6 +52,11 @@ public final class EtcFiles {
         return b.toString();
     }
 
+    /** A line's words, as {@code line.trim().split("\\s+")} gives them. */
+    private static String[] words(String line) {
+        return BLANKS.split(line.trim());
+    }
+
     /** resolv.conf from the host's own /etc/resolv.conf, as Docker derives it (see {@link #resolvConf(String, List, List)}). */
     public static String resolvConf(List<String> dns, List<String> search) {
         String host;
@@ -74,7 +82,7 @@ public final class EtcFiles {
     public static String resolvConf(String host, List<String> dns, List<String> search) {
         List<String> servers = new ArrayList<>(), domains = new ArrayList<>(), options = new ArrayList<>();
         for (String line : host.split("\n")) {
-            String[] w = line.trim().split("\\s+");
+            String[] w = words(line);
             if (w.length > 1 && w[0].equals("nameserver")) {
                 servers.add(w[1]);
             } else if (w.length > 1 && (w[0].equals("search") || w[0].equals("domain"))) {
@@ -99,7 +107,7 @@ public final class EtcFiles {
         StringBuilder b = new StringBuilder();
         boolean any = false;
         for (String line : host.split("\n", -1)) {
-            String[] w = line.trim().split("\\s+");
+            String[] w = words(line);
             if (w.length > 1 && w[0].equals("nameserver")) {
                 if (w[1].startsWith("127.") || w[1].equals("::1")) {
                     continue;
@@ -127,7 +135,7 @@ public final class EtcFiles {
     public static String embeddedResolvConf(String resolv) {
         List<String> domains = new ArrayList<>(), options = new ArrayList<>();
         for (String line : resolv.split("\n")) {
-            String[] w = line.trim().split("\\s+");
+            String[] w = words(line);
             if (w.length > 1 && (w[0].equals("search") || w[0].equals("domain"))) {
                 domains.clear();
                 domains.addAll(List.of(w).subList(1, w.length));
@@ -151,7 +159,7 @@ public final class EtcFiles {
     public static List<String> nameservers(String resolv) {
         List<String> servers = new ArrayList<>();
         for (String line : resolv.split("\n")) {
-            String[] w = line.trim().split("\\s+");
+            String[] w = words(line);
             if (w.length > 1 && w[0].equals("nameserver")) {
                 servers.add(w[1]);
             }

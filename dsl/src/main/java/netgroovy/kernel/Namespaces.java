@@ -22,13 +22,22 @@ public final class Namespaces {
     }
 
     static void checkName(String name) {
-        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")
-                || name.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        if (name == null || name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..") || hasBlank(name)) {
             throw new KernelException("'" + name + "' is not a valid namespace name (no '/', no spaces)");
         }
         if (name.length() > 200) {
             throw new KernelException("namespace name '" + name.substring(0, 20) + "...' is too long");
         }
+    }
+
+    private static boolean hasBlank(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Creates a named namespace. Equivalent to: {@code ip netns add NAME}. */

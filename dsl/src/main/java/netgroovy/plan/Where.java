@@ -57,4 +57,16 @@ public record Where(Kind kind, String name, long pid) {
     public String toString() {
         return label();
     }
+
+    // Written out: a record's own equals and hashCode go through a method handle, and a Where
+    // is a key of the maps every operation looks in (the kernel's handles, the plan's links).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Where w && kind == w.kind && pid == w.pid && java.util.Objects.equals(name, w.name);
+    }
+
+    @Override
+    public int hashCode() {
+        return (31 * kind.ordinal() + (name == null ? 0 : name.hashCode())) * 31 + Long.hashCode(pid);
+    }
 }

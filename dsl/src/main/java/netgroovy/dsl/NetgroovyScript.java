@@ -110,8 +110,8 @@ public abstract class NetgroovyScript extends Script {
         if (!session().live() || !session().kernel().namespaces().exists(w.name())) {
             World world = session().world();
             world.namespaces.add(w.name());
-            // Its lo goes up with the namespace's mark, in one request (the statement's end
-            // would otherwise mark it with one more); a container's namespace has none.
+            // Its lo goes up with its mark (the namespace's, or its container's) in one request:
+            // the statement's end would otherwise write the mark with one more.
             session().add(new LinkOps.Mark(w, IfName.of("lo"), () -> Marks.namespaceMark(world, w.name()), true));
         } else {
             session().add(new LinkOps.SetUp(w, IfName.of("lo"), true));

@@ -215,11 +215,10 @@ public final class Marks {
 
     private static void markContainer(Links rtnl, World w, String name, String labHost) {
         Container c = (Container) WorldCodec.map(w, WorldCodec.CONTAINER).peek(name);
-        if (c == null || !(c.mode.equals("bridge") || c.mode.equals("none")) || !name.equals(c.namespace)) {
+        if (c == null || !ownNamespace(c, name)) {
             return;
         }
-        String lo = "netgroovy container " + c.id + " " + c.mode + (labHost == null ? "" : " on=" + labHost);
-        rtnl.alias(c.namespace, "lo", withSpec(lo, spec(w, "container " + name)));
+        rtnl.alias(c.namespace, "lo", containerLoMark(w, c, labHost));
         for (Container.Attachment a : c.attachments) {
             rtnl.alias(labHost, a.hostVeth(), vethMark(w, c, a));
         }
@@ -231,13 +230,29 @@ public final class Marks {
         }
     }
 
+    /** Whether the container has a namespace of its own, named after it (bridge and none modes), whose lo carries its mark. */
+    private static boolean ownNamespace(Container c, String name) {
+        return (c.mode.equals("bridge") || c.mode.equals("none")) && name.equals(c.namespace);
+    }
+
+    /** A container's mark on its namespace's lo: "netgroovy container ID MODE [on=LABHOST]", and its spec. */
+    private static String containerLoMark(World w, Container c, String labHost) {
+        String lo = "netgroovy container " + c.id + " " + c.mode + (labHost == null ? "" : " on=" + labHost);
+        return withSpec(lo, spec(w, "container " + c.name));
+    }
+
     /**
-     * The mark on a namespace's {@code lo}: "netgroovy netns" for a namespace netgroovy made,
-     * none (null) for a container's (its veth's mark tells of it). The plan that makes the
-     * namespace writes it as it brings {@code lo} up (LinkOps.Mark).
+     * The mark on the {@code lo} of a namespace netgroovy made: "netgroovy netns", or the
+     * container's mark when it is a container's (null when none goes there). The plan that
+     * makes the namespace writes it as it brings {@code lo} up (LinkOps.Mark); the statement's
+     * end writes it again only if it has changed meanwhile (a lab host's container says where).
      */
     public static String namespaceMark(World w, String namespace) {
-        return WorldCodec.map(w, WorldCodec.CONTAINER).peek(namespace) == null ? "netgroovy netns" : null;
+        Container c = (Container) WorldCodec.map(w, WorldCodec.CONTAINER).peek(namespace);
+        if (c == null) {
+            return "netgroovy netns";
+        }
+        return ownNamespace(c, namespace) ? containerLoMark(w, c, null) : null;
     }
 
     /**

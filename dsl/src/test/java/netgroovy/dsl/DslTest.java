@@ -213,7 +213,7 @@ class DslTest {
                 ip link set dev docker0 up
                 ip addr add 172.17.42.1/16 dev docker0
                 ip netns add c1
-                ip -n c1 link set dev lo up
+                ip -n c1 link set dev lo up alias 'netgroovy netns'
                 ip link add A type veth peer name B
                 ip link set dev A master docker0 up
                 ip link set dev B netns c1

@@ -107,8 +107,11 @@ public abstract class NetgroovyScript extends Script {
         // Only one netgroovy makes is its own (marked, and removed by teardown): a namespace
         // a container runtime made and hands to netgroovy-cni stays the runtime's.
         session().add(new NamespaceOps.Create(w.name(), ipv6));
-        if (!session().live() || !session().kernel().namespaces().exists(w.name())) {
-            World world = session().world();
+        // New: neither made by netgroovy already (this statement or an earlier one) nor in the
+        // kernel (which a dry run never asks).
+        World world = session().world();
+        boolean made = !world.namespaces.contains(w.name()) && (!session().live() || !session().kernel().namespaces().exists(w.name()));
+        if (made) {
             world.namespaces.add(w.name());
             // Its lo goes up with its mark (the namespace's, or its container's) in one request:
             // the statement's end would otherwise write the mark with one more.

@@ -60,6 +60,8 @@ public final class Marks {
     static final String PREFIX = "netgroovy ";
     /** The mark of a container's first interface inside: its own environment, as JSON. */
     static final String ENV = "netgroovy env ";
+    /** The mark on the lo of a namespace of the netns word's. */
+    static final String NETNS = "netgroovy netns";
     private static final String JOINED = "joined containers";
     private static final int MAX = 255;
 
@@ -128,9 +130,8 @@ public final class Marks {
             try {
                 switch (kind) {
                     case WorldCodec.NAMESPACE -> {
-                        String mark = namespaceMark(w, name);
-                        if (mark != null) {
-                            rtnl.alias(name, "lo", mark);
+                        if (WorldCodec.map(w, WorldCodec.CONTAINER).peek(name) == null) {
+                            rtnl.alias(name, "lo", NETNS); // (a container's namespace: markContainer writes its lo's mark)
                         }
                     }
                     case WorldCodec.NETWORK -> later.add(name);
@@ -250,7 +251,7 @@ public final class Marks {
     public static String namespaceMark(World w, String namespace) {
         Container c = (Container) WorldCodec.map(w, WorldCodec.CONTAINER).peek(namespace);
         if (c == null) {
-            return "netgroovy netns";
+            return NETNS;
         }
         return ownNamespace(c, namespace) ? containerLoMark(w, c, null) : null;
     }
@@ -442,7 +443,7 @@ public final class Marks {
         }
         World w = rebuildOn(kernel, null, hostAliases, inside);
         inside.forEach((ns, aliases) -> {
-            if (!aliases.getOrDefault("lo", "").equals("netgroovy netns")) {
+            if (!aliases.getOrDefault("lo", "").equals(NETNS)) {
                 return;
             }
             w.namespaces.add(ns);

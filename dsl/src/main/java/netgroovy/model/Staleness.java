@@ -128,7 +128,7 @@ public final class Staleness {
             } catch (RuntimeException gone) {
                 continue;
             }
-            if (lo.equals("netgroovy netns")) {
+            if (lo.equals(Marks.NETNS)) {
                 findings.add("namespace " + ns + " not recorded");
             } else if (lo.startsWith("netgroovy container ")) {
                 findings.add("container " + ns + " not recorded");

@@ -278,8 +278,9 @@ public final class LinkOps {
      * Nothing to undo: undoing the plan deletes the link (or the namespace it is in).
      *
      * <p>With {@code up}, the same request brings the link up ({@code ip link set dev NAME up
-     * alias TEXT}): a new namespace's {@code lo} is brought up with the namespace's mark, one
-     * request where there were two. A null text then means no mark: the link is only brought up.
+     * alias TEXT}): a new namespace's {@code lo} is brought up with its mark (the namespace's, or
+     * its container's), one request where there were two. A null text then means no mark: the
+     * link is only brought up.
      */
     public static final class Mark implements Op {
         private final Where where;

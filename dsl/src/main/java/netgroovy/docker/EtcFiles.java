@@ -173,39 +173,24 @@ public final class EtcFiles {
      * file (Docker adds and deletes only its own records), and an edited resolv.conf is left
      * alone (Docker compares it with the hash of what it wrote). What netgroovy wrote last is
      * kept beside, under /run/netgroovy/etc-written, never in /etc/netns where
-     * {@code ip netns exec} would bind it over /etc.
+     * {@code ip netns exec} would bind it over /etc. {@code before} is the folder as {@link #read}
+     * found it (the caller keeps it to undo with): null when there is none, a new container's,
+     * whose folders are then made before its files are written.
      */
-    public static void write(String container, String hosts, String hostname, String resolv) {
-        write(LiveKernel.hostFiles(), container, hosts, hostname, resolv);
-    }
-
-    /** As above, through {@code fs} (the host's files, or a kernel's in memory). */
-    public static void write(Kernel.Files fs, String container, String hosts, String hostname, String resolv) {
-        Path dir = ROOT.resolve(container);
-        Path written = WRITTEN.resolve(container);
+    public static void write(Kernel.Files fs, String container, Map<String, String> before, String hosts, String hostname, String resolv) {
         try {
-            // What netgroovy wrote last time first: without it (a new container) there is nothing to keep.
-            String wroteHosts = fs.read(written.resolve("hosts"));
-            String keptHosts = hosts + (wroteHosts == null ? "" : added(fs.read(dir.resolve("hosts")), wroteHosts, hosts));
-            String wrote = fs.read(written.resolve("resolv.conf"));
-            String current = wrote == null ? null : fs.read(dir.resolve("resolv.conf"));
+            if (before == null) {
+                fs.createDirectories(ROOT.resolve(container));
+                fs.createDirectories(WRITTEN.resolve(container));
+                put(fs, container, hosts, hosts, hostname, resolv);
+                return;
+            }
+            String wroteHosts = before.get(WRITTEN_KEY + "hosts");
+            String keptHosts = hosts + (wroteHosts == null ? "" : added(before.get("hosts"), wroteHosts, hosts));
+            String wrote = before.get(WRITTEN_KEY + "resolv.conf");
+            String current = before.get("resolv.conf");
             boolean edited = current != null && wrote != null && !current.equals(wrote);
             put(fs, container, keptHosts, hosts, hostname, edited ? null : resolv);
-        } catch (KernelException e) {
-            throw new IllegalStateException(e.getMessage() + " (in the sandbox /etc is a private overlay; with --host this needs root)");
-        }
-    }
-
-    /**
-     * As {@link #write} for a container whose folder is not there (a new one): nobody's lines
-     * to keep, so nothing is read, and the folders are made before the files are written, not
-     * after a first write has failed for the want of them.
-     */
-    static void writeNew(Kernel.Files fs, String container, String hosts, String hostname, String resolv) {
-        try {
-            fs.createDirectories(ROOT.resolve(container));
-            fs.createDirectories(WRITTEN.resolve(container));
-            put(fs, container, hosts, hosts, hostname, resolv);
         } catch (KernelException e) {
             throw new IllegalStateException(e.getMessage() + " (in the sandbox /etc is a private overlay; with --host this needs root)");
         }

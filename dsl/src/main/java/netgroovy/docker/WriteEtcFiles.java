@@ -30,13 +30,8 @@ public final class WriteEtcFiles implements Op {
     }
 
     public void apply(Kernel k) {
-        if (existed) {
-            before = EtcFiles.read(k.files(), container);
-            EtcFiles.write(k.files(), container, hosts, hostname, resolv);
-        } else {
-            before = null; // (nothing to keep, nothing to read: the check found no folder)
-            EtcFiles.writeNew(k.files(), container, hosts, hostname, resolv);
-        }
+        before = existed ? EtcFiles.read(k.files(), container) : null; // (the check found no folder: nothing to keep, nothing to read)
+        EtcFiles.write(k.files(), container, before, hosts, hostname, resolv);
     }
 
     public void undo(Kernel k) {

@@ -157,6 +157,13 @@ public final class Ruleset {
         return table(table).chains.containsKey(chain);
     }
 
+    /** A built-in chain's policy ({@code ACCEPT} when its table was never made: the kernel's default). */
+    public String policy(String table, String chain) {
+        String line = table(table).chains.get(chain);
+        String[] w = line == null ? new String[0] : line.split(" ");
+        return w.length > 1 && !w[1].equals("-") ? w[1] : "ACCEPT";
+    }
+
     /** The {@code -A CHAIN ...} lines of one chain, in order. */
     public List<String> rules(String table, String chain) {
         return List.copyOf(table(table).rules.getOrDefault(chain, List.of()));
@@ -249,7 +256,7 @@ public final class Ruleset {
      * Writes a batch with one {@code iptables-restore --noflush} ({@link Iptables#restore}), or
      * through nf_tables netlink when it only appends rules {@link NftEncoding} understands
      * ({@link #appended}), and, when it took, changes what is known the same way. Lines understood: {@code -N C},
-     * {@code -X C}, {@code -F C}, {@code -A C ...}, {@code -I C N ...}, {@code -D C N}; anything else makes
+     * {@code -X C}, {@code -F C}, {@code -P C POLICY}, {@code -A C ...}, {@code -I C N ...}, {@code -D C N}; anything else makes
      * the next question read the rules again.
      */
     public void write(Map<String, List<String>> batch) {
@@ -486,6 +493,13 @@ public final class Ruleset {
                 }
                 t.handles.remove(chain);
                 return w.length == 2;
+            }
+            case "-P" -> {
+                if (w.length != 3) {
+                    return false;
+                }
+                t.chains.put(chain, ":" + chain + " " + w[2] + " [0:0]");
+                return true;
             }
             case "-X" -> {
                 t.chains.remove(chain);

@@ -19,23 +19,32 @@ public final class ForwardPolicyOp implements Op {
         return where.exec() + "iptables -P FORWARD DROP   # as Docker does when it turns ip_forward on";
     }
 
+    // The policy is read from the namespace's rules as the firewall's other ops read them (one
+    // iptables-save, shared), and set in a batch of its own: no iptables process of its own.
     public State check(Kernel k) {
-        return "1".equals(k.sysctl(where, "net.ipv4.ip_forward")) || "DROP".equals(k.firewall(where).policy("FORWARD"))
-                ? State.DONE : State.TODO;
+        return "1".equals(k.sysctl(where, "net.ipv4.ip_forward")) || "DROP".equals(policy(k)) ? State.DONE : State.TODO;
     }
 
     public void apply(Kernel k) {
         if ("1".equals(k.sysctl(where, "net.ipv4.ip_forward"))) {
             return;
         }
-        before = k.firewall(where).policy("FORWARD");
-        k.firewall(where).setPolicy("FORWARD", "DROP");
+        before = policy(k);
+        set(k, "DROP");
     }
 
     public void undo(Kernel k) {
         if (before != null) {
-            k.firewall(where).setPolicy("FORWARD", before);
+            set(k, before);
         }
+    }
+
+    private String policy(Kernel k) {
+        return k.rules(where).fresh().policy("filter", "FORWARD");
+    }
+
+    private void set(Kernel k, String policy) {
+        k.rules(where).fresh().write(java.util.Map.of("filter", java.util.List.of("-P FORWARD " + policy)));
     }
 
     public String subject() {

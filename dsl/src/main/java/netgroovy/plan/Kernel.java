@@ -231,11 +231,6 @@ public interface Kernel extends AutoCloseable {
         default void restore(Map<String, List<String>> linesByTable) {
             restore(linesByTable, null);
         }
-
-        /** A built-in chain's policy ("ACCEPT", "DROP"). */
-        String policy(String chain);
-
-        void setPolicy(String chain, String policy);
     }
 
     /** The few host files netgroovy writes, by absolute path. */

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import netgroovy.firewall.FirewallException;
 import netgroovy.firewall.Iptables;
 import netgroovy.kernel.Address;
 import netgroovy.kernel.Exec;
@@ -39,7 +38,6 @@ import netgroovy.value.Mac;
  * the real thing.
  */
 public final class LiveKernel implements Kernel {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final NetNs hostNs;
     private final Map<Where, Rtnl> handles = new HashMap<>();
     /** The marks plans wrote ({@link LinkOps.Mark}), by link ({@link Ops#link}); see {@link #marked}. */
@@ -306,24 +304,6 @@ public final class LiveKernel implements Kernel {
 
             public List<netgroovy.kernel.NfRules.Listed> list(String table, String chain) {
                 return nft(where, nf -> nf.list(table, chain));
-            }
-
-            public String policy(String chain) {
-                ExecResult r = Exec.run(nsOrNull(where), List.of("iptables", "-S", chain), TIMEOUT);
-                for (String line : r.stdout().split("\n")) {
-                    if (line.startsWith("-P " + chain + " ")) {
-                        return line.substring(("-P " + chain + " ").length()).trim();
-                    }
-                }
-                return "ACCEPT";
-            }
-
-            public void setPolicy(String chain, String policy) {
-                generationSeen = -2;
-                ExecResult r = Exec.run(nsOrNull(where), List.of("iptables", "-P", chain, policy), TIMEOUT);
-                if (!r.ok()) {
-                    throw new FirewallException("iptables -P " + chain + " " + policy + " failed: " + r.stderr().strip());
-                }
             }
         };
     }

@@ -74,16 +74,6 @@ final class MemoryFirewall {
         return new Iptables.Saved(text());
     }
 
-    String policy(String chain) {
-        Map<String, Chain> filter = tables.get("filter");
-        Chain c = filter == null ? null : filter.get(chain);
-        return c == null || c.policy == null ? "ACCEPT" : c.policy;
-    }
-
-    void setPolicy(String chain, String policy) {
-        restore(Map.of("filter", List.of("-P " + chain + " " + policy)));
-    }
-
     /** Applies a batch to copies, and keeps them only when every line was taken. */
     void restore(Map<String, List<String>> linesByTable) {
         Map<String, Map<String, Chain>> next = new LinkedHashMap<>();

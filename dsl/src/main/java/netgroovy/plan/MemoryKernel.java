@@ -172,14 +172,6 @@ public final class MemoryKernel implements Kernel {
             public void restore(Map<String, List<String>> linesByTable, java.util.function.Function<List<String>, String> before) {
                 space(where).firewall.restore(linesByTable); // all or nothing by itself
             }
-
-            public String policy(String chain) {
-                return space(where).firewall.policy(chain);
-            }
-
-            public void setPolicy(String chain, String policy) {
-                space(where).firewall.setPolicy(chain, policy);
-            }
         };
     }
 

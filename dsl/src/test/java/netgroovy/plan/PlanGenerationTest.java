@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import netgroovy.plan.Op.State;
 import netgroovy.testing.Sandboxed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,5 +44,33 @@ class PlanGenerationTest {
         } finally {
             k.close();
         }
+    }
+
+    /** Docker's FORWARD policy is read from the rules the plan already read, and set (and put back) in a batch. */
+    @Test
+    void theForwardPolicyIsSetWithTheRulesAndPutBackByUndo() {
+        LiveKernel k = new LiveKernel();
+        try {
+            k.remember(true);
+            ForwardPolicyOp op = new ForwardPolicyOp(Where.HOST);
+            assertEquals(State.TODO, op.check(k));
+            long reads = k.rules(Where.HOST).reads();
+            op.apply(k);
+            assertEquals(List.of("-P FORWARD DROP"), policyLines(k));
+            assertEquals(State.DONE, op.check(k), "the rules known say DROP");
+            assertEquals(reads, k.rules(Where.HOST).reads(), "without reading the rules again");
+            op.undo(k);
+            assertEquals(List.of("-P FORWARD ACCEPT"), policyLines(k));
+            assertEquals(State.TODO, op.check(k));
+
+            k.exec(Where.HOST, List.of("iptables", "-P", "FORWARD", "DROP"), Duration.ofSeconds(20));
+            assertEquals(State.DONE, new ForwardPolicyOp(Where.HOST).check(k), "someone else's DROP is seen");
+        } finally {
+            k.close();
+        }
+    }
+
+    private static List<String> policyLines(LiveKernel k) {
+        return netgroovy.testing.Sh.ok("iptables", "-S", "FORWARD").lines().filter(l -> l.startsWith("-P ")).toList();
     }
 }

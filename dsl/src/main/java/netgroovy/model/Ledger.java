@@ -12,9 +12,10 @@ import java.util.Set;
  * The world as the last kept statement left it, record by record ({@link WorldCodec}): what a
  * failed, dry or explained statement goes back to, and what the next statement's changes are
  * measured against. Finding a statement's changes looks only at the records the statement
- * touched (the world's collections know them), plus those the statement before touched (a
- * value handed out may still be changed just after its statement was kept, as a container's
- * pid is), plus the daemon's few options: its cost is the statement's, not the world's.
+ * touched (the world's collections know them), plus those the statement before touched whose
+ * fingerprint (below) changed since (a value handed out may still be changed just after its
+ * statement was kept, as a container's pid is), plus the daemon's few options: its cost is the
+ * statement's, not the world's.
  *
  * <p>A statement that iterated over all the values of a collection (the container word looks
  * at every container for links to the new one) may have changed any of them, but almost
@@ -111,7 +112,13 @@ public final class Ledger {
             seen = w;
         } else {
             Set<String> now = touched(w);
-            keys.addAll(watched);
+            for (String key : watched) {
+                // (the statement before's records are looked at again, but by their fingerprint
+                // first: almost always unchanged, and a record costs more to make than to hash)
+                if (now.contains(key) || !unchangedSinceLastLook(w, key)) {
+                    keys.add(key);
+                }
+            }
             keys.addAll(now);
             watched = now;
             keys.addAll(swept(w, keys));
@@ -141,6 +148,13 @@ public final class Ledger {
             }
         }
         return out;
+    }
+
+    /** Whether the value of {@code key} has the fingerprint it had when last compared. */
+    private boolean unchangedSinceLastLook(World w, String key) {
+        Integer print = prints.get(key);
+        Object value = print == null ? null : WorldCodec.value(w, key);
+        return value != null && print == fingerprint(value);
     }
 
     /** The records of the swept collections (not among {@code known}) whose fingerprint changed, or that have none yet. */

@@ -103,6 +103,36 @@ class StateStoreTest {
         b.store.unlock();
     }
 
+    /**
+     * A value handed out by a statement may still change after it was kept (a container's pid
+     * is set once its process runs): the next statement finds that change though it did not
+     * touch the value, and reports nothing for the statement before's values that did not change
+     * (looked at by their fingerprint first).
+     */
+    @Test
+    void aValueChangedAfterItsStatementIsFoundByTheNextStatement() {
+        Process a = new Process();
+        World w = a.look();
+        w.networks.put("bridge", new Network("bridge", "docker0", new Ipam(Cidr.parse("10.0.0.0/24"), null, IpAddress.parse("10.0.0.1")), true, false, null));
+        container(w, "web", "10.0.0.2");
+        a.keep();
+
+        w = a.look();
+        container(w, "db", "10.0.0.3");
+        assertEquals(List.of("put container db"), a.keep().stream().map(c -> c.op() + " " + c.key()).toList(),
+                "web, touched by the statement before, is looked at again and is unchanged");
+
+        w = a.look();
+        Container cache = container(w, "cache", "10.0.0.4");
+        a.keep();
+        cache.pid = 4343;
+        w = a.look();
+        w.namespaces.add("lab2");
+        assertEquals(List.of("put container cache", "put namespace lab2"), a.keep().stream().map(c -> c.op() + " " + c.key()).sorted().toList(),
+                "cache's pid, set after its statement, is found by the next one");
+        assertEquals(4343, ((Number) ((java.util.Map<?, ?>) a.ledger.records().get("container cache")).get("pid")).intValue());
+    }
+
     @Test
     void aLargeJournalIsFoldedIntoANewSnapshotAndAnOlderJournalIsIgnored() throws Exception {
         Process a = new Process();

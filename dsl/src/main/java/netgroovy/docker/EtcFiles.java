@@ -18,6 +18,7 @@ import netgroovy.plan.LiveKernel;
 public final class EtcFiles {
     /** Blanks between a line's words (compiled once: String.split compiles a pattern each call, and resolv.conf is read per container). */
     private static final java.util.regex.Pattern BLANKS = java.util.regex.Pattern.compile("\\s+");
+    private static final java.util.regex.Pattern TRAILING_NEWLINES = java.util.regex.Pattern.compile("\n+$");
 
     static final Path ROOT = Path.of("/etc/netns");
     /** What netgroovy wrote last for each container, to tell its lines from someone else's. */
@@ -116,7 +117,7 @@ public final class EtcFiles {
             }
             b.append(line).append('\n');
         }
-        String out = b.toString().replaceAll("\n+$", "\n");
+        String out = TRAILING_NEWLINES.matcher(b).replaceAll("\n");
         if (out.equals("\n")) {
             out = "";
         }

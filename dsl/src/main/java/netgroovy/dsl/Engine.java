@@ -70,6 +70,21 @@ public final class Engine {
     }
 
     /**
+     * The text the REPL and {@code -e} print for a value {@link #run} returned ({@link Results#text}),
+     * made on the thread that ran it. A value may read the world to print itself (a container,
+     * as {@code docker ps} shows it), which takes the store's lock as a statement's first look
+     * does: it is a statement of its own here, whose end lets the lock go. (Printed on another
+     * thread, or left holding it, the REPL's next statement waited for the lock in vain.)
+     */
+    public String text(Object value) {
+        try {
+            return Results.text(value);
+        } finally {
+            session.flush();
+        }
+    }
+
+    /**
      * {@code text} compiled now, to be run later, once ({@link Prepared#run}): so a benchmark
      * can time a script's body apart from its compile. A compile error is thrown here.
      */

@@ -90,7 +90,7 @@ public final class Main {
             if (eval != null) {
                 Object result = engine.run(eval, script);
                 if (Results.worthPrinting(result)) {
-                    out.println(Results.text(result));
+                    out.println(engine.text(result));
                 }
             } else {
                 engine.run(read(file), script);

@@ -52,10 +52,12 @@ final class Evaluator implements AutoCloseable {
     /** Runs {@code text} (named {@code name} in error messages) and prints its value or its error; true when it ran to its end. */
     boolean evaluate(String text, String name) {
         AtomicReference<Thread> runner = new AtomicReference<>();
-        Future<Object> running = worker.submit(() -> {
+        Future<String> running = worker.submit(() -> {
             runner.set(Thread.currentThread());
             try {
-                return engine.run(text, name);
+                Object result = engine.run(text, name);
+                // Its text is made here, by the statement's thread (see Engine#text): null, nothing to print.
+                return Results.worthPrinting(result) && !PRINTS_ITSELF.matcher(text).matches() ? engine.text(result) : null;
             } finally {
                 runner.set(null);
                 Thread.interrupted(); // a late Ctrl-C must not hit the next statement
@@ -73,12 +75,12 @@ final class Evaluator implements AutoCloseable {
         });
         ProgressLine progress = new ProgressLine(terminal, engine.session());
         try {
-            Object result = await(running, presses, progress);
+            String printed = await(running, presses, progress);
             if (presses.get() > 0) {
                 out.println("interrupted");
                 return false;
-            } else if (Results.worthPrinting(result) && !PRINTS_ITSELF.matcher(text).matches()) {
-                print(result);
+            } else if (printed != null) {
+                print(printed);
             }
             return true;
         } catch (CancellationException | InterruptedException e) {
@@ -100,7 +102,7 @@ final class Evaluator implements AutoCloseable {
     }
 
     /** Waits for the statement, keeping its progress line; after a second Ctrl-C gives up on it and starts a fresh worker. */
-    private Object await(Future<Object> running, AtomicInteger presses, ProgressLine progress)
+    private String await(Future<String> running, AtomicInteger presses, ProgressLine progress)
             throws InterruptedException, ExecutionException {
         while (true) {
             try {
@@ -117,8 +119,7 @@ final class Evaluator implements AutoCloseable {
         }
     }
 
-    private void print(Object result) {
-        String text = Results.text(result);
+    private void print(String text) {
         if (text.isEmpty()) {
             return; // sh 'true': no output, no blank line
         }

@@ -167,4 +167,28 @@ class LauncherIT {
         assertEquals(Integer.parseInt(web.group(1)) + 1, Integer.parseInt(client.group(1)), "ports continue after web's: " + rules);
         assertTrue(out.contains("D_ENV_PASS=secret") && out.contains("D_PORT=tcp://172.17.0.2:6379"), "db's env and port came back:\n" + out);
     }
+
+    /**
+     * The REPL prints a container as {@code docker ps} does, which reads the world (and takes
+     * the store's lock): the next statement runs at once. (It waited 60 s for the lock the
+     * printing kept, and failed.)
+     */
+    @Test
+    void theReplPrintsAContainerAndGoesOnToTheNextStatement() throws Exception {
+        String shell = "printf '%s\\n' \"dockerd()\" \"container 'web'\" \"netns 'after'\" \":quit\" | ./netgroovy --host; echo '--- netns'; ip netns list";
+        ProcessBuilder pb = new ProcessBuilder("sandbox/run-in-sandbox", "bash", "-c", shell).directory(HOME.toFile());
+        pb.environment().remove("NETGROOVY_SANDBOX");
+        pb.environment().remove("NETGROOVY_CLASSPATH");
+        pb.environment().remove("NETGROOVY_HOME");
+        long start = System.nanoTime();
+        Subprocess r = Subprocess.run(pb, TIMEOUT);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertEquals(0, r.code(), r.transcript());
+        String out = r.out();
+        assertTrue(out.contains("CONTAINER ID") && out.contains("172.17.0.2"), "web printed as docker ps prints it:\n" + r.transcript());
+        assertFalse(out.contains("error"), r.transcript());
+        String netns = out.substring(out.indexOf("--- netns"));
+        assertTrue(netns.lines().anyMatch(l -> l.startsWith("after")), "the statement after it ran:\n" + r.transcript());
+        assertTrue(seconds < 30, "no wait for a lock: " + seconds + " s");
+    }
 }

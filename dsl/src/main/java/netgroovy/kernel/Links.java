@@ -305,7 +305,11 @@ public final class Links {
      * containers were being made; asked together, it is waited for once.
      */
     public void expect(java.util.Collection<IfName> names) {
-        rtnl.seen().expect(names.stream().map(IfName::name).toList());
+        List<String> plain = new ArrayList<>(names.size());
+        for (IfName n : names) {
+            plain.add(n.name());
+        }
+        rtnl.seen().expect(plain);
     }
 
     /** {@code name}, and the links the plan expects to ask about that are not known yet, in one datagram. */

@@ -377,19 +377,20 @@ public final class Daemon {
         IfName inner = IfName.of(ifname);
         IfName outer = IfName.of(hostVeth);
         Container.Attachment a = new Container.Attachment(n, ip, m, ifname, hostVeth, aliases);
-        host.add(new LinkOps.CreateVeth(where(), outer, inner, in));
-        // What changes the host end is done before it goes up, as Docker orders it: the mark and
-        // the MTU, set on a port that is up, make the kernel walk the host's IPv6 routes (LinkOps.Mark).
+        // The host end is born on the bridge, down; what changes it is done before it goes up, as
+        // Docker orders it: the mark and the MTU, set on a port that is up, make the kernel walk
+        // the host's IPv6 routes (LinkOps.Mark). Hairpin mode (Docker's without the userland
+        // proxy) rides with the mark, and up with the (no-op) master: three requests, not four.
+        IfName bridge = IfName.of(n.bridge());
+        host.add(new LinkOps.CreateVeth(where(), outer, inner, in, bridge));
         World world = state();
-        host.add(new LinkOps.Mark(where(), outer, () -> netgroovy.model.Marks.vethMark(world, c, a)));
+        java.util.function.Supplier<String> mark = () -> netgroovy.model.Marks.vethMark(world, c, a);
+        host.add(state().userlandProxy ? new LinkOps.Mark(where(), outer, mark) : LinkOps.Mark.andHairpin(where(), outer, mark));
         if (!n.userDefined() && state().mtu > 0) {
             host.add(new LinkOps.SetMtu(where(), outer, state().mtu));
             host.add(new LinkOps.SetMtu(in, inner, state().mtu));
         }
-        host.add(new LinkOps.SetMaster(where(), outer, IfName.of(n.bridge()), true));
-        if (!state().userlandProxy) {
-            host.add(new netgroovy.plan.HairpinOp(where(), outer)); // as Docker without the userland proxy
-        }
+        host.add(new LinkOps.SetMaster(where(), outer, bridge, true));
         // MAC and up in one request (Docker brings it up after the address: the same link in the end,
         // one round trip and one turn at the kernel's rtnetlink lock fewer).
         host.add(new LinkOps.SetMac(in, inner, m, true));
@@ -632,7 +633,10 @@ public final class Daemon {
                 links.put(alias + " " + t.hostname + (alias.equals(target) ? "" : " " + target), t.ip.toString());
             }
         });
-        List<String> own = c.attachments.stream().map(a -> a.ip().toString()).toList();
+        List<String> own = new ArrayList<>(c.attachments.size());
+        for (Container.Attachment a : c.attachments) {
+            own.add(a.ip().toString());
+        }
         Map<String, String> peers = new LinkedHashMap<>();
         for (Container.Attachment a : c.attachments) {
             if (!a.network().userDefined() || embedded()) {

@@ -42,7 +42,19 @@ public final class Links {
      * peer is born inside it, which saves a move.
      */
     public void addVeth(IfName a, IfName b, NetNs peerNs) {
+        addVeth(a, b, peerNs, null);
+    }
+
+    /**
+     * Equivalent to: {@code ip link add A [master BRIDGE] type veth peer name B [netns NS]}: with
+     * a bridge (already looked up), end A is born its port, still down, which saves the request
+     * that plugs it in (the kernel plugs it in as it registers the link).
+     */
+    public void addVeth(IfName a, IfName b, NetNs peerNs, Link bridge) {
         MessageWriter m = create(a, Nl.F_ECHO);
+        if (bridge != null) {
+            m.attrU32(Nl.IFLA_MASTER, bridge.index());
+        }
         int info = m.begin(Nl.IFLA_LINKINFO);
         m.attrString(Nl.IFLA_INFO_KIND, "veth");
         int data = m.begin(Nl.IFLA_INFO_DATA);
@@ -53,10 +65,13 @@ public final class Links {
             m.attrU32(Nl.IFLA_NET_NS_FD, peerNs.fd());
         }
         m.end(peer).end(data).end(info);
+        String what = "create veth pair " + a + "/" + b + (bridge == null ? "" : " on bridge " + bridge.name()) + rtnl.in()
+                + (peerNs == null ? "" : " (peer in " + peerNs.label() + ")");
         List<Message> echoed;
         try {
-            echoed = rtnl.socket().executeEchoed(new Request("create veth pair " + a + "/" + b + rtnl.in()
-                    + (peerNs == null ? "" : " (peer in " + peerNs.label() + ")"), m));
+            echoed = rtnl.socket().executeEchoed(new Request(what, m));
+        } catch (KernelException e) {
+            throw bridge == null ? e : full(e, IfName.of(bridge.name()), what);
         } finally {
             rtnl.seen().forget(a.name(), b.name());
         }
@@ -145,12 +160,17 @@ public final class Links {
         try {
             sendTo(name, what, m);
         } catch (KernelException e) {
-            if (e.errno() == EXFULL) {
-                throw new KernelException("cannot " + what + ": bridge " + bridge + " has " + BRIDGE_MAX_PORTS
-                        + " ports, the kernel's maximum; use another bridge (or network)", EXFULL);
-            }
-            throw e;
+            throw full(e, bridge, what);
         }
+    }
+
+    /** {@code e}, or what it means when it is the bridge's EXFULL. */
+    private static KernelException full(KernelException e, IfName bridge, String what) {
+        if (e.errno() == EXFULL) {
+            return new KernelException("cannot " + what + ": bridge " + bridge + " has " + BRIDGE_MAX_PORTS
+                    + " ports, the kernel's maximum; use another bridge (or network)", EXFULL);
+        }
+        return e;
     }
 
     /** Equivalent to: {@code ip link set dev NAME nomaster} ({@code brctl delif}). */
@@ -257,6 +277,22 @@ public final class Links {
         MessageWriter m = byName(name, 0, 0);
         m.attr(Nl.IFLA_IFALIAS, alias.getBytes(java.nio.charset.StandardCharsets.UTF_8)); // no NUL: the kernel counts the bytes
         sendTo(name, "set the alias of " + name + rtnl.in(), m);
+    }
+
+    /**
+     * Equivalent to: {@code ip link set dev PORT alias TEXT type bridge_slave hairpin on}, one
+     * request: the mark of a bridge port still down, and its hairpin mode (Docker's, without the
+     * userland proxy). On a port that is up, the kernel would announce the change as the link's.
+     */
+    public void setAliasAndHairpin(IfName port, String alias) {
+        MessageWriter m = byName(port, 0, 0);
+        m.attr(Nl.IFLA_IFALIAS, alias.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        int info = m.begin(Nl.IFLA_LINKINFO);
+        m.attrString(Nl.IFLA_INFO_SLAVE_KIND, "bridge");
+        int data = m.begin(Nl.IFLA_INFO_SLAVE_DATA);
+        m.attrU8(Nl.IFLA_BRPORT_MODE, 1);
+        m.end(data).end(info);
+        changing(port, () -> sendTo(port, "set the alias of " + port + " and its hairpin mode on" + rtnl.in(), m), l -> l.withHairpin(true));
     }
 
     /** Every link that has an alias, by name (one dump): {@code ip -j link show}'s ifalias fields. */

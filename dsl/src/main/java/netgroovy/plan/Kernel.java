@@ -108,6 +108,12 @@ public interface Kernel extends AutoCloseable {
         /** {@code peerIn}: where the peer end goes (null: here). */
         void addVeth(IfName a, IfName b, Where peerIn);
 
+        /** As above, end {@code a} born a port of {@code bridge} (still down): in one request where the kernel takes one. */
+        default void addVeth(IfName a, IfName b, Where peerIn, IfName bridge) {
+            addVeth(a, b, peerIn);
+            setMaster(a, bridge);
+        }
+
         void addDummy(IfName name);
 
         void delete(IfName name);
@@ -159,6 +165,12 @@ public interface Kernel extends AutoCloseable {
 
         /** {@code ip link set dev NAME alias TEXT}: netgroovy's marks (model/Marks). */
         void setAlias(IfName name, String alias);
+
+        /** The mark of a bridge port, and its hairpin mode on: in one request where the kernel takes one. */
+        default void setAliasAndHairpin(IfName port, String alias) {
+            setAlias(port, alias);
+            setHairpin(port, true);
+        }
 
         List<Link> list();
 

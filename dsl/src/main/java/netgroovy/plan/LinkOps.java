@@ -114,18 +114,25 @@ public final class LinkOps {
     }
 
     /** {@code ip link add A type veth peer name B [netns NS]}. */
-    public record CreateVeth(Where where, IfName a, IfName b, Where peerIn) implements Op {
+    public record CreateVeth(Where where, IfName a, IfName b, Where peerIn, IfName master) implements Op {
+        public CreateVeth(Where where, IfName a, IfName b, Where peerIn) {
+            this(where, a, b, peerIn, null);
+        }
+
         public java.util.List<String> leftovers() {
             return where.isHost() ? java.util.List.of("link " + a) : java.util.List.of();
         }
 
         public String command() {
-            return where.ip() + "link add " + a + " type veth peer name " + b
+            return where.ip() + "link add " + a + (master == null ? "" : " master " + master) + " type veth peer name " + b
                     + (peerIn == null || peerIn.equals(where) ? "" : " netns " + peerIn.netnsArg());
         }
 
         public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
             link.accept(where, a);
+            if (master != null) {
+                link.accept(where, master);
+            }
         }
 
         public State check(Kernel k) {
@@ -141,7 +148,11 @@ public final class LinkOps {
         }
 
         public void apply(Kernel k) {
-            links(k, where).addVeth(a, b, peerIn);
+            if (master == null) {
+                links(k, where).addVeth(a, b, peerIn);
+            } else {
+                links(k, where).addVeth(a, b, peerIn, master);
+            }
         }
 
         public void undo(Kernel k) {
@@ -281,22 +292,40 @@ public final class LinkOps {
      * alias TEXT}): a new namespace's {@code lo} is brought up with its mark (the namespace's, or
      * its container's), one request where there were two. A null text then means no mark: the
      * link is only brought up.
+     *
+     * <p>{@link #andHairpin}: the mark of a bridge port the plan has just made (on its bridge,
+     * still down), and its hairpin mode on, in one request ({@code ip link set dev NAME alias
+     * TEXT type bridge_slave hairpin on}): a container's host end, as Docker without the
+     * userland proxy has it. In hairpin mode a frame may leave by the port it came in, which is
+     * how a container reaches itself through its own published port (the DNAT turns the frame
+     * round on the bridge).
      */
     public static final class Mark implements Op {
         private final Where where;
         private final IfName name;
         private final java.util.function.Supplier<String> text;
         private final boolean up;
+        private final boolean hairpin;
 
         public Mark(Where where, IfName name, java.util.function.Supplier<String> text) {
             this(where, name, text, false);
         }
 
         public Mark(Where where, IfName name, java.util.function.Supplier<String> text, boolean up) {
+            this(where, name, text, up, false);
+        }
+
+        private Mark(Where where, IfName name, java.util.function.Supplier<String> text, boolean up, boolean hairpin) {
             this.where = where;
             this.name = name;
             this.text = text;
             this.up = up;
+            this.hairpin = hairpin;
+        }
+
+        /** The mark of a port made on its bridge by the same plan, still down, with its hairpin mode on (see above). */
+        public static Mark andHairpin(Where where, IfName port, java.util.function.Supplier<String> text) {
+            return new Mark(where, port, text, false, true);
         }
 
         public java.util.List<String> onLinks() {
@@ -305,12 +334,19 @@ public final class LinkOps {
 
         public String command() {
             String t = text.get();
-            return where.ip() + "link set dev " + name + (up ? " up" : "") + (t == null ? "" : " alias '" + t + "'");
+            return where.ip() + "link set dev " + name + (up ? " up" : "") + (t == null ? "" : " alias '" + t + "'")
+                    + (hairpin ? " type bridge_slave hairpin on" : "");
         }
 
         public void apply(Kernel k) {
             String t = text.get();
-            if (t == null) {
+            if (hairpin) {
+                if (t == null) {
+                    links(k, where).setHairpin(name, true);
+                } else {
+                    links(k, where).setAliasAndHairpin(name, t);
+                }
+            } else if (t == null) {
                 if (up) {
                     links(k, where).setUp(name);
                 }

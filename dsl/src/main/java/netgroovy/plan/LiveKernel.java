@@ -497,6 +497,17 @@ public final class LiveKernel implements Kernel {
             }
         }
 
+        public void addVeth(IfName a, IfName b, Where peerIn, IfName bridge) {
+            netgroovy.kernel.Link br = l().require(bridge); // (asked along with the plan's other links)
+            try {
+                l().addVeth(a, b, peerIn == null || peerIn.equals(where) ? null : ns(peerIn), br);
+            } finally {
+                if (peerIn != null && !peerIn.equals(where)) {
+                    changedBehind(peerIn);
+                }
+            }
+        }
+
         public void addDummy(IfName name) {
             l().addDummy(name);
         }
@@ -573,6 +584,11 @@ public final class LiveKernel implements Kernel {
         public void setAlias(IfName name, String alias) {
             l().setAlias(name, alias);
             marks.put(Ops.link(where, name), alias);
+        }
+
+        public void setAliasAndHairpin(IfName port, String alias) {
+            l().setAliasAndHairpin(port, alias);
+            marks.put(Ops.link(where, port), alias);
         }
 
         public List<Link> list() {

@@ -242,6 +242,15 @@ final class MemoryNamespace {
             y.peer = x;
         }
 
+        public void addVeth(IfName a, IfName b, Where peerIn, IfName bridge) {
+            MemLink br = existing(bridge);
+            if (!br.kind.equals("bridge")) {
+                throw KernelException.of("cannot create veth pair " + a + "/" + b + " on " + bridge + in(), EINVAL);
+            }
+            addVeth(a, b, peerIn);
+            links.get(a.name()).master = br; // (as the kernel: the pair is made on the bridge, or not at all)
+        }
+
         public void addDummy(IfName name) {
             add(name.name(), "dummy");
         }

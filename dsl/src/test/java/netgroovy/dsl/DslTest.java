@@ -343,6 +343,16 @@ class DslTest {
         assertTrue(e.getMessage().contains("bridge full0 has 1023 ports, the kernel's maximum; use another bridge"), e.getMessage());
         assertTrue(e.located().startsWith("test.netgroovy:"), e.located());
         assertFalse(Ip.link(null, "fp1023").isPresent(), "the veth of the failed apply block went with it");
+
+        // A container's port is born on its bridge: the same one line, from the request that makes it; nothing of it stays.
+        run("dockerd bridge: 'full0'");
+        List<String> linksBefore = Ip.linkNames(null);
+        var c = assertThrows(DslException.class, () -> run("container 'c1'"));
+        assertTrue(c.getMessage().contains("bridge full0 has 1023 ports, the kernel's maximum; use another bridge"), c.getMessage());
+        assertEquals(linksBefore, Ip.linkNames(null), "no host end left");
+        assertFalse(Ip.netnsList().contains("c1"), "no namespace left");
+        assertFalse(Files.exists(Path.of("/etc/netns/c1")), "no files left");
+        assertFalse(((String) run("ps")).contains("c1"), "and no container in the world");
     }
 
     @Test

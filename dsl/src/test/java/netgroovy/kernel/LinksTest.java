@@ -232,6 +232,39 @@ class LinksTest {
         assertTrue(e.getMessage().contains("nosuch does not exist"), e.getMessage());
     }
 
+    /**
+     * A container's host end as the DSL makes it: born on its bridge (one request), marked and
+     * put in hairpin mode while still down (one request), seen by iproute2 and by bridge(8).
+     */
+    @Test
+    void aVethBornOnItsBridgeThenMarkedWithHairpinWhileDown() {
+        host.links().addBridge(n("br0"));
+        Namespaces.create("c1");
+        try (NetNs c1 = NetNs.named("c1")) {
+            host.links().addVeth(n("A"), n("eth0"), c1, host.links().require(n("br0")));
+        }
+        Map<String, Object> a = Ip.link(null, "A").orElseThrow();
+        assertEquals("br0", a.get("master"), "a port of br0 from birth");
+        assertFalse(((List<?>) a.get("flags")).contains("UP"), "still down");
+        assertTrue(Ip.link("c1", "eth0").isPresent(), "the peer in c1");
+        host.links().setAliasAndHairpin(n("A"), "netgroovy mark");
+        String detail = Sh.ok("ip", "-d", "link", "show", "dev", "A");
+        assertTrue(detail.contains("hairpin on"), detail);
+        assertTrue(detail.contains("alias netgroovy mark"), detail);
+        assertTrue(Sh.ok("bridge", "-d", "link", "show", "dev", "A").contains("hairpin on"));
+        assertFalse(((List<?>) Ip.link(null, "A").orElseThrow().get("flags")).contains("UP"), "the mark brings nothing up");
+
+        // A bridge that is no bridge, and a name taken: the kernel's refusal, named; nothing made.
+        host.links().addVeth(n("X"), n("Y"), null);
+        KernelException e = assertThrows(KernelException.class,
+                () -> host.links().addVeth(n("C"), n("D"), null, host.links().require(n("X"))));
+        assertTrue(e.getMessage().contains("create veth pair C/D on bridge X"), e.getMessage());
+        assertTrue(Ip.link(null, "C").isEmpty() && Ip.link(null, "D").isEmpty(), "no half-made pair");
+        KernelException taken = assertThrows(KernelException.class,
+                () -> host.links().addVeth(n("A"), n("E"), null, host.links().require(n("br0"))));
+        assertTrue(taken.getMessage().contains("create veth pair A/E on bridge br0"), taken.getMessage());
+    }
+
     @Test
     void aNamespaceMadeWithItsHandle() {
         try (Rtnl c1 = Rtnl.createNamespace("c1")) {

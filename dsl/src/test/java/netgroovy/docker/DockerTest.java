@@ -391,4 +391,34 @@ class DockerTest {
         assertFalse(Ip.ping("web", "172.17.0.2"), "icc false");
         assertTrue(Sh.ok("iptables-save", "-t", "filter").contains("-A DOCKER -s 172.17.0.3/32 -d 172.17.0.2/32 -i docker0 -o docker0 -p tcp -m tcp --dport 6379"));
     }
+
+    /**
+     * A container's resolv.conf is derived from the host's file as it is when the container is
+     * made: a rewrite in place, of the same length, shows in the next container, whether the
+     * file was old (kept between containers) or had just been written (read again each time).
+     */
+    @Test
+    void eachContainersResolvConfFollowsTheHostsFileAsItChanges() throws Exception {
+        Path resolv = Path.of("/etc/resolv.conf"); // (the sandbox's /etc is an overlay of its own)
+        byte[] original = Files.readAllBytes(resolv);
+        try {
+            Files.delete(resolv); // (a regular file of the overlay's, whatever the host's is)
+            Files.writeString(resolv, "nameserver 192.0.2.1\n");
+            Files.setLastModifiedTime(resolv, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+            run("dockerd()\ncontainer 'a'\ncontainer 'b'");
+            assertEquals("nameserver 192.0.2.1\n", Files.readString(Path.of("/etc/netns/a/resolv.conf")));
+            assertEquals("nameserver 192.0.2.1\n", Files.readString(Path.of("/etc/netns/b/resolv.conf")), "an old file, read once");
+            Files.writeString(resolv, "nameserver 192.0.2.2\n");
+            run("container 'c'");
+            assertEquals("nameserver 192.0.2.2\n", Files.readString(Path.of("/etc/netns/c/resolv.conf")), "rewritten in place");
+            Files.writeString(resolv, "nameserver 192.0.2.3\n");
+            run("container 'd'");
+            assertEquals("nameserver 192.0.2.3\n", Files.readString(Path.of("/etc/netns/d/resolv.conf")), "again, at once");
+            Files.writeString(resolv, "nameserver 192.0.2.1\nnameserver 127.0.0.53\n");
+            run("container 'e'");
+            assertEquals("nameserver 192.0.2.1\n", Files.readString(Path.of("/etc/netns/e/resolv.conf")), "a server only the host reaches is left out");
+        } finally {
+            Files.write(resolv, original);
+        }
+    }
 }

@@ -39,6 +39,11 @@ final class KernelLinks implements Marks.Links {
     }
 
     @Override
+    public boolean hasNamespace(String name) {
+        return Namespaces.exists(name);
+    }
+
+    @Override
     public Map<String, String> aliases(String namespace) {
         return rtnl(namespace).links().aliases();
     }

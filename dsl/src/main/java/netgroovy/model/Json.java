@@ -59,7 +59,12 @@ final class Json {
 
     private static void string(StringBuilder b, String s) {
         b.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        int plain = 0;
+        while (plain < s.length() && !escaped(s.charAt(plain))) {
+            plain++;
+        }
+        b.append(s, 0, plain); // (mostly the whole string: names, addresses, marks)
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> b.append("\\\"");
@@ -79,5 +84,10 @@ final class Json {
             }
         }
         b.append('"');
+    }
+
+    /** Whether a character is written escaped (see {@link #string}). */
+    private static boolean escaped(char c) {
+        return c < 0x20 || c > 0x7e || c == '"' || c == '\\';
     }
 }

@@ -76,6 +76,11 @@ public final class Marks {
         /** The named namespaces there are ({@code ip netns list}). */
         List<String> namespaces();
 
+        /** Whether there is a named namespace {@code name} (a look at it alone: a teardown asks once per namespace). */
+        default boolean hasNamespace(String name) {
+            return namespaces().contains(name);
+        }
+
         /** The aliases of a namespace's links that have one, by link name. */
         Map<String, String> aliases(String namespace);
 
@@ -200,7 +205,7 @@ public final class Marks {
         try {
             switch (WorldCodec.kind(key)) {
                 case WorldCodec.NAMESPACE -> {
-                    if (rtnl.namespaces().contains(name)) {
+                    if (rtnl.hasNamespace(name)) {
                         rtnl.alias(name, "lo", "");
                     }
                 }
@@ -318,7 +323,7 @@ public final class Marks {
      */
     private static void markLabHost(Links rtnl, World root, String host) {
         World w = root.hosts.get(host);
-        if (w == null || !rtnl.namespaces().contains(host)) {
+        if (w == null || !rtnl.hasNamespace(host)) {
             return;
         }
         for (Network n : w.networks.values()) {

@@ -12,7 +12,7 @@ import java.util.List;
  * ip -batch; the DSL at most 1.2x of the kernel layer and 0.8x of ip -batch).
  *
  * <p>Usage (inside the sandbox; bench/endpoints does all of it):
- * {@code java -cp ... netgroovy.bench.EndpointBench [--reps R] [--tools a,b] [N ...]} (default: 100 1000).
+ * {@code java -cp ... netgroovy.bench.EndpointBench [--reps R] [--warm-up R] [--tools a,b] [N ...]} (default: 100 1000).
  *
  * <p>Each round: prepare (untimed) - setup (timed) - check with iproute2 that N endpoints exist
  * (untimed) - teardown (timed until the commands return, and until the kernel has actually
@@ -25,7 +25,13 @@ public final class EndpointBench {
     static final double DSL_VS_KERNEL = 1.2;
     static final double DSL_VS_IP = 0.8;
     private static final int WARM_UP_N = 50;
-    private static final int WARM_UP_ROUNDS = 2;
+    /**
+     * Rounds of {@link #WARM_UP_N} per tool before the measured ones ({@code --warm-up R}). Two
+     * were too few for the DSL's long paths: at N = 200 its measured rounds still fell one after
+     * the other (container: 1.51, 1.39, 1.28, 1.15, 1.16 ms), the JIT still compiling; after six
+     * they are level.
+     */
+    private static final int WARM_UP_ROUNDS = 6;
     private static final long SETTLE_TIMEOUT_MS = 300_000;
 
     /** One round's timings, in nanoseconds. */
@@ -55,11 +61,14 @@ public final class EndpointBench {
             System.exit(2);
         }
         int reps = 3;
+        int warmUp = WARM_UP_ROUNDS;
         String tools = null;
         List<Integer> sizes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--reps")) {
                 reps = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--warm-up")) {
+                warmUp = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--tools")) {
                 tools = args[++i];
             } else {
@@ -69,7 +78,7 @@ public final class EndpointBench {
         if (sizes.isEmpty()) {
             sizes = List.of(100, 1000);
         }
-        new EndpointBench().run(sizes, reps, tools);
+        new EndpointBench().run(sizes, reps, warmUp, tools);
     }
 
     /** Every tool that can run here; {@code --tools a,b} picks some (names without spaces). */
@@ -95,7 +104,7 @@ public final class EndpointBench {
 
     private List<Variant> variants;
 
-    private void run(List<Integer> sizes, int reps, String tools) throws Exception {
+    private void run(List<Integer> sizes, int reps, int warmUp, String tools) throws Exception {
         variants = allVariants();
         if (tools != null) {
             List<String> wanted = List.of(tools.split(","));
@@ -107,8 +116,8 @@ public final class EndpointBench {
         }
         EndpointCheck.requireSysfs();
         requireEmpty();
-        System.out.printf("warm-up: %d rounds of N=%d per tool%n", WARM_UP_ROUNDS, WARM_UP_N);
-        for (int r = 0; r < WARM_UP_ROUNDS; r++) {
+        System.out.printf("warm-up: %d rounds of N=%d per tool%n", warmUp, WARM_UP_N);
+        for (int r = 0; r < warmUp; r++) {
             for (Variant v : variants) {
                 round(v, new Plan(WARM_UP_N));
             }

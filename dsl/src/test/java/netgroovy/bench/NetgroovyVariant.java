@@ -82,12 +82,16 @@ final class NetgroovyVariant implements Variant {
         IfName veth = plan.hostVethName(k);
         try (Rtnl inside = step("netns create + socket", () -> Rtnl.createNamespace(name, ipv6));
              NetNs ns = step("netns open", () -> NetNs.named(name))) {
-            step("veth add (peer in ns)", () -> host.links().addVeth(veth, ETH0, ns));
-            step("host end: master + up", () -> host.links().attach(veth, bridge, true));
             if (containerWork) {
+                // As container makes it: born on the bridge, hairpin while down, then up (three requests).
+                step("veth add on bridge", () -> host.links().addVeth(veth, ETH0, ns, bridge));
                 step("host end: hairpin", () -> host.links().setHairpin(veth, true));
+                step("host end: up", () -> host.links().setUp(veth));
                 step("uts + hostname", () -> Namespaces.createUts(name, "h" + k));
                 step("/etc/netns files", () -> etcFiles(plan, k));
+            } else {
+                step("veth add (peer in ns)", () -> host.links().addVeth(veth, ETH0, ns));
+                step("host end: master + up", () -> host.links().attach(veth, bridge, true));
             }
             step("eth0: mac", () -> inside.links().setMac(ETH0, plan.mac(k)));
             step("eth0: addr add", () -> inside.addresses().add(ETH0, plan.cidr(k)));

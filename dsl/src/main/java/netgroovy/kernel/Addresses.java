@@ -84,12 +84,12 @@ public final class Addresses {
 
     /** Addresses on one link. Equivalent to: {@code ip addr show dev NAME}. */
     public List<Address> list(IfName dev) {
-        int index = rtnl.links().require(dev).index();
+        int index = rtnl.links().index(dev);
         return rtnl.seen().addresses(this::dump).stream().filter(a -> a.linkIndex() == index).map(a -> a.on(dev.name())).toList();
     }
 
     private MessageWriter message(int type, int flags, IfName dev, Cidr cidr) {
-        int index = rtnl.links().require(dev).index();
+        int index = rtnl.links().index(dev);
         int scope = cidr.address().isV4() && cidr.address().bytes()[0] == 127 ? Nl.RT_SCOPE_HOST : Nl.RT_SCOPE_UNIVERSE;
         MessageWriter m = new MessageWriter(type, Nl.F_REQUEST | Nl.F_ACK | flags)
                 .u8(cidr.family()).u8(cidr.prefix()).u8(0).u8(scope).u32(index);

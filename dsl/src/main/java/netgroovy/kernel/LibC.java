@@ -54,6 +54,12 @@ public interface LibC {
 
     int sethostname(@In byte[] name, long len);
 
+    /** SIOCGIFINDEX: a link's index by name, in the namespace of the socket {@code fd} (if_nametoindex(3)). */
+    long SIOCGIFINDEX = 0x8933;
+
+    /** {@code ioctl(fd, request, struct ifreq *)}: 16 bytes of name, then the answer (40 bytes in all). */
+    int ioctl(int fd, long request, @In @Out byte[] ifreq);
+
     /** Loaded once, on first use. */
     final class Holder {
         static final LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");

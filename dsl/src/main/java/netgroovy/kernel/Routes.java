@@ -120,7 +120,7 @@ public final class Routes {
             m.attr(Nl.RTA_GATEWAY, gateway.bytes());
         }
         if (dev != null) {
-            m.attrU32(Nl.RTA_OIF, rtnl.links().require(dev).index());
+            m.attrU32(Nl.RTA_OIF, rtnl.links().index(dev));
         }
         if (destination == null && gateway == null && dev == null) {
             throw new KernelException("a route needs a destination, a gateway or a device");

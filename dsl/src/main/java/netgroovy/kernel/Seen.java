@@ -95,6 +95,18 @@ final class Seen {
         return known;
     }
 
+    /** What the plan has seen of a link (empty: that there is none), or null when it has not asked (or keeps nothing). */
+    Optional<Link> peek(String name) {
+        if (!on) {
+            return null;
+        }
+        Optional<Link> known = links.get(name);
+        if (known == null && all != null) {
+            known = all.stream().filter(l -> l.name().equals(name)).findFirst();
+        }
+        return known;
+    }
+
     List<Link> all(Supplier<List<Link>> ask) {
         if (!on) {
             return ask.get();

@@ -233,6 +233,28 @@ class LinksTest {
     }
 
     /**
+     * A link's index by name, as an address or a route names its link: the namespace's own (as
+     * ip -j shows it there), asked without a netlink message, and a missing link said so.
+     */
+    @Test
+    void aLinksIndexIsLookedUpByNameInItsNamespaceWithoutAMessage() {
+        try (Rtnl c1 = Rtnl.createNamespace("c1")) {
+            c1.links().addBridge(n("b1"));
+            c1.links().addBridge(n("b2"));
+            host.links().addBridge(n("b2")); // the same name on the host: another link
+            long sends = c1.socket().sends();
+            assertEquals(((Number) Ip.link("c1", "b2").orElseThrow().get("ifindex")).intValue(), c1.links().index(n("b2")));
+            assertEquals(((Number) Ip.link("c1", "lo").orElseThrow().get("ifindex")).intValue(), c1.links().index(n("lo")));
+            assertEquals(((Number) Ip.link(null, "b2").orElseThrow().get("ifindex")).intValue(), host.links().index(n("b2")));
+            assertEquals(sends, c1.socket().sends(), "no message sent");
+            KernelException e = assertThrows(KernelException.class, () -> c1.links().index(n("nosuch")));
+            assertTrue(e.getMessage().contains("link nosuch does not exist in c1"), e.getMessage());
+            c1.addresses().add(n("b2"), netgroovy.value.Cidr.parse("10.9.0.1/24"));
+            assertTrue(Sh.ok("ip", "-n", "c1", "-4", "-o", "addr", "show", "dev", "b2").contains("10.9.0.1/24"), "an address by that index");
+        }
+    }
+
+    /**
      * A container's host end as the DSL makes it: born on its bridge (one request), marked and
      * put in hairpin mode while still down (one request), seen by iproute2 and by bridge(8).
      */

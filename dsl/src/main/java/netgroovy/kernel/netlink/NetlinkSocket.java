@@ -19,7 +19,7 @@ import netgroovy.kernel.LibC;
  */
 public final class NetlinkSocket implements AutoCloseable {
     private static final int NETLINK_ROUTE = 0, NETLINK_NETFILTER = 12;
-    private static final int EINTR = 4, EAGAIN = 11, ENOBUFS = 105, MSG_DONTWAIT = 0x40, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;
+    private static final int EINTR = 4, EAGAIN = 11, ENODEV = 19, ENOBUFS = 105, MSG_DONTWAIT = 0x40, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;
     /** What the send buffer is known to hold at least (the kernel's default is larger than this). */
     private int sendBuffer = 100 << 10, receiveBuffer = 1 << 20;
     private final LibC libc = LibC.get();
@@ -56,6 +56,25 @@ public final class NetlinkSocket implements AutoCloseable {
             libc.close(fd);
             throw KernelException.of("cannot bind a netlink socket", errno);
         }
+    }
+
+    /**
+     * The index of the link named {@code name} in this socket's namespace, or 0 when there is
+     * none: one ioctl (SIOCGIFINDEX, which any socket answers for its namespace), without the
+     * rtnetlink lock, a message to build or one to decode, as a GETLINK has.
+     */
+    public int linkIndex(String name) {
+        byte[] ifreq = new byte[40];
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        System.arraycopy(n, 0, ifreq, 0, Math.min(n.length, 15));
+        if (libc.ioctl(fd, LibC.SIOCGIFINDEX, ifreq) < 0) {
+            int errno = LibC.errno();
+            if (errno == ENODEV) {
+                return 0;
+            }
+            throw KernelException.of("cannot look up link " + name, errno);
+        }
+        return ByteBuffer.wrap(ifreq, 16, 4).order(ByteOrder.nativeOrder()).getInt();
     }
 
     /** Sends one request with NLM_F_ACK and waits for its acknowledgement. */

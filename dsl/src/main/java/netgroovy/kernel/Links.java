@@ -77,11 +77,12 @@ public final class Links {
         }
         // The kernel sends back the end it made here: a plan's next look at it (to plug it
         // into a bridge) needs no question, which would wait for the rtnetlink lock again.
+        // (It sends it before it plugs it into the bridge: the echo has no master yet.)
         for (Message msg : echoed) {
             if (msg.type() == Nl.RTM_NEWLINK) {
                 Link made = decode(msg);
                 if (made.name().equals(a.name())) {
-                    rtnl.seen().born(made);
+                    rtnl.seen().born(bridge == null ? made : made.withMaster(bridge.index()));
                 }
             }
         }
@@ -412,7 +413,12 @@ public final class Links {
         return get(name).orElseThrow(() -> missing(name));
     }
 
+    /** The link with this index: one the plan has seen (a port's bridge, looked up by the plan), or else from a dump of them all. */
     public Optional<Link> byIndex(int index) {
+        Link seen = rtnl.seen().withIndex(index);
+        if (seen != null) {
+            return Optional.of(seen);
+        }
         for (Link l : list()) {
             if (l.index() == index) {
                 return Optional.of(l);

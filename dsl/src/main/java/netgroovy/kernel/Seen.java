@@ -107,6 +107,26 @@ final class Seen {
         return known;
     }
 
+    /** A link the plan has seen that has this index, or null (none seen, or nothing kept). */
+    Link withIndex(int index) {
+        if (!on) {
+            return null;
+        }
+        for (Optional<Link> l : links.values()) {
+            if (l.isPresent() && l.get().index() == index) {
+                return l.get();
+            }
+        }
+        if (all != null) {
+            for (Link l : all) {
+                if (l.index() == index) {
+                    return l;
+                }
+            }
+        }
+        return null;
+    }
+
     List<Link> all(Supplier<List<Link>> ask) {
         if (!on) {
             return ask.get();

@@ -233,6 +233,32 @@ class LinksTest {
     }
 
     /**
+     * The bridge a port is on, by its index, when the plan has looked the bridge up: no dump of
+     * every link (a container's plan asks it of a port born on its bridge, among a thousand).
+     */
+    @Test
+    void aLinkByIndexIsTheOneThePlanSawWithoutADump() {
+        host.links().addBridge(n("br0"));
+        host.remember(true);
+        try {
+            Link br0 = host.links().require(n("br0"));
+            host.links().addVeth(n("A"), n("B"), null, br0);
+            Link a = host.links().require(n("A"));
+            long sends = host.socket().sends();
+            assertEquals(br0.index(), a.master(), "born on br0, as the plan knows it (the kernel's echo comes before)");
+            assertEquals("br0", host.links().byIndex(a.master()).orElseThrow().name());
+            assertEquals(sends, host.socket().sends(), "known: nothing asked");
+            int loIndex = ((Number) Ip.link(null, "lo").orElseThrow().get("ifindex")).intValue();
+            assertEquals("lo", host.links().byIndex(loIndex).orElseThrow().name(), "not seen: asked");
+            assertEquals(sends + 1, host.socket().sends());
+        } finally {
+            host.remember(false);
+        }
+        assertEquals(((Number) Ip.link(null, "br0").orElseThrow().get("ifindex")).intValue(),
+                host.links().byIndex(host.links().require(n("A")).master()).orElseThrow().index(), "and between plans, by a dump");
+    }
+
+    /**
      * A link's index by name, as an address or a route names its link: the namespace's own (as
      * ip -j shows it there), asked without a netlink message, and a missing link said so.
      */

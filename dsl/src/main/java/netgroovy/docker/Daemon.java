@@ -380,7 +380,7 @@ public final class Daemon {
         // The host end is born on the bridge, down; what changes it is done before it goes up, as
         // Docker orders it: the mark and the MTU, set on a port that is up, make the kernel walk
         // the host's IPv6 routes (LinkOps.Mark). Hairpin mode (Docker's without the userland
-        // proxy) rides with the mark, and up with the (no-op) master: three requests, not four.
+        // proxy) rides with the mark: three requests, not four, and no look-up of the bridge.
         IfName bridge = IfName.of(n.bridge());
         host.add(new LinkOps.CreateVeth(where(), outer, inner, in, bridge));
         World world = state();
@@ -390,7 +390,7 @@ public final class Daemon {
             host.add(new LinkOps.SetMtu(where(), outer, state().mtu));
             host.add(new LinkOps.SetMtu(in, inner, state().mtu));
         }
-        host.add(new LinkOps.SetMaster(where(), outer, bridge, true));
+        host.add(new LinkOps.SetUp(where(), outer, true));
         // MAC and up in one request (Docker brings it up after the address: the same link in the end,
         // one round trip and one turn at the kernel's rtnetlink lock fewer).
         host.add(new LinkOps.SetMac(in, inner, m, true));

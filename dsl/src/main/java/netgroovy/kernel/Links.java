@@ -42,7 +42,7 @@ public final class Links {
      * peer is born inside it, which saves a move.
      */
     public void addVeth(IfName a, IfName b, NetNs peerNs) {
-        addVeth(a, b, peerNs, null);
+        addVeth(a, b, peerNs, 0, null);
     }
 
     /**
@@ -51,9 +51,22 @@ public final class Links {
      * that plugs it in (the kernel plugs it in as it registers the link).
      */
     public void addVeth(IfName a, IfName b, NetNs peerNs, Link bridge) {
+        addVeth(a, b, peerNs, bridge == null ? 0 : bridge.index(), bridge == null ? null : IfName.of(bridge.name()));
+    }
+
+    /**
+     * As above, the bridge given by name: its index is what the plan has seen of it or one
+     * ioctl ({@link #index}), not a look-up of the whole bridge; that it is a bridge, the kernel
+     * checks (it refuses a master that takes no ports).
+     */
+    public void addVeth(IfName a, IfName b, NetNs peerNs, IfName bridge) {
+        addVeth(a, b, peerNs, index(bridge), bridge);
+    }
+
+    private void addVeth(IfName a, IfName b, NetNs peerNs, int bridgeIndex, IfName bridge) {
         MessageWriter m = create(a, Nl.F_ECHO);
         if (bridge != null) {
-            m.attrU32(Nl.IFLA_MASTER, bridge.index());
+            m.attrU32(Nl.IFLA_MASTER, bridgeIndex);
         }
         int info = m.begin(Nl.IFLA_LINKINFO);
         m.attrString(Nl.IFLA_INFO_KIND, "veth");
@@ -65,13 +78,13 @@ public final class Links {
             m.attrU32(Nl.IFLA_NET_NS_FD, peerNs.fd());
         }
         m.end(peer).end(data).end(info);
-        String what = "create veth pair " + a + "/" + b + (bridge == null ? "" : " on bridge " + bridge.name()) + rtnl.in()
+        String what = "create veth pair " + a + "/" + b + (bridge == null ? "" : " on bridge " + bridge) + rtnl.in()
                 + (peerNs == null ? "" : " (peer in " + peerNs.label() + ")");
         List<Message> echoed;
         try {
             echoed = rtnl.socket().executeEchoed(new Request(what, m));
         } catch (KernelException e) {
-            throw bridge == null ? e : full(e, IfName.of(bridge.name()), what);
+            throw bridge == null ? e : full(e, bridge, what);
         } finally {
             rtnl.seen().forget(a.name(), b.name());
         }
@@ -82,7 +95,7 @@ public final class Links {
             if (msg.type() == Nl.RTM_NEWLINK) {
                 Link made = decode(msg);
                 if (made.name().equals(a.name())) {
-                    rtnl.seen().born(bridge == null ? made : made.withMaster(bridge.index()));
+                    rtnl.seen().born(bridge == null ? made : made.withMaster(bridgeIndex));
                 }
             }
         }

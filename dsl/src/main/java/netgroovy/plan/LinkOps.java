@@ -129,10 +129,7 @@ public final class LinkOps {
         }
 
         public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
-            link.accept(where, a);
-            if (master != null) {
-                link.accept(where, master);
-            }
+            link.accept(where, a); // (the master's index is one ioctl when the pair is made)
         }
 
         public State check(Kernel k) {

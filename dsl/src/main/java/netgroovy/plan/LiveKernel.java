@@ -498,9 +498,8 @@ public final class LiveKernel implements Kernel {
         }
 
         public void addVeth(IfName a, IfName b, Where peerIn, IfName bridge) {
-            netgroovy.kernel.Link br = l().require(bridge); // (asked along with the plan's other links)
             try {
-                l().addVeth(a, b, peerIn == null || peerIn.equals(where) ? null : ns(peerIn), br);
+                l().addVeth(a, b, peerIn == null || peerIn.equals(where) ? null : ns(peerIn), bridge);
             } finally {
                 if (peerIn != null && !peerIn.equals(where)) {
                     changedBehind(peerIn);

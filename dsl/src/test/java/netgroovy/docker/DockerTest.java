@@ -292,8 +292,10 @@ class DockerTest {
         // per port): the plan writes the mark before the port goes up, and not again after.
         List<String> plan = (List<String>) run("explain { container 'c', expose: 80 }");
         int mark = plan.indexOf(plan.stream().filter(l -> l.contains(" alias 'netgroovy container c bridge expose=80/tcp'")).findFirst().orElseThrow());
-        int up = plan.indexOf(plan.stream().filter(l -> l.contains(" master docker0 up")).findFirst().orElseThrow());
-        assertTrue(mark < up, String.join("\n", plan));
+        int born = plan.indexOf(plan.stream().filter(l -> l.contains(" master docker0 type veth")).findFirst().orElseThrow());
+        String veth = plan.get(born).split(" ")[3];
+        int up = plan.indexOf("ip link set dev " + veth + " up");
+        assertTrue(born < mark && mark < up, String.join("\n", plan));
         run("container 'c', expose: 80\nnetwork 'n'\nnetworkConnect 'n', 'c'");
         Map<String, Object> port = Ip.json(null, "link", "show", "master", "docker0").get(0);
         assertEquals("netgroovy container c bridge expose=80/tcp", port.get("ifalias"));

@@ -56,6 +56,10 @@ public interface LibC {
 
     /** SIOCGIFINDEX: a link's index by name, in the namespace of the socket {@code fd} (if_nametoindex(3)). */
     long SIOCGIFINDEX = 0x8933;
+    /** SIOCGIFFLAGS: a link's flags (IFF_UP ...), as a short after the name. */
+    long SIOCGIFFLAGS = 0x8913;
+    /** SIOCGIFHWADDR: a link's hardware address, as a struct sockaddr after the name (family, then the bytes). */
+    long SIOCGIFHWADDR = 0x8927;
 
     /** {@code ioctl(fd, request, struct ifreq *)}: 16 bytes of name, then the answer (40 bytes in all). */
     int ioctl(int fd, long request, @In @Out byte[] ifreq);

@@ -6,6 +6,7 @@ import java.util.Optional;
 import netgroovy.kernel.netlink.Attributes;
 import netgroovy.kernel.netlink.Message;
 import netgroovy.kernel.netlink.MessageWriter;
+import netgroovy.kernel.netlink.NetlinkSocket;
 import netgroovy.kernel.netlink.Nl;
 import netgroovy.kernel.netlink.Request;
 import netgroovy.value.IfName;
@@ -353,6 +354,30 @@ public final class Links {
      * what the plan has seen of it, or else one ioctl by name ({@link netgroovy.kernel.netlink.NetlinkSocket#linkIndex}),
      * which costs a tenth of asking for the whole link. Equivalent to: {@code if_nametoindex(3)}.
      */
+    /**
+     * A glance at a link ({@link Glance}: index, up, MAC): what the plan has seen of it, or else
+     * three ioctls, without the rtnetlink lock; empty when there is no such link. A link that
+     * goes between the ioctls reads as gone.
+     */
+    public Optional<Glance> glance(IfName name) {
+        Optional<Link> known = rtnl.seen().peek(name.name());
+        if (known != null) {
+            return known.map(Glance::of);
+        }
+        NetlinkSocket socket = rtnl.socket();
+        int index = socket.linkIndex(name.name());
+        int flags = index == 0 ? -1 : socket.linkFlags(name.name());
+        byte[] hw = flags < 0 ? null : socket.linkHardwareAddress(name.name());
+        if (hw == null) {
+            return Optional.empty();
+        }
+        int type = java.nio.ByteBuffer.wrap(hw, 0, 2).order(java.nio.ByteOrder.nativeOrder()).getShort() & 0xffff;
+        boolean sixBytes = type == ARPHRD_ETHER || type == ARPHRD_LOOPBACK; // (as decode: a MAC only where there are 6 bytes)
+        return Optional.of(new Glance(index, (flags & Nl.IFF_UP) != 0, sixBytes ? Mac.of(java.util.Arrays.copyOfRange(hw, 2, 8)) : null));
+    }
+
+    private static final int ARPHRD_ETHER = 1, ARPHRD_LOOPBACK = 772;
+
     public int index(IfName name) {
         Optional<Link> known = rtnl.seen().peek(name.name());
         if (known != null) {

@@ -176,6 +176,11 @@ public interface Kernel extends AutoCloseable {
 
         Optional<Link> get(IfName name);
 
+        /** Index, up and MAC of a link ({@link netgroovy.kernel.Glance}), where the kernel tells them cheaper than the whole link. */
+        default Optional<netgroovy.kernel.Glance> glance(IfName name) {
+            return get(name).map(netgroovy.kernel.Glance::of);
+        }
+
         default Link require(IfName name) {
             return get(name).orElseThrow(() -> new KernelException("no link named " + name));
         }

@@ -133,6 +133,9 @@ public final class LinkOps {
         }
 
         public State check(Kernel k) {
+            if (links(k, where).glance(a).isEmpty()) {
+                return State.TODO; // (told without the rtnetlink lock: see Glance)
+            }
             Optional<Link> l = find(k, where, a);
             if (l.isEmpty()) {
                 return State.TODO;
@@ -600,15 +603,17 @@ public final class LinkOps {
         }
 
         public State check(Kernel k) {
-            Optional<Link> l = find(k, where, name);
+            // (a glance: the MAC and IFF_UP without the rtnetlink lock, which a busy bridge's work holds for long)
+            Optional<netgroovy.kernel.Glance> l = links(k, where).glance(name);
             return l.isPresent() && mac.equals(l.get().mac()) && (!up || l.get().up()) ? State.DONE : State.TODO;
         }
 
         public void apply(Kernel k) {
-            Link l = links(k, where).require(name);
+            Kernel.Links links = links(k, where);
+            netgroovy.kernel.Glance l = links.glance(name).orElseGet(() -> netgroovy.kernel.Glance.of(links.require(name))); // (a missing link: require says so)
             before = l.mac();
             wasUp = l.up();
-            links(k, where).setMac(name, mac, up);
+            links.setMac(name, mac, up);
         }
 
         public void undo(Kernel k) {

@@ -602,6 +602,10 @@ public final class LiveKernel implements Kernel {
             return l().require(name);
         }
 
+        public Optional<netgroovy.kernel.Glance> glance(IfName name) {
+            return l().glance(name);
+        }
+
         public Optional<Link> byIndex(int index) {
             return l().byIndex(index);
         }

@@ -170,5 +170,5 @@ public final class RecordingKernel implements Kernel {
     }
 
     private static final java.util.regex.Pattern READS = java.util.regex.Pattern.compile(
-            "\\.(list|get|require|byIndex|exists|hasUts|save|policy|hairpin|read|isDirectory)\\(|^sysctl\\(|^exec\\(");
+            "\\.(list|get|glance|require|byIndex|exists|hasUts|save|policy|hairpin|read|isDirectory)\\(|^sysctl\\(|^exec\\(");
 }

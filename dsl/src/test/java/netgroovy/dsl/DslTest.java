@@ -84,6 +84,25 @@ class DslTest {
         assertTrue(((PingResult) r).isOk());
     }
 
+    /**
+     * {@code mac M up} is checked against the kernel at each statement (a glance: MAC and
+     * IFF_UP by ioctl): changed behind netgroovy's back, it is set again; as asked, it is left
+     * alone (a MAC written again would flush the link's neighbours, and this one stays).
+     */
+    @Test
+    void aMacAndUpAreCheckedAgainstTheKernelAtEachStatement() {
+        String line = "netns('c1') { link 'eth0' mac '02:00:00:00:00:01' up }";
+        run("netns 'c1'\nveth 'A', 'eth0', peerIn: 'c1'\n" + line);
+        assertEquals("02:00:00:00:00:01", Ip.link("c1", "eth0").orElseThrow().get("address"));
+        Sh.ok("ip", "-n", "c1", "link", "set", "eth0", "down", "address", "02:00:00:00:00:99");
+        run(line);
+        assertEquals("02:00:00:00:00:01", Ip.link("c1", "eth0").orElseThrow().get("address"), "set again");
+        assertTrue(((List<?>) Ip.link("c1", "eth0").orElseThrow().get("flags")).contains("UP"), "and up again");
+        Sh.ok("ip", "-n", "c1", "neigh", "add", "10.9.9.9", "lladdr", "02:00:00:00:00:42", "dev", "eth0", "nud", "reachable");
+        run(line);
+        assertTrue(Sh.ok("ip", "-n", "c1", "neigh", "show", "dev", "eth0").contains("10.9.9.9"), "nothing written: the neighbour stays");
+    }
+
     @Test
     void netnsOfAPid() throws Exception {
         Sh.ok("ip", "netns", "add", "box");

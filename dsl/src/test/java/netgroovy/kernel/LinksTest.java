@@ -233,6 +233,31 @@ class LinksTest {
     }
 
     /**
+     * A glance at a link (index, up, MAC) from three ioctls: what ip -j says of it in its own
+     * namespace, without a netlink message; nothing for a link that is not there.
+     */
+    @Test
+    void aGlanceAtALinkIsWhatIpSaysWithoutAMessage() {
+        try (Rtnl c1 = Rtnl.createNamespace("c1")) {
+            c1.links().addVeth(n("e0"), n("e1"), null);
+            c1.links().setMac(n("e0"), Mac.parse("02:42:ac:11:00:09"), true);
+            long sends = c1.socket().sends();
+            for (String name : List.of("e0", "e1", "lo")) {
+                Map<String, Object> ip = Ip.link("c1", name).orElseThrow();
+                Glance g = c1.links().glance(n(name)).orElseThrow();
+                assertEquals(((Number) ip.get("ifindex")).intValue(), g.index(), name);
+                assertEquals(((List<?>) ip.get("flags")).contains("UP"), g.up(), name);
+                assertEquals(ip.get("address"), g.mac().toString(), name);
+            }
+            assertTrue(c1.links().glance(n("e0")).orElseThrow().up());
+            assertFalse(c1.links().glance(n("e1")).orElseThrow().up());
+            assertTrue(c1.links().glance(n("nosuch")).isEmpty());
+            assertEquals(sends, c1.socket().sends(), "no message sent");
+            assertTrue(host.links().glance(n("e0")).isEmpty(), "the host's socket sees the host's links");
+        }
+    }
+
+    /**
      * The bridge a port is on, by its index, when the plan has looked the bridge up: no dump of
      * every link (a container's plan asks it of a port born on its bridge, among a thousand).
      */

@@ -94,6 +94,6 @@ class KernelPortTest {
                 "links(host).addVeth(v1, eth0, c1)",
                 "addresses(c1).add(eth0, 10.0.0.2/24)",
                 "links(c1).setUp(eth0)"), recorded.changes());
-        assertTrue(recorded.calls().containsAll(List.of("namespaces.exists(c1)", "links(host).get(v1)")), "and what it looked at first: " + recorded.calls());
+        assertTrue(recorded.calls().containsAll(List.of("namespaces.exists(c1)", "links(host).glance(v1)")), "and what it looked at first: " + recorded.calls());
     }
 }

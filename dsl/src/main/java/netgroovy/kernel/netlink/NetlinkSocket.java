@@ -64,17 +64,39 @@ public final class NetlinkSocket implements AutoCloseable {
      * rtnetlink lock, a message to build or one to decode, as a GETLINK has.
      */
     public int linkIndex(String name) {
+        byte[] ifreq = ifreq(name, LibC.SIOCGIFINDEX);
+        return ifreq == null ? 0 : ByteBuffer.wrap(ifreq, 16, 4).order(ByteOrder.nativeOrder()).getInt();
+    }
+
+    /** A link's flags (SIOCGIFFLAGS: IFF_UP ...), or -1 when there is no such link. Also one ioctl, as {@link #linkIndex}. */
+    public int linkFlags(String name) {
+        byte[] ifreq = ifreq(name, LibC.SIOCGIFFLAGS);
+        return ifreq == null ? -1 : ByteBuffer.wrap(ifreq, 16, 2).order(ByteOrder.nativeOrder()).getShort() & 0xffff;
+    }
+
+    /**
+     * A link's hardware address (SIOCGIFHWADDR) as the kernel gives it: a struct sockaddr, the
+     * link's type (ARPHRD_*) in its first two bytes, then the address (zero-filled); null when
+     * there is no such link.
+     */
+    public byte[] linkHardwareAddress(String name) {
+        byte[] ifreq = ifreq(name, LibC.SIOCGIFHWADDR);
+        return ifreq == null ? null : java.util.Arrays.copyOfRange(ifreq, 16, 32);
+    }
+
+    /** A struct ifreq for {@code name}, filled in by the ioctl; null when the kernel has no such link (ENODEV). */
+    private byte[] ifreq(String name, long request) {
         byte[] ifreq = new byte[40];
         byte[] n = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         System.arraycopy(n, 0, ifreq, 0, Math.min(n.length, 15));
-        if (libc.ioctl(fd, LibC.SIOCGIFINDEX, ifreq) < 0) {
+        if (libc.ioctl(fd, request, ifreq) < 0) {
             int errno = LibC.errno();
             if (errno == ENODEV) {
-                return 0;
+                return null;
             }
             throw KernelException.of("cannot look up link " + name, errno);
         }
-        return ByteBuffer.wrap(ifreq, 16, 4).order(ByteOrder.nativeOrder()).getInt();
+        return ifreq;
     }
 
     /** Sends one request with NLM_F_ACK and waits for its acknowledgement. */

@@ -350,11 +350,6 @@ public final class Links {
     }
 
     /**
-     * The index of a link, for a request that names its link by index (an address, a route):
-     * what the plan has seen of it, or else one ioctl by name ({@link netgroovy.kernel.netlink.NetlinkSocket#linkIndex}),
-     * which costs a tenth of asking for the whole link. Equivalent to: {@code if_nametoindex(3)}.
-     */
-    /**
      * A glance at a link ({@link Glance}: index, up, MAC): what the plan has seen of it, or else
      * three ioctls, without the rtnetlink lock; empty when there is no such link. A link that
      * goes between the ioctls reads as gone.
@@ -378,6 +373,11 @@ public final class Links {
 
     private static final int ARPHRD_ETHER = 1, ARPHRD_LOOPBACK = 772;
 
+    /**
+     * The index of a link, for a request that names its link by index (an address, a route):
+     * what the plan has seen of it, or else one ioctl by name ({@link NetlinkSocket#linkIndex}),
+     * which costs a tenth of asking for the whole link. Equivalent to: {@code if_nametoindex(3)}.
+     */
     public int index(IfName name) {
         Optional<Link> known = rtnl.seen().peek(name.name());
         if (known != null) {

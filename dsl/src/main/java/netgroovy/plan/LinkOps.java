@@ -113,7 +113,7 @@ public final class LinkOps {
         }
     }
 
-    /** {@code ip link add A type veth peer name B [netns NS]}. */
+    /** {@code ip link add A [master BRIDGE] type veth peer name B [netns NS]}: with a master, A is born its port (down). */
     public record CreateVeth(Where where, IfName a, IfName b, Where peerIn, IfName master) implements Op {
         public CreateVeth(Where where, IfName a, IfName b, Where peerIn) {
             this(where, a, b, peerIn, null);

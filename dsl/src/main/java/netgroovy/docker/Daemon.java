@@ -279,6 +279,7 @@ public final class Daemon {
             String[] parts = l.split(":", 2);
             Container target = require(parts[0]);
             c.links.put(parts.length > 1 ? parts[1] : parts[0], target.name);
+            state().linked(target.name);
         }
         for (String p : strings(o.get("expose"))) {
             firewall.expose(name, List.of(p));
@@ -308,9 +309,11 @@ public final class Daemon {
             announce(c, c.network);
         }
         // Containers that link to this name (it was removed and made again): their alias follows the new address.
-        for (Container m : state().containersReadOnly()) {
-            if (m != c && m.links.containsValue(name) && !m.mode.equals("host") && !m.mode.equals("container")) {
-                host.add(new WriteEtcFiles(m.name, hosts(m), m.hostname, resolv(m)));
+        if (state().someoneLinksTo(name)) {
+            for (Container m : state().containersReadOnly()) {
+                if (m != c && m.links.containsValue(name) && !m.mode.equals("host") && !m.mode.equals("container")) {
+                    host.add(new WriteEtcFiles(m.name, hosts(m), m.hostname, resolv(m)));
+                }
             }
         }
         // Docker programs the published ports when the container joins its network, its links after.

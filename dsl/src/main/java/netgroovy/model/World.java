@@ -31,6 +31,34 @@ public final class World {
         return ((Tracked.Map<Container>) containers).readOnlyValues();
     }
 
+    /**
+     * The names containers link to (Docker's legacy links), filed the first time they are asked
+     * for in this world and kept up to date by {@link #linked}: a new container looks for the
+     * containers that link to its name (it was removed and made again), a walk over all of them
+     * that most worlds, without links, need not take. A name stays filed when the link goes: it
+     * only costs that walk. (Only the daemon adds links to a world in use; a world read back from
+     * the store or rebuilt is a new one, filed afresh.)
+     */
+    private Set<String> linkTargets;
+
+    /** Whether some container may link to {@code name} (see {@link #linkTargets}). */
+    public boolean someoneLinksTo(String name) {
+        if (linkTargets == null) {
+            linkTargets = new java.util.HashSet<>();
+            for (Container c : containersReadOnly()) {
+                linkTargets.addAll(c.links.values());
+            }
+        }
+        return linkTargets.contains(name);
+    }
+
+    /** A container of this world now links to {@code target}. */
+    public void linked(String target) {
+        if (linkTargets != null) {
+            linkTargets.add(target);
+        }
+    }
+
     public final Map<String, Network> networks = new Tracked.Map<>();
     /** dockerd's --dns and --dns-search: the defaults for containers. */
     public List<String> dns = List.of();

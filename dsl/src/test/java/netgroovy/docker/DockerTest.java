@@ -402,9 +402,9 @@ class DockerTest {
     @Test
     void eachContainersResolvConfFollowsTheHostsFileAsItChanges() throws Exception {
         Path resolv = Path.of("/etc/resolv.conf"); // (the sandbox's /etc is an overlay of its own)
-        byte[] original = Files.readAllBytes(resolv);
+        byte[] original = Files.exists(resolv) ? Files.readAllBytes(resolv) : null;
         try {
-            Files.delete(resolv); // (a regular file of the overlay's, whatever the host's is)
+            Files.deleteIfExists(resolv); // (a regular file of the overlay's, whatever the host's is: a link, a mount ...)
             Files.writeString(resolv, "nameserver 192.0.2.1\n");
             Files.setLastModifiedTime(resolv, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
             run("dockerd()\ncontainer 'a'\ncontainer 'b'");
@@ -420,7 +420,11 @@ class DockerTest {
             run("container 'e'");
             assertEquals("nameserver 192.0.2.1\n", Files.readString(Path.of("/etc/netns/e/resolv.conf")), "a server only the host reaches is left out");
         } finally {
-            Files.write(resolv, original);
+            if (original != null) {
+                Files.write(resolv, original);
+            } else {
+                Files.deleteIfExists(resolv);
+            }
         }
     }
 }

@@ -66,13 +66,24 @@ class RebuildTest {
         return Sh.ok("ip", "netns", "pids", ns).lines().filter(l -> !l.isBlank()).mapToLong(Long::parseLong).min().orElse(0);
     }
 
-    /** The environment of the process, once it runs its command (read before its exec, it would be the launcher's). */
+    /**
+     * The environment of the process, once it runs its command ({@code sh -c 'sleep ...'}, as
+     * Docker runs a command): read before that exec, it would be the launcher's, and read in the
+     * middle of it (or from a step of the launcher that clears it), it can be empty. So: once the
+     * command line names sleep and the environment is Docker's (HOSTNAME is always in it).
+     */
     private static String environ(long pid) throws Exception {
         Path cmdline = Path.of("/proc", String.valueOf(pid), "cmdline");
-        for (int i = 0; i < 500 && !Files.readString(cmdline).contains("sleep"); i++) {
+        Path environ = Path.of("/proc", String.valueOf(pid), "environ");
+        String env = "";
+        for (int i = 0; i < 500; i++) {
+            env = new String(Files.readAllBytes(environ), StandardCharsets.UTF_8).replace('\0', '\n');
+            if (Files.readString(cmdline).contains("sleep") && env.contains("HOSTNAME=")) {
+                break;
+            }
             Thread.sleep(10);
         }
-        return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "environ")), StandardCharsets.UTF_8).replace('\0', '\n');
+        return env;
     }
 
     /** Whether docker ps lists the name (as a word: an ID's hex digits may hold "c1"). */

@@ -47,18 +47,11 @@ public final class Links {
     }
 
     /**
-     * Equivalent to: {@code ip link add A [master BRIDGE] type veth peer name B [netns NS]}: with
-     * a bridge (already looked up), end A is born its port, still down, which saves the request
-     * that plugs it in (the kernel plugs it in as it registers the link).
-     */
-    public void addVeth(IfName a, IfName b, NetNs peerNs, Link bridge) {
-        addVeth(a, b, peerNs, bridge == null ? 0 : bridge.index(), bridge == null ? null : IfName.of(bridge.name()));
-    }
-
-    /**
-     * As above, the bridge given by name: its index is what the plan has seen of it or one
-     * ioctl ({@link #index}), not a look-up of the whole bridge; that it is a bridge, the kernel
-     * checks (it refuses a master that takes no ports).
+     * Equivalent to: {@code ip link add A [master BRIDGE] type veth peer name B [netns NS]}: end A
+     * is born a port of the bridge, still down, which saves the request that plugs it in (the
+     * kernel plugs it in as it registers the link). The bridge's index is what the plan has seen
+     * of it or one ioctl ({@link #index}), not a look-up of the whole bridge; that it is a bridge,
+     * the kernel checks (it refuses a master that takes no ports).
      */
     public void addVeth(IfName a, IfName b, NetNs peerNs, IfName bridge) {
         addVeth(a, b, peerNs, index(bridge), bridge);

@@ -341,11 +341,7 @@ public final class LinkOps {
         public void apply(Kernel k) {
             String t = text.get();
             if (hairpin) {
-                if (t == null) {
-                    links(k, where).setHairpin(name, true);
-                } else {
-                    links(k, where).setAliasAndHairpin(name, t);
-                }
+                links(k, where).setAliasAndHairpin(name, t); // (a port's mark always has a text)
             } else if (t == null) {
                 if (up) {
                     links(k, where).setUp(name);

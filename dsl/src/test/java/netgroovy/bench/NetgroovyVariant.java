@@ -84,7 +84,7 @@ final class NetgroovyVariant implements Variant {
              NetNs ns = step("netns open", () -> NetNs.named(name))) {
             if (containerWork) {
                 // As container makes it: born on the bridge, hairpin while down, then up (three requests).
-                step("veth add on bridge", () -> host.links().addVeth(veth, ETH0, ns, bridge));
+                step("veth add on bridge", () -> host.links().addVeth(veth, ETH0, ns, BRIDGE));
                 step("host end: hairpin", () -> host.links().setHairpin(veth, true));
                 step("host end: up", () -> host.links().setUp(veth));
                 step("uts + hostname", () -> Namespaces.createUts(name, "h" + k));

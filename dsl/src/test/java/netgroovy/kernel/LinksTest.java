@@ -267,7 +267,7 @@ class LinksTest {
         host.remember(true);
         try {
             Link br0 = host.links().require(n("br0"));
-            host.links().addVeth(n("A"), n("B"), null, br0);
+            host.links().addVeth(n("A"), n("B"), null, n("br0"));
             Link a = host.links().require(n("A"));
             long sends = host.socket().sends();
             assertEquals(br0.index(), a.master(), "born on br0, as the plan knows it (the kernel's echo comes before)");
@@ -314,7 +314,7 @@ class LinksTest {
         host.links().addBridge(n("br0"));
         Namespaces.create("c1");
         try (NetNs c1 = NetNs.named("c1")) {
-            host.links().addVeth(n("A"), n("eth0"), c1, host.links().require(n("br0")));
+            host.links().addVeth(n("A"), n("eth0"), c1, n("br0"));
         }
         Map<String, Object> a = Ip.link(null, "A").orElseThrow();
         assertEquals("br0", a.get("master"), "a port of br0 from birth");
@@ -330,11 +330,11 @@ class LinksTest {
         // A bridge that is no bridge, and a name taken: the kernel's refusal, named; nothing made.
         host.links().addVeth(n("X"), n("Y"), null);
         KernelException e = assertThrows(KernelException.class,
-                () -> host.links().addVeth(n("C"), n("D"), null, host.links().require(n("X"))));
+                () -> host.links().addVeth(n("C"), n("D"), null, n("X")));
         assertTrue(e.getMessage().contains("create veth pair C/D on bridge X"), e.getMessage());
         assertTrue(Ip.link(null, "C").isEmpty() && Ip.link(null, "D").isEmpty(), "no half-made pair");
         KernelException taken = assertThrows(KernelException.class,
-                () -> host.links().addVeth(n("A"), n("E"), null, host.links().require(n("br0"))));
+                () -> host.links().addVeth(n("A"), n("E"), null, n("br0")));
         assertTrue(taken.getMessage().contains("create veth pair A/E on bridge br0"), taken.getMessage());
     }
 

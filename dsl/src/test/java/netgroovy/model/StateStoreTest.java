@@ -237,6 +237,17 @@ class StateStoreTest {
         return p.waitFor() == 0;
     }
 
+    /** Whether another process can take the store's lock within {@code ms} milliseconds (tried again and again). */
+    private boolean anotherProcessCanLockWithin(long ms) throws Exception {
+        long until = System.nanoTime() + ms * 1_000_000;
+        do {
+            if (anotherProcessCanLock()) {
+                return true;
+            }
+        } while (System.nanoTime() < until);
+        return false;
+    }
+
     @Test
     void aStatementsLockKeepsOtherProcessesOutEvenAfterTheStoreWasDeleted() throws Exception {
         // The lock file stays open between statements; it must still be the file others lock.
@@ -244,7 +255,7 @@ class StateStoreTest {
         store.lock();
         assertFalse(anotherProcessCanLock(), "held by a statement");
         store.unlock();
-        assertTrue(anotherProcessCanLock(), "free between statements");
+        assertTrue(anotherProcessCanLockWithin(2000), "free between statements (once the statement's lease is over)");
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
@@ -252,7 +263,52 @@ class StateStoreTest {
         assertTrue(Files.exists(dir.resolve("state.lock")), "the store's folder and lock file made again");
         assertFalse(anotherProcessCanLock(), "held again, on the new lock file");
         store.unlock();
-        assertTrue(anotherProcessCanLock(), "free again");
+        assertTrue(anotherProcessCanLockWithin(2000), "free again");
+    }
+
+    /**
+     * A script's statements follow one another within microseconds: the file lock is kept
+     * for a few milliseconds after a statement (its lease), for the next to take it without a
+     * system call. Taken again during its lease, after the store was deleted, it is taken on
+     * the new lock file, which is the one others lock.
+     */
+    @Test
+    void theLockIsLeasedBetweenStatementsAndTakenAgainOnANewLockFile() throws Exception {
+        StateStore store = new StateStore(dir);
+        store.lock();
+        store.unlock();
+        try (var files = Files.walk(dir)) { // (well within the lease: no other process could have locked it)
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        store.lock();
+        assertTrue(Files.exists(dir.resolve("state.lock")), "the lock file made again");
+        assertFalse(anotherProcessCanLock(), "held on the new lock file, not on the deleted one's lease");
+        store.unlock();
+        assertTrue(anotherProcessCanLockWithin(2000), "given back when its lease is over");
+    }
+
+    /**
+     * The crash note ends at its first NUL: it is written and emptied in place (a file cut to
+     * nothing and written again costs a page freed and allocated on tmpfs). An emptied note
+     * is no note, to the doctor and to a store's first read; what follows its NUL is ignored.
+     */
+    @Test
+    void theCrashNoteIsEmptiedInPlace() throws Exception {
+        StateStore store = new StateStore(dir);
+        store.lock();
+        store.begin("s.netgroovy:3");
+        store.note(List.of("netns a-rather-long-name", "link veth-with-a-long-name"));
+        long size = Files.size(dir.resolve("applying"));
+        store.applied();
+        assertEquals(size, Files.size(dir.resolve("applying")), "emptied without cutting the file");
+        assertEquals(0, Files.readAllBytes(dir.resolve("applying"))[0], "a NUL first");
+        assertNull(store.interrupted());
+        store.begin("s.netgroovy:4");
+        store.note(List.of("netns b"));
+        store.unlock(); // (as if killed now: the note is there)
+        StateStore.Interrupted cut = new StateStore(dir).interrupted();
+        assertEquals("s.netgroovy:4", cut.statement());
+        assertEquals(List.of("netns b"), cut.leftovers(), "the older note's tail after the NUL is not part of it");
     }
 
     /**

@@ -21,10 +21,22 @@ public final class EtcFiles {
     private static final java.util.regex.Pattern TRAILING_NEWLINES = java.util.regex.Pattern.compile("\n+$");
 
     static final Path ROOT = Path.of("/etc/netns");
-    /** What netgroovy wrote last for each container, to tell its lines from someone else's. */
+    /**
+     * What netgroovy wrote last for each container, to tell its lines from someone else's: one
+     * folder for all, a file per container and file ({@code NAME.hosts}, {@code
+     * NAME.resolv.conf}; a name never ends in both), so that a new container's copies cost no
+     * folder of their own (a mkdir and, when it goes, an rmdir).
+     */
     static final Path WRITTEN = Path.of("/run/netgroovy/etc-written");
-    /** In {@link #read}'s map, the files of {@link #WRITTEN} carry this prefix. */
+    /** The files netgroovy keeps a copy of. */
+    private static final List<String> COPIED = List.of("hosts", "resolv.conf");
+    /** In {@link #read}'s map, the copies in {@link #WRITTEN} carry this prefix. */
     private static final String WRITTEN_KEY = "written:";
+
+    /** netgroovy's copy of what it last wrote to {@code file} of {@code container}'s folder. */
+    private static Path written(String container, String file) {
+        return WRITTEN.resolve(container + "." + file);
+    }
 
     private EtcFiles() {
     }
@@ -227,7 +239,6 @@ public final class EtcFiles {
         try {
             if (before == null) {
                 fs.createDirectories(ROOT.resolve(container));
-                fs.createDirectories(WRITTEN.resolve(container));
                 put(fs, container, hosts, hosts, hostname, resolv);
                 return;
             }
@@ -245,15 +256,14 @@ public final class EtcFiles {
     /** The files, and netgroovy's copies of what it wrote; {@code resolv} null: a resolv.conf the user edited stays. */
     private static void put(Kernel.Files fs, String container, String hostsFile, String hostsWritten, String hostname, String resolv) {
         Path dir = ROOT.resolve(container);
-        Path written = WRITTEN.resolve(container);
         fs.write(dir.resolve("hosts"), hostsFile);
         fs.write(dir.resolve("hostname"), hostname + "\n");
         if (resolv != null) {
             fs.write(dir.resolve("resolv.conf"), resolv);
         }
-        fs.write(written.resolve("hosts"), hostsWritten);
+        fs.write(written(container, "hosts"), hostsWritten); // (the folder is made by the first container's first copy)
         if (resolv != null) {
-            fs.write(written.resolve("resolv.conf"), resolv);
+            fs.write(written(container, "resolv.conf"), resolv);
         }
     }
 
@@ -279,7 +289,13 @@ public final class EtcFiles {
 
     public static void remove(Kernel.Files fs, String container) {
         removeDir(fs, ROOT.resolve(container));
-        removeDir(fs, WRITTEN.resolve(container));
+        try {
+            for (String file : COPIED) {
+                fs.delete(written(container, file));
+            }
+        } catch (KernelException e) {
+            throw new IllegalStateException(e.getMessage());
+        }
     }
 
     private static void removeDir(Kernel.Files fs, Path dir) {
@@ -306,22 +322,23 @@ public final class EtcFiles {
             return null;
         }
         Map<String, String> files = new java.util.TreeMap<>();
-        readInto(fs, dir, "", files);
-        readInto(fs, WRITTEN.resolve(container), WRITTEN_KEY, files);
-        return files;
-    }
-
-    private static void readInto(Kernel.Files fs, Path dir, String prefix, Map<String, String> files) {
         try {
             for (Path f : fs.list(dir)) {
                 String text = fs.read(f);
                 if (text != null) {
-                    files.put(prefix + f.getFileName().toString(), text);
+                    files.put(f.getFileName().toString(), text);
+                }
+            }
+            for (String file : COPIED) {
+                String text = fs.read(written(container, file));
+                if (text != null) {
+                    files.put(WRITTEN_KEY + file, text);
                 }
             }
         } catch (KernelException e) {
             throw new IllegalStateException(e.getMessage());
         }
+        return files;
     }
 
     /** Puts a container's folder back as {@link #read} found it (null: no folder). */
@@ -339,7 +356,7 @@ public final class EtcFiles {
             fs.createDirectories(dir);
             for (var f : files.entrySet()) {
                 boolean ours = f.getKey().startsWith(WRITTEN_KEY);
-                Path to = ours ? WRITTEN.resolve(container).resolve(f.getKey().substring(WRITTEN_KEY.length())) : dir.resolve(f.getKey());
+                Path to = ours ? written(container, f.getKey().substring(WRITTEN_KEY.length())) : dir.resolve(f.getKey());
                 fs.write(to, f.getValue());
             }
         } catch (KernelException e) {
@@ -356,7 +373,7 @@ public final class EtcFiles {
     static void appendHostsLine(Kernel.Files fs, String container, String line) {
         try {
             fs.append(ROOT.resolve(container).resolve("hosts"), line + "\n");
-            fs.append(WRITTEN.resolve(container).resolve("hosts"), line + "\n");
+            fs.append(written(container, "hosts"), line + "\n");
         } catch (KernelException e) {
             throw new IllegalStateException(e.getMessage());
         }
@@ -364,7 +381,7 @@ public final class EtcFiles {
 
     /** Takes the last such line out of a container's /etc/hosts again (and out of what netgroovy wrote). */
     static void removeHostsLine(Kernel.Files fs, String container, String line) {
-        for (Path file : List.of(ROOT.resolve(container).resolve("hosts"), WRITTEN.resolve(container).resolve("hosts"))) {
+        for (Path file : List.of(ROOT.resolve(container).resolve("hosts"), written(container, "hosts"))) {
             String text = fs.read(file);
             int at = text == null ? -1 : text.lastIndexOf(line + "\n");
             if (at == 0 || at > 0 && text.charAt(at - 1) == '\n') {

@@ -264,8 +264,11 @@ class DockerTest {
         run("networkConnect 'my-net', 'web'");
         assertEquals("172.18.0.2      db", Sh.in("web", "getent", "hosts", "db").out().strip(), "netgroovy's lines come back");
         assertTrue(Sh.in("web", "cat", "/etc/hosts").out().contains("192.0.2.10\tprinter\n"));
+        java.nio.file.Path kept = java.nio.file.Path.of("/run/netgroovy/etc-written");
+        assertTrue(java.nio.file.Files.exists(kept.resolve("web.hosts")), "what netgroovy wrote is kept beside");
         run("rm 'web'");
-        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/run/netgroovy/etc-written/web")), "rm takes what netgroovy kept beside");
+        assertFalse(java.nio.file.Files.exists(kept.resolve("web.hosts")) || java.nio.file.Files.exists(kept.resolve("web.resolv.conf")),
+                "rm takes what netgroovy kept beside");
     }
 
     @Test

@@ -40,7 +40,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *     lines. A journal whose generation is not the snapshot's is left from before a snapshot
  *     was written (the process died in between) and is ignored: the snapshot has it all. A
  *     last line without its newline (a process killed mid-write) is cut off;</li>
- * <li>{@code state.lock}, the lock (flock), and {@code applying}, the note below.</li>
+ * <li>{@code state.lock}, the lock (a POSIX record lock, which a process holds a few
+ *     milliseconds past its statement: see {@link Held}), and {@code applying}, the note below.</li>
  * </ul>
  * A process sees what another stored by the two files' identity and the journal's length.
  * When there is no snapshot (the files were deleted, or never written in this namespace) or it
@@ -59,7 +60,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The lock file, the journal and the note stay open between statements ({@link KeptFile}),
  * each checked to still be the file its path names before it is used, so that a statement's
- * share of the store is a lock, two {@code stat}s and a write or two.
+ * share of the store is a few {@code stat}s and a write or two.
  */
 public final class StateStore {
     public static final Path DEFAULT_DIR = Path.of("/run/netgroovy");

@@ -21,7 +21,9 @@ import java.util.Set;
  * at every container for links to the new one) may have changed any of them, but almost
  * always changed none: those are checked by a fingerprint (a hash of the fields a record
  * holds, kept from the last look, well under a microsecond each) and only those whose
- * fingerprint differs are compared record by record.
+ * fingerprint differs are compared record by record. So is every record a statement looks at,
+ * the daemon's options at each statement and the network a container joins among them: most
+ * were only read, and a record is a map of copies, costlier to make than to hash.
  */
 public final class Ledger {
     private final Map<String, Object> records;
@@ -129,12 +131,16 @@ public final class Ledger {
         w.hosts.keySet().forEach(name -> keys.add(WorldCodec.HOST + " " + name));
         List<Change> out = new ArrayList<>();
         for (String key : keys) {
+            Integer print = print(w, key);
+            if (print != null && print.equals(prints.get(key)) && records.containsKey(key)) {
+                continue; // (as last compared: most of what a statement touches, and the daemon's options, every statement)
+            }
             Object now = WorldCodec.record(w, key);
             Object was = records.get(key);
-            if (now == null) {
+            if (print == null) {
                 prints.remove(key);
             } else {
-                prints.put(key, fingerprint(WorldCodec.value(w, key)));
+                prints.put(key, print);
             }
             if (Objects.equals(now, was)) {
                 continue;
@@ -152,9 +158,24 @@ public final class Ledger {
 
     /** Whether the value of {@code key} has the fingerprint it had when last compared. */
     private boolean unchangedSinceLastLook(World w, String key) {
-        Integer print = prints.get(key);
-        Object value = print == null ? null : WorldCodec.value(w, key);
-        return value != null && print == fingerprint(value);
+        Integer was = prints.get(key);
+        return was != null && was.equals(print(w, key));
+    }
+
+    /**
+     * The fingerprint of the value {@code key}'s record is made from, or null when there is
+     * none (nor a record): a lab host's world has none, and is compared record by record.
+     */
+    private static Integer print(World w, String key) {
+        String kind = WorldCodec.kind(key);
+        if (kind.equals(WorldCodec.DAEMON)) {
+            return WorldCodec.daemonPrint(w);
+        }
+        if (kind.equals(WorldCodec.HOST)) {
+            return null;
+        }
+        Object value = WorldCodec.value(w, key);
+        return value == null ? null : fingerprint(value);
     }
 
     /** The records of the swept collections (not among {@code known}) whose fingerprint changed, or that have none yet. */

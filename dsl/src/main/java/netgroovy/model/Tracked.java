@@ -43,6 +43,9 @@ final class Tracked {
 
         /** The keys touched one by one since the last call (removed ones too), and forgets them. */
         Set<String> drain() {
+            if (touched.isEmpty()) {
+                return Set.of(); // (most collections, most statements)
+            }
             Set<String> keys = new LinkedHashSet<>(touched);
             touched.clear();
             return keys;
@@ -196,6 +199,9 @@ final class Tracked {
         final Set<String> touched = new LinkedHashSet<>();
 
         Set<String> drain() {
+            if (touched.isEmpty()) {
+                return Set.of(); // (most collections, most statements)
+            }
             Set<String> keys = new LinkedHashSet<>(touched);
             touched.clear();
             return keys;

@@ -116,6 +116,12 @@ public final class WorldCodec {
         return (List<String>) o;
     }
 
+    /** A hash of what {@link #daemon} records, from the same fields (cheaper than the record, which is a map of copies). */
+    static int daemonPrint(World w) {
+        return java.util.Objects.hash(w.dns, w.dnsSearch, w.defaultHostIp, w.iptables, w.portRange, w.mtu, w.userlandProxy,
+                w.lastPorts, w.resolver);
+    }
+
     private static Map<String, Object> daemon(World w) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("dns", List.copyOf(w.dns));

@@ -133,6 +133,48 @@ class StateStoreTest {
         assertEquals(4343, ((Number) ((java.util.Map<?, ?>) a.ledger.records().get("container cache")).get("pid")).intValue());
     }
 
+    /**
+     * A record touched by a statement is compared by its fingerprint first, as the daemon's
+     * options are at every statement: what is as it was last compared writes nothing, and a
+     * change to any field of the record, in place or not, is kept.
+     */
+    @Test
+    void aTouchedRecordAndTheDaemonsOptionsAreComparedByFingerprintFirstAndEveryChangeIsKept() {
+        Process a = new Process();
+        World w = a.look();
+        w.networks.put("bridge", new Network("bridge", "docker0", new Ipam(Cidr.parse("10.0.0.0/24"), null, IpAddress.parse("10.0.0.1")), true, false, null));
+        container(w, "web", "10.0.0.2");
+        a.keep();
+
+        w = a.look();
+        w.networks.get("bridge"); // (handed out: touched)
+        w.containers.get("web").env.put("A", "1"); // (changed in place)
+        assertEquals(List.of("put container web"), a.keep().stream().map(c -> c.op() + " " + c.key()).toList(),
+                "the network handed out is unchanged; web's new variable is kept");
+        w = a.look();
+        w.containers.get("web");
+        assertEquals(List.of(), a.keep(), "touched, unchanged: nothing written");
+
+        List<java.util.function.Consumer<World>> options = List.of(
+                x -> x.dns = List.of("192.0.2.53"),
+                x -> x.dnsSearch = List.of("example.org"),
+                x -> x.defaultHostIp = IpAddress.parse("192.0.2.1"),
+                x -> x.iptables = false,
+                x -> x.portRange = "40000-40999",
+                x -> x.mtu = 1400,
+                x -> x.userlandProxy = true,
+                x -> x.lastPorts.put("tcp", 40001),
+                x -> x.resolver = "embedded");
+        for (var option : options) {
+            w = a.look();
+            option.accept(w);
+            assertEquals(List.of("put daemon"), a.keep().stream().map(c -> c.op() + " " + c.key()).toList(), "each of the daemon's options is kept");
+        }
+        World seen = new Process().look();
+        assertEquals("embedded", seen.resolver);
+        assertEquals(1400, seen.mtu);
+    }
+
     @Test
     void aLargeJournalIsFoldedIntoANewSnapshotAndAnOlderJournalIsIgnored() throws Exception {
         Process a = new Process();
@@ -237,6 +279,13 @@ class StateStoreTest {
         return p.waitFor() == 0;
     }
 
+    /** Removes the store's folder and all in it, as a person clearing /run/netgroovy would. */
+    private void deleteTheStore() throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
     /** Whether another process can take the store's lock within {@code ms} milliseconds (tried again and again). */
     private boolean anotherProcessCanLockWithin(long ms) throws Exception {
         long until = System.nanoTime() + ms * 1_000_000;
@@ -249,39 +298,29 @@ class StateStoreTest {
     }
 
     @Test
-    void aStatementsLockKeepsOtherProcessesOutEvenAfterTheStoreWasDeleted() throws Exception {
+    void aStatementsLockKeepsOtherProcessesOutEvenAfterTheStoreWasDeletedAndDuringItsLease() throws Exception {
         // The lock file stays open between statements; it must still be the file others lock.
         StateStore store = new StateStore(dir);
         store.lock();
         assertFalse(anotherProcessCanLock(), "held by a statement");
         store.unlock();
         assertTrue(anotherProcessCanLockWithin(2000), "free between statements (once the statement's lease is over)");
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+        deleteTheStore();
         store.lock();
         assertTrue(Files.exists(dir.resolve("state.lock")), "the store's folder and lock file made again");
         assertFalse(anotherProcessCanLock(), "held again, on the new lock file");
         store.unlock();
         assertTrue(anotherProcessCanLockWithin(2000), "free again");
-    }
 
-    /**
-     * A script's statements follow one another within microseconds: the file lock is kept
-     * for a few milliseconds after a statement (its lease), for the next to take it without a
-     * system call. Taken again during its lease, after the store was deleted, it is taken on
-     * the new lock file, which is the one others lock.
-     */
-    @Test
-    void theLockIsLeasedBetweenStatementsAndTakenAgainOnANewLockFile() throws Exception {
-        StateStore store = new StateStore(dir);
+        // A script's statements follow one another within microseconds: the file lock is kept a
+        // few milliseconds past a statement (its lease), for the next to take it without a system
+        // call. Taken again during its lease after the store was deleted, it is taken on the new
+        // lock file, the one others lock.
         store.lock();
         store.unlock();
-        try (var files = Files.walk(dir)) { // (well within the lease: no other process could have locked it)
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+        deleteTheStore(); // (well within the lease: no other process could have locked it)
         store.lock();
-        assertTrue(Files.exists(dir.resolve("state.lock")), "the lock file made again");
+        assertTrue(Files.exists(dir.resolve("state.lock")), "the lock file made again during the lease");
         assertFalse(anotherProcessCanLock(), "held on the new lock file, not on the deleted one's lease");
         store.unlock();
         assertTrue(anotherProcessCanLockWithin(2000), "given back when its lease is over");
@@ -369,9 +408,7 @@ class StateStoreTest {
         assertEquals(List.of("netns y"), new StateStore(dir).interrupted().leftovers(), "noted in the file the path names");
         a.store.applied();
         a.store.unlock();
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+        deleteTheStore();
         w = a.look(); // rebuilt: a world of its own
         w.specs.put("container four", "4");
         a.keep();

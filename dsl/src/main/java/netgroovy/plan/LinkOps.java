@@ -372,12 +372,9 @@ public final class LinkOps {
             return where.ip() + "link set dev " + name + (up ? " up" : " down");
         }
 
-        public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
-            link.accept(where, name);
-        }
-
         public State check(Kernel k) {
-            Optional<Link> l = find(k, where, name);
+            // (a glance: whether it is there and up, told by ioctls without the rtnetlink lock)
+            Optional<netgroovy.kernel.Glance> l = links(k, where).glance(name);
             return l.isPresent() && l.get().up() == up ? State.DONE : State.TODO;
         }
 

@@ -87,7 +87,8 @@ class DslTest {
     /**
      * {@code mac M up} is checked against the kernel at each statement (a glance: MAC and
      * IFF_UP by ioctl): changed behind netgroovy's back, it is set again; as asked, it is left
-     * alone (a MAC written again would flush the link's neighbours, and this one stays).
+     * alone (a MAC written again would flush the link's neighbours, and this one stays). So is
+     * a plain {@code up}.
      */
     @Test
     void aMacAndUpAreCheckedAgainstTheKernelAtEachStatement() {
@@ -101,6 +102,9 @@ class DslTest {
         Sh.ok("ip", "-n", "c1", "neigh", "add", "10.9.9.9", "lladdr", "02:00:00:00:00:42", "dev", "eth0", "nud", "reachable");
         run(line);
         assertTrue(Sh.ok("ip", "-n", "c1", "neigh", "show", "dev", "eth0").contains("10.9.9.9"), "nothing written: the neighbour stays");
+        Sh.ok("ip", "-n", "c1", "link", "set", "eth0", "down");
+        run("netns('c1') { link 'eth0' up }");
+        assertTrue(((List<?>) Ip.link("c1", "eth0").orElseThrow().get("flags")).contains("UP"), "a plain up is checked by a glance too");
     }
 
     @Test

@@ -146,7 +146,7 @@ public final class Links {
 
     /** Equivalent to: {@code ip link set dev NAME master BRIDGE [up]}, one request. */
     public void setMaster(IfName name, IfName bridge, boolean up) {
-        attach(name, require(bridge), up);
+        attach(name, bridge, index(bridge), up); // (the bridge's index from what the plan saw, or one ioctl: not the whole bridge)
     }
 
     /**
@@ -154,10 +154,14 @@ public final class Links {
      * request. Equivalent to: {@code ip link set dev NAME master BRIDGE [up]}.
      */
     public void attach(IfName name, Link bridge, boolean up) {
+        attach(name, IfName.of(bridge.name()), bridge.index(), up);
+    }
+
+    private void attach(IfName name, IfName bridge, int index, boolean up) {
         MessageWriter m = byName(name, up ? Nl.IFF_UP : 0, up ? Nl.IFF_UP : 0);
-        m.attrU32(Nl.IFLA_MASTER, bridge.index());
-        changing(name, () -> sendToBridge(name, IfName.of(bridge.name()), "attach " + name + " to " + bridge.name() + (up ? " and set it up" : "") + rtnl.in(), m),
-                l -> up ? l.withMaster(bridge.index()).withUp(true) : l.withMaster(bridge.index()));
+        m.attrU32(Nl.IFLA_MASTER, index);
+        changing(name, () -> sendToBridge(name, bridge, "attach " + name + " to " + bridge + (up ? " and set it up" : "") + rtnl.in(), m),
+                l -> up ? l.withMaster(index).withUp(true) : l.withMaster(index));
     }
 
     /**

@@ -443,17 +443,20 @@ public final class LinkOps {
 
         public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
             link.accept(where, name);
-            link.accept(where, bridge);
         }
 
+        /**
+         * The port is looked up; of the bridge, only its index is asked (a glance): a bridge's
+         * whole answer is long (all its options), and whether it is a bridge at all matters
+         * only when the kernel refuses it as a master, which apply then says.
+         */
         public State check(Kernel k) {
             Optional<Link> l = find(k, where, name);
-            Optional<Link> br = find(k, where, bridge);
-            if (br.isPresent() && !br.get().isBridge()) {
-                return State.conflict(bridge + Ops.in(where) + " is a " + kind(br.get()) + ", not a bridge");
+            if (l.isEmpty() || l.get().master() == 0 || (up && !l.get().up())) {
+                return State.TODO;
             }
-            return l.isPresent() && br.isPresent() && l.get().master() == br.get().index() && (!up || l.get().up())
-                    ? State.DONE : State.TODO;
+            Optional<netgroovy.kernel.Glance> br = links(k, where).glance(bridge);
+            return br.isPresent() && l.get().master() == br.get().index() ? State.DONE : State.TODO;
         }
 
         public void apply(Kernel k) {
@@ -462,8 +465,27 @@ public final class LinkOps {
             int old = l.map(Link::master).orElse(0);
             wasUp = l.map(Link::up).orElse(false);
             before = old == 0 ? null : links.byIndex(old).map(b -> IfName.of(b.name())).orElse(null);
-            links.setMaster(name, bridge, up);
+            try {
+                links.setMaster(name, bridge, up);
+            } catch (netgroovy.kernel.KernelException e) {
+                if (up && !wasUp && l.isPresent()) {
+                    try {
+                        links.setDown(name); // (the kernel brings it up before it looks at the master, and does not undo that)
+                    } catch (netgroovy.kernel.KernelException down) {
+                        e.addSuppressed(down);
+                    }
+                }
+                Optional<Link> br = e.errno() == EOPNOTSUPP ? links.get(bridge) : Optional.empty();
+                if (br.isPresent() && !br.get().isBridge()) {
+                    throw new netgroovy.kernel.KernelException("cannot make " + bridge + " the master of " + name + Ops.in(where)
+                            + ": " + bridge + " is a " + kind(br.get()) + ", not a bridge");
+                }
+                throw e;
+            }
         }
+
+        /** What the kernel says when asked to plug a link into one that takes no ports (a veth, a dummy ...). */
+        private static final int EOPNOTSUPP = 95;
 
         public void undo(Kernel k) {
             if (up && !wasUp) {
@@ -570,6 +592,8 @@ public final class LinkOps {
         private final boolean up;
         private Mac before;
         private boolean wasUp;
+        /** The link as this step's check glanced at it, just before it is applied. */
+        private netgroovy.kernel.Glance checked;
 
         public SetMac(Where where, IfName name, Mac mac) {
             this(where, name, mac, false);
@@ -591,19 +615,17 @@ public final class LinkOps {
             return where.ip() + "link set dev " + name + " address " + mac + (up ? " up" : "");
         }
 
-        public void lookups(java.util.function.BiConsumer<Where, IfName> link) {
-            link.accept(where, name);
-        }
-
         public State check(Kernel k) {
             // (a glance: the MAC and IFF_UP without the rtnetlink lock, which a busy bridge's work holds for long)
             Optional<netgroovy.kernel.Glance> l = links(k, where).glance(name);
+            checked = l.orElse(null);
             return l.isPresent() && mac.equals(l.get().mac()) && (!up || l.get().up()) ? State.DONE : State.TODO;
         }
 
         public void apply(Kernel k) {
             Kernel.Links links = links(k, where);
-            netgroovy.kernel.Glance l = links.glance(name).orElseGet(() -> netgroovy.kernel.Glance.of(links.require(name))); // (a missing link: require says so)
+            netgroovy.kernel.Glance l = checked != null ? checked // (what the check just saw: the step before it made nothing on this link)
+                    : links.glance(name).orElseGet(() -> netgroovy.kernel.Glance.of(links.require(name))); // (a missing link: require says so)
             before = l.mac();
             wasUp = l.up();
             links.setMac(name, mac, up);

@@ -2,6 +2,7 @@ package netgroovy.dsl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,25 @@ class DslTest {
         Sh.ok("ip", "-n", "c1", "link", "set", "eth0", "down");
         run("netns('c1') { link 'eth0' up }");
         assertTrue(((List<?>) Ip.link("c1", "eth0").orElseThrow().get("flags")).contains("UP"), "a plain up is checked by a glance too");
+    }
+
+    /**
+     * A master that takes no ports is said so, by name and kind, and the statement leaves
+     * nothing: its check asks only the bridge's index, and the kernel's refusal ("Operation
+     * not supported") is what makes netgroovy look at what the master is.
+     */
+    @Test
+    void aMasterThatIsNoBridgeIsSaidSoAndLeavesNothing() {
+        run("veth 'A', 'B'\nveth 'C', 'D'");
+        var e = assertThrows(DslException.class, () -> run("link 'A' master 'C' up"));
+        assertEquals("test.netgroovy:1: cannot make C the master of A: C is a veth, not a bridge", e.located());
+        Map<String, Object> a = Ip.link(null, "A").orElseThrow();
+        assertNull(a.get("master"), "not plugged in");
+        assertFalse(((List<?>) a.get("flags")).contains("UP"), "nor up");
+        run("bridge 'br9'\nlink 'A' master 'br9' up");
+        assertEquals("br9", Ip.link(null, "A").orElseThrow().get("master"));
+        run("link 'A' master 'br9' up"); // (done: the port's master is the bridge's index)
+        assertEquals("br9", Ip.link(null, "A").orElseThrow().get("master"));
     }
 
     @Test

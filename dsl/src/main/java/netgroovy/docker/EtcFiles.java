@@ -24,8 +24,9 @@ public final class EtcFiles {
     /**
      * What netgroovy wrote last for each container, to tell its lines from someone else's: one
      * folder for all, a file per container and file ({@code NAME.hosts}, {@code
-     * NAME.resolv.conf}; a name never ends in both), so that a new container's copies cost no
-     * folder of their own (a mkdir and, when it goes, an rmdir).
+     * NAME.resolv.conf}: as each ends in its file's name, two containers' copies never share a
+     * name), so that a new container's copies cost no folder of their own (a mkdir and, when it
+     * goes, an rmdir).
      */
     static final Path WRITTEN = Path.of("/run/netgroovy/etc-written");
     /** The files netgroovy keeps a copy of. */

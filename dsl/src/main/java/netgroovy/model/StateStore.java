@@ -55,8 +55,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * dies in between (kill -9), that note is how {@code doctor} finds what a half-applied
  * statement left behind (an empty or missing note: nothing was interrupted). The note ends at
  * the file's first NUL byte, or at its end: it is written, and emptied, by overwriting its
- * start in place, never by cutting the file. On tmpfs, cutting a file frees its page and the
- * next write allocates (and charges) a new one: ~20 µs a statement, where an overwrite is ~2.
+ * start in place, never by cutting the file: on tmpfs, cutting a file frees its page and the
+ * next write allocates (and charges) a new one, a statement's costliest system calls in the
+ * store where an overwrite of a page that stays is one of its cheapest.
  *
  * <p>The lock file, the journal and the note stay open between statements ({@link KeptFile}),
  * each checked to still be the file its path names before it is used, so that a statement's
@@ -410,11 +411,11 @@ public final class StateStore {
      *
      * <p>The file lock outlives a statement by a lease of {@link #LEASE_NANOS}: a script's
      * statements follow one another within microseconds, and each taking and giving back the
-     * file lock cost two {@code fcntl}s and Java's bookkeeping of file locks (~8 µs a statement,
-     * as much as the rest of the store's share). A thread of its own lets it go once no
-     * statement took it again for that long, so another netgroovy waits at most that much
-     * longer. A statement that takes it during its lease still checks that the lock file is the
-     * one its path names (a store deleted meanwhile has a new one, which others lock).
+     * file lock cost two {@code fcntl}s and Java's bookkeeping of file locks. A thread of its
+     * own lets it go once no statement took it again for that long, so another netgroovy waits
+     * at most that much longer. A statement that takes it during its lease still checks that
+     * the lock file is the one its path names (a store deleted meanwhile has a new one, which
+     * others lock).
      */
     private static final class Held {
         /** How long the file lock is kept after a statement, for the next one to take it at no cost. */
@@ -514,6 +515,7 @@ public final class StateStore {
                     }
                     lock = null;
                 } catch (InterruptedException e) {
+                    leases = null; // (the next statement's end starts another)
                     return;
                 }
             }

@@ -624,7 +624,7 @@ public final class LinkOps {
 
         public void apply(Kernel k) {
             Kernel.Links links = links(k, where);
-            netgroovy.kernel.Glance l = checked != null ? checked // (what the check just saw: the step before it made nothing on this link)
+            netgroovy.kernel.Glance l = checked != null ? checked // (what its check saw a moment ago: nothing runs between the two)
                     : links.glance(name).orElseGet(() -> netgroovy.kernel.Glance.of(links.require(name))); // (a missing link: require says so)
             before = l.mac();
             wasUp = l.up();

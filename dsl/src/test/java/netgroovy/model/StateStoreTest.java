@@ -53,6 +53,16 @@ class StateStoreTest {
         }
     }
 
+    /** A process that has kept a world of one network, bridge, and one container on it, web. */
+    private Process withWeb() {
+        Process a = new Process();
+        World w = a.look();
+        w.networks.put("bridge", new Network("bridge", "docker0", new Ipam(Cidr.parse("10.0.0.0/24"), null, IpAddress.parse("10.0.0.1")), true, false, null));
+        container(w, "web", "10.0.0.2");
+        a.keep();
+        return a;
+    }
+
     private static Container container(World w, String name, String ip) {
         Network n = w.networks.get("bridge");
         Container c = new Container(name, "bridge", name);
@@ -111,11 +121,8 @@ class StateStoreTest {
      */
     @Test
     void aValueChangedAfterItsStatementIsFoundByTheNextStatement() {
-        Process a = new Process();
-        World w = a.look();
-        w.networks.put("bridge", new Network("bridge", "docker0", new Ipam(Cidr.parse("10.0.0.0/24"), null, IpAddress.parse("10.0.0.1")), true, false, null));
-        container(w, "web", "10.0.0.2");
-        a.keep();
+        Process a = withWeb();
+        World w;
 
         w = a.look();
         container(w, "db", "10.0.0.3");
@@ -140,11 +147,8 @@ class StateStoreTest {
      */
     @Test
     void aTouchedRecordAndTheDaemonsOptionsAreComparedByFingerprintFirstAndEveryChangeIsKept() {
-        Process a = new Process();
-        World w = a.look();
-        w.networks.put("bridge", new Network("bridge", "docker0", new Ipam(Cidr.parse("10.0.0.0/24"), null, IpAddress.parse("10.0.0.1")), true, false, null));
-        container(w, "web", "10.0.0.2");
-        a.keep();
+        Process a = withWeb();
+        World w;
 
         w = a.look();
         w.networks.get("bridge"); // (handed out: touched)

@@ -412,14 +412,21 @@ public final class StateStore {
      * <p>The file lock outlives a statement by a lease of {@link #LEASE_NANOS}: a script's
      * statements follow one another within microseconds, and each taking and giving back the
      * file lock cost two {@code fcntl}s and Java's bookkeeping of file locks. A thread of its
-     * own lets it go once no statement took it again for that long, so another netgroovy waits
-     * at most that much longer. A statement that takes it during its lease still checks that
-     * the lock file is the one its path names (a store deleted meanwhile has a new one, which
-     * others lock).
+     * own lets it go once no statement took it again for that long, and a statement's end lets
+     * it go once it has been held for {@link #STRETCH_NANOS} at a stretch: another netgroovy
+     * waits at most that much longer for its turn. A statement that takes it during its lease
+     * still checks that the lock file is the one its path names (a store deleted meanwhile has
+     * a new one, which others lock).
      */
     private static final class Held {
         /** How long the file lock is kept after a statement, for the next one to take it at no cost. */
         static final long LEASE_NANOS = 5_000_000;
+        /**
+         * How long the file lock is kept at a stretch, lease after lease: then a statement's end
+         * gives it back, and another process waiting for it is woken and takes it while this
+         * one plans its next statement (a script's statements would otherwise keep it to its end).
+         */
+        static final long STRETCH_NANOS = 10_000_000;
         private final Path dir;
         private final Owned inJvm = new Owned();
         /** The lock file stays open between statements: a statement's lock is then one fcntl, not a mkdir, an open and a close. */
@@ -428,8 +435,9 @@ public final class StateStore {
         final KeptFile applying;
         /** The file lock, held from a statement's start until its lease ends; guarded by this. */
         private FileLock lock;
-        /** When the last statement gave the lock back; guarded by this. */
+        /** When the last statement gave the lock back, and when the file lock was taken; guarded by this. */
         private long givenBack;
+        private long takenAt;
         /** Whether the thread that ends leases is waiting for a lock to watch (none is held); guarded by this. */
         private boolean idle;
         private Thread leases;
@@ -462,6 +470,7 @@ public final class StateStore {
                     FileChannel ch = lockFile.channel();
                     if (lock == null || lock.channel() != ch || !lock.isValid()) {
                         lock = ch.lock();
+                        takenAt = System.nanoTime();
                     }
                 } catch (IOException e) {
                     lock = null;
@@ -478,7 +487,9 @@ public final class StateStore {
             if (inJvm.getHoldCount() == 1) {
                 synchronized (this) {
                     givenBack = System.nanoTime();
-                    if (leases == null) {
+                    if (givenBack - takenAt > STRETCH_NANOS) {
+                        release(); // (another process waiting for it gets its turn now)
+                    } else if (leases == null) {
                         leases = new Thread(this::endLeases, "netgroovy-store-lease");
                         leases.setDaemon(true);
                         leases.start();
@@ -488,6 +499,19 @@ public final class StateStore {
                 }
             }
             inJvm.unlock();
+        }
+
+        /** Gives the file lock back (the caller holds this monitor). */
+        private void release() {
+            if (lock == null) {
+                return;
+            }
+            try {
+                lock.release();
+            } catch (IOException e) {
+                lockFile.close(); // the descriptor is gone with its lock
+            }
+            lock = null;
         }
 
         /**
@@ -508,12 +532,7 @@ public final class StateStore {
                         wait(Math.max(1, (left > 0 ? left : LEASE_NANOS) / 1_000_000));
                         continue;
                     }
-                    try {
-                        lock.release();
-                    } catch (IOException e) {
-                        lockFile.close(); // the descriptor is gone with its lock
-                    }
-                    lock = null;
+                    release();
                 } catch (InterruptedException e) {
                     leases = null; // (the next statement's end starts another)
                     return;

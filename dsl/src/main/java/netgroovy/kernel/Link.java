@@ -45,6 +45,11 @@ public record Link(int index, String name, String kind, int master, boolean up, 
         return "veth".equals(kind);
     }
 
+    /** The kind as a message names it: "veth", "bridge" ..., or "device" for one the kernel gives no kind (lo, eth0). */
+    public String kindName() {
+        return kind.isEmpty() ? "device" : kind;
+    }
+
     static String operState(int v) {
         return switch (v) {
             case 1 -> "NOTPRESENT";

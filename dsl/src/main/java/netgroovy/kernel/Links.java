@@ -17,6 +17,8 @@ public final class Links {
     private static final int IFINFO = 16;
     private static final int ENODEV = 19;
     private static final int EXFULL = 54;
+    /** What the kernel says when asked to plug a link into one that takes no ports (a veth, a dummy ...). */
+    private static final int EOPNOTSUPP = 95;
     /** A bridge port number has 10 bits (BR_MAX_PORTS) and 0 is not used: ports 1 to 1023. */
     private static final int BRIDGE_MAX_PORTS = 1023;
     private final Rtnl rtnl;
@@ -78,7 +80,7 @@ public final class Links {
         try {
             echoed = rtnl.socket().executeEchoed(new Request(what, m));
         } catch (KernelException e) {
-            throw bridge == null ? e : full(e, bridge, what);
+            throw bridge == null ? e : refused(e, bridge, what);
         } finally {
             rtnl.seen().forget(a.name(), b.name());
         }
@@ -164,23 +166,32 @@ public final class Links {
                 l -> up ? l.withMaster(index).withUp(true) : l.withMaster(index));
     }
 
-    /**
-     * A bridge numbers its ports in 10 bits, from 1: the 1024th is refused with EXFULL ("Exchange full"),
-     * which says nothing to whoever meets it. Say what it means.
-     */
     private void sendToBridge(IfName name, IfName bridge, String what, MessageWriter m) {
         try {
             sendTo(name, what, m);
         } catch (KernelException e) {
-            throw full(e, bridge, what);
+            throw refused(e, bridge, what);
         }
     }
 
-    /** {@code e}, or what it means when it is the bridge's EXFULL. */
-    private static KernelException full(KernelException e, IfName bridge, String what) {
+    /**
+     * {@code e}, or what it means when a bridge refused a port, which the kernel's words do not
+     * say: a bridge numbers its ports in 10 bits, from 1, and refuses the 1024th with EXFULL
+     * ("Exchange full"); a master that takes no ports (a veth, a dummy) answers EOPNOTSUPP
+     * ("Operation not supported"). Whether the master is a bridge is asked only then: a plan
+     * plugging ports in looks up no more than the bridge's index.
+     */
+    private KernelException refused(KernelException e, IfName bridge, String what) {
         if (e.errno() == EXFULL) {
             return new KernelException("cannot " + what + ": bridge " + bridge + " has " + BRIDGE_MAX_PORTS
                     + " ports, the kernel's maximum; use another bridge (or network)", EXFULL);
+        }
+        if (e.errno() == EOPNOTSUPP) {
+            Optional<Link> master = get(bridge);
+            if (master.isPresent() && !master.get().isBridge()) {
+                return new KernelException("cannot " + what + ": " + bridge + " is a " + master.get().kindName()
+                        + ", not a bridge", EOPNOTSUPP);
+            }
         }
         return e;
     }

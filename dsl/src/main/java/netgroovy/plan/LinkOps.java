@@ -89,7 +89,7 @@ public final class LinkOps {
                 return State.TODO;
             }
             return l.get().isBridge() ? State.DONE
-                    : State.conflict(name + Ops.in(where) + " already exists and is a " + kind(l.get()) + ", not a bridge");
+                    : State.conflict(name + Ops.in(where) + " already exists and is a " + l.get().kindName() + ", not a bridge");
         }
 
         public void apply(Kernel k) {
@@ -141,7 +141,7 @@ public final class LinkOps {
                 return State.TODO;
             }
             if (!l.get().isVeth()) {
-                return State.conflict(a + Ops.in(where) + " already exists and is a " + kind(l.get()) + ", not a veth");
+                return State.conflict(a + Ops.in(where) + " already exists and is a " + l.get().kindName() + ", not a veth");
             }
             k.settle(where.label(), b.name());
             return State.DONE;
@@ -448,7 +448,8 @@ public final class LinkOps {
         /**
          * The port is looked up; of the bridge, only its index is asked (a glance): a bridge's
          * whole answer is long (all its options), and whether it is a bridge at all matters
-         * only when the kernel refuses it as a master, which apply then says.
+         * only when the kernel refuses it as a master, which the kernel layer then says
+         * ({@code Links.refused}).
          */
         public State check(Kernel k) {
             Optional<Link> l = find(k, where, name);
@@ -475,17 +476,9 @@ public final class LinkOps {
                         e.addSuppressed(down);
                     }
                 }
-                Optional<Link> br = e.errno() == EOPNOTSUPP ? links.get(bridge) : Optional.empty();
-                if (br.isPresent() && !br.get().isBridge()) {
-                    throw new netgroovy.kernel.KernelException("cannot make " + bridge + " the master of " + name + Ops.in(where)
-                            + ": " + bridge + " is a " + kind(br.get()) + ", not a bridge");
-                }
                 throw e;
             }
         }
-
-        /** What the kernel says when asked to plug a link into one that takes no ports (a veth, a dummy ...). */
-        private static final int EOPNOTSUPP = 95;
 
         public void undo(Kernel k) {
             if (up && !wasUp) {
@@ -747,9 +740,5 @@ public final class LinkOps {
         public String subject() {
             return "bridge " + bridge + Ops.in(where);
         }
-    }
-
-    static String kind(Link l) {
-        return l.kind().isEmpty() ? "device" : l.kind();
     }
 }

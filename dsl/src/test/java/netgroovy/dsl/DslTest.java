@@ -117,7 +117,7 @@ class DslTest {
     void aMasterThatIsNoBridgeIsSaidSoAndLeavesNothing() {
         run("veth 'A', 'B'\nveth 'C', 'D'");
         var e = assertThrows(DslException.class, () -> run("link 'A' master 'C' up"));
-        assertEquals("test.netgroovy:1: cannot make C the master of A: C is a veth, not a bridge", e.located());
+        assertEquals("test.netgroovy:1: cannot attach A to C and set it up: C is a veth, not a bridge", e.located());
         Map<String, Object> a = Ip.link(null, "A").orElseThrow();
         assertNull(a.get("master"), "not plugged in");
         assertFalse(((List<?>) a.get("flags")).contains("UP"), "nor up");

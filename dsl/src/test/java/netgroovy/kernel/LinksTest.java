@@ -331,11 +331,30 @@ class LinksTest {
         host.links().addVeth(n("X"), n("Y"), null);
         KernelException e = assertThrows(KernelException.class,
                 () -> host.links().addVeth(n("C"), n("D"), null, n("X")));
-        assertTrue(e.getMessage().contains("create veth pair C/D on bridge X"), e.getMessage());
+        assertEquals("cannot create veth pair C/D on bridge X: X is a veth, not a bridge", e.getMessage());
         assertTrue(Ip.link(null, "C").isEmpty() && Ip.link(null, "D").isEmpty(), "no half-made pair");
         KernelException taken = assertThrows(KernelException.class,
                 () -> host.links().addVeth(n("A"), n("E"), null, n("br0")));
         assertTrue(taken.getMessage().contains("create veth pair A/E on bridge br0"), taken.getMessage());
+    }
+
+    /**
+     * A master that takes no ports is refused with EOPNOTSUPP, "Operation not supported": both
+     * verbs that plug a port in say instead what the master is (a veth, or a device of no kind;
+     * a veth born on one: {@link #aVethBornOnItsBridgeThenMarkedWithHairpinWhileDown}).
+     */
+    @Test
+    void aMasterThatIsNoBridgeIsNamedAsWhatItIs() {
+        host.links().addVeth(n("A"), n("B"), null);
+        host.links().addVeth(n("X"), n("Y"), null);
+        var veth = assertThrows(KernelException.class, () -> host.links().setMaster(n("A"), n("X")));
+        assertEquals("cannot attach A to X: X is a veth, not a bridge", veth.getMessage());
+        var lo = assertThrows(KernelException.class, () -> host.links().setMaster(n("A"), n("lo"), true));
+        assertEquals("cannot attach A to lo and set it up: lo is a device, not a bridge", lo.getMessage());
+        assertFalse(Ip.link(null, "A").orElseThrow().containsKey("master"), "plugged in nowhere");
+        host.links().addBridge(n("br0"));
+        host.links().setMaster(n("A"), n("br0"), true);
+        assertEquals("br0", Ip.link(null, "A").orElseThrow().get("master"), "and a bridge takes it");
     }
 
     @Test

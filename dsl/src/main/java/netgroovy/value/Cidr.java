@@ -27,7 +27,7 @@ public record Cidr(IpAddress address, int prefix) {
             }
             IpAddress a = IpAddress.parse(t.substring(0, slash));
             String p = t.substring(slash + 1);
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+            if (!IpAddress.isSmallNumber(p)) {
                 throw new InvalidValueException("prefix length '" + p + "' is not a number");
             }
             return new Cidr(a, Integer.parseInt(p));

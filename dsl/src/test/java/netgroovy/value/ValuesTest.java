@@ -30,6 +30,14 @@ class ValuesTest {
         assertTrue(bad.getMessage().contains("'12:34:56:78:9a' is not a MAC address"), bad.getMessage());
         assertThrows(InvalidValueException.class, () -> Mac.parse("zz:34:56:78:9a:bc"));
         assertTrue(assertThrows(InvalidValueException.class, () -> Mac.parse("01:00:5e:00:00:01")).getMessage().contains("multicast"));
+        assertEquals("02:42:ac:11:00:02", Mac.parse("02:42:AC:11:00:02").toString());
+        assertEquals("fe:ff:ff:ff:ff:ff", Mac.parse("fE:Ff:fF:ff:ff:FF").toString());
+        for (String wrong : new String[] {"12-34-56-78-9a-bc", "12:34:56:78:9a:bc:", "12:34:56:78:9a:b", "12:34:56:78:9a:bcd",
+                "123:4:56:78:9a:bc", "12:34:56:78:9g:bc", "\uff11\uff12:34:56:78:9a:bc", "", "12:34:56:78:9a bc"}) {
+            var e = assertThrows(InvalidValueException.class, () -> Mac.parse(wrong), wrong);
+            assertEquals("'" + wrong + "' is not a MAC address (expected six hex pairs like 12:34:56:78:9a:bc)", e.getMessage());
+        }
+        assertThrows(InvalidValueException.class, () -> Mac.parse(null));
     }
 
     @Test
@@ -41,6 +49,15 @@ class ValuesTest {
         assertThrows(InvalidValueException.class, () -> IpAddress.parse("1.2.3"));
         assertThrows(InvalidValueException.class, () -> IpAddress.parse("example.com"));
         assertThrows(InvalidValueException.class, () -> IpAddress.parse("2001:db8::g"));
+        assertEquals("10.0.0.1", IpAddress.parse(" 10.0.0.1 ").toString());
+        assertEquals("1.2.3.4", IpAddress.parse("001.02.3.4").toString());
+        for (String wrong : new String[] {"1..3.4", "1.2.3.4.", "1.2.3.1000", "1.2.3.-4", "1.2.3.+4", "\u0661.2.3.4", "\uff11.2.3.4"}) {
+            var e = assertThrows(InvalidValueException.class, () -> IpAddress.parse(wrong), wrong);
+            assertTrue(e.getMessage().startsWith("'" + wrong + "' is not an IPv4 address"), e.getMessage());
+        }
+        assertThrows(InvalidValueException.class, () -> Cidr.parse("10.0.0.1/\u0662\u0664"));
+        assertThrows(InvalidValueException.class, () -> Cidr.parse("10.0.0.1/+24"));
+        assertEquals(24, Cidr.parse("10.0.0.1/24").prefix());
     }
 
     @Test

@@ -419,22 +419,33 @@ public final class LiveKernel implements Kernel {
      */
     @Override
     public void endStatement() {
+        // (every statement ends here: nothing is copied unless something is to go)
         confirmed.clear();
         int surplus = recent.size() - KEPT;
-        for (Where w : new ArrayList<>(recent)) {
-            if (surplus-- <= 0) {
-                break;
-            }
-            forget(w);
-        }
-        for (Where w : new ArrayList<>(handles.keySet())) {
-            if (w.kind() == Where.Kind.PID) {
+        if (surplus > 0) {
+            for (Where w : new ArrayList<>(recent)) {
+                if (surplus-- <= 0) {
+                    break;
+                }
                 forget(w);
             }
         }
-        for (Where w : new ArrayList<>(namespaces.keySet())) {
-            NetNs ns = namespaces.remove(w);
-            ns.close();
+        List<Where> byPid = null;
+        for (Where w : handles.keySet()) {
+            if (w.kind() == Where.Kind.PID) {
+                if (byPid == null) {
+                    byPid = new ArrayList<>();
+                }
+                byPid.add(w);
+            }
+        }
+        if (byPid != null) {
+            byPid.forEach(this::forget);
+        }
+        if (!namespaces.isEmpty()) {
+            for (Where w : new ArrayList<>(namespaces.keySet())) {
+                namespaces.remove(w).close();
+            }
         }
         rulesets.keySet().removeIf(w -> !w.isHost());
     }

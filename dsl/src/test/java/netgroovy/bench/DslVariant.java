@@ -45,15 +45,7 @@ final class DslVariant implements Variant {
     public void prepare(Plan plan) {
         session = new Session(false, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), "sandbox");
         engine = new Engine(session);
-        List<String> cidrs = new ArrayList<>();
-        List<String> macs = new ArrayList<>();
-        for (int k = 0; k < plan.n(); k++) {
-            cidrs.add(plan.cidr(k).toString());
-            macs.add(plan.mac(k).toString());
-        }
-        engine.binding().setVariable("N", plan.n());
-        engine.binding().setVariable("CIDRS", cidrs);
-        engine.binding().setVariable("MACS", macs);
+        bind(engine, plan);
         // The script's body is what is timed, as the goal says; its compile (once per script,
         // tens of ms) is reported apart, and the end-to-end variant (./netgroovy SCRIPT) has it all.
         // Containers are timed after dockerd(), as the goal says: the kernel layer they are held
@@ -66,6 +58,19 @@ final class DslVariant implements Variant {
         }
         script = engine.prepare(containers ? containerScript() : wordsScript(), "bench.netgroovy");
         compileMillis = (System.nanoTime() - start) / 1e6;
+    }
+
+    /** The plan's values as the scripts read them: {@code N}, and its addresses and MACs ({@code CIDRS[k]}, {@code MACS[k]}). */
+    static void bind(Engine engine, Plan plan) {
+        List<String> cidrs = new ArrayList<>();
+        List<String> macs = new ArrayList<>();
+        for (int k = 0; k < plan.n(); k++) {
+            cidrs.add(plan.cidr(k).toString());
+            macs.add(plan.mac(k).toString());
+        }
+        engine.binding().setVariable("N", plan.n());
+        engine.binding().setVariable("CIDRS", cidrs);
+        engine.binding().setVariable("MACS", macs);
     }
 
     @Override

@@ -80,15 +80,7 @@ public final class WordsSplitBench {
                 store, memory ? new MemoryKernel() : null);
         try {
             Engine engine = new Engine(session);
-            List<String> cidrs = new ArrayList<>();
-            List<String> macs = new ArrayList<>();
-            for (int k = 0; k < plan.n(); k++) {
-                cidrs.add(plan.cidr(k).toString());
-                macs.add(plan.mac(k).toString());
-            }
-            engine.binding().setVariable("N", plan.n());
-            engine.binding().setVariable("CIDRS", cidrs);
-            engine.binding().setVariable("MACS", macs);
+            DslVariant.bind(engine, plan);
             Engine.Prepared script = engine.prepare(DslVariant.wordsScript(), "bench.netgroovy");
             long[] t0 = ticks();
             long start = System.nanoTime();

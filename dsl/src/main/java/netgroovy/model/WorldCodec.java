@@ -116,24 +116,43 @@ public final class WorldCodec {
         return (List<String>) o;
     }
 
-    /** A hash of what {@link #daemon} records, from the same fields (cheaper than the record, which is a map of copies). */
+    /**
+     * dockerd's options as the daemon record names them, in the order {@link #daemonOptions}
+     * gives their values: the one list both the record and its print are made from, so that an
+     * option added here is both stored and noticed when it changes.
+     */
+    private static final String[] DAEMON_OPTIONS = {"dns", "dnsSearch", "defaultHostIp", "iptables", "portRange", "mtu",
+            "userlandProxy", "lastPorts", "resolver"};
+
+    /** The daemon's options as the world holds them (not copies), in {@link #DAEMON_OPTIONS}' order. */
+    private static Object[] daemonOptions(World w) {
+        return new Object[] {w.dns, w.dnsSearch, w.defaultHostIp, w.iptables, w.portRange, w.mtu, w.userlandProxy,
+                w.lastPorts, w.resolver};
+    }
+
+    /** A hash of what {@link #daemon} records, from the same values (cheaper than the record, which is a map of copies). */
     static int daemonPrint(World w) {
-        return java.util.Objects.hash(w.dns, w.dnsSearch, w.defaultHostIp, w.iptables, w.portRange, w.mtu, w.userlandProxy,
-                w.lastPorts, w.resolver);
+        return java.util.Arrays.hashCode(daemonOptions(w));
     }
 
     private static Map<String, Object> daemon(World w) {
+        Object[] values = daemonOptions(w);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dns", List.copyOf(w.dns));
-        m.put("dnsSearch", List.copyOf(w.dnsSearch));
-        m.put("defaultHostIp", str(w.defaultHostIp));
-        m.put("iptables", w.iptables);
-        m.put("portRange", w.portRange);
-        m.put("mtu", w.mtu);
-        m.put("userlandProxy", w.userlandProxy);
-        m.put("lastPorts", new LinkedHashMap<>(w.lastPorts));
-        m.put("resolver", w.resolver);
+        for (int i = 0; i < DAEMON_OPTIONS.length; i++) {
+            m.put(DAEMON_OPTIONS[i], copy(values[i]));
+        }
         return m;
+    }
+
+    /** A value as a record holds it: lists and maps copied (the world's change after), addresses as text. */
+    private static Object copy(Object value) {
+        if (value instanceof List<?> l) {
+            return List.copyOf(l);
+        }
+        if (value instanceof Map<?, ?> m) {
+            return new LinkedHashMap<>(m);
+        }
+        return value instanceof IpAddress ? value.toString() : value;
     }
 
     private static Map<String, Object> network(Network n) {

@@ -149,6 +149,31 @@ public final class Engine {
                 }
             });
     private static volatile boolean reuseCompiled;
+    /** Script texts compiled before, kept on disk ({@link #keepCompiledIn}); null: none kept. */
+    private CompiledScripts kept;
+
+    /**
+     * Texts this engine compiles are kept in {@code dir} as class files, and a text kept there
+     * is not compiled again ({@link CompiledScripts}): for the script files and {@code -e} texts
+     * of {@code ./netgroovy}, not the REPL's lines (each new, and many).
+     */
+    public void keepCompiledIn(java.nio.file.Path dir) {
+        kept = new CompiledScripts(dir);
+    }
+
+    /**
+     * Whether {@code text}, run as {@code name}, is kept compiled in {@code dir} (see {@link
+     * #keepCompiledIn}): then Groovy's compiler will not be needed to run it.
+     */
+    public static boolean compiledKept(java.nio.file.Path dir, String text, String name) {
+        SettingsNotation.Rewritten source = SettingsNotation.rewrite(text);
+        return source.unclosedLine() == 0 && new CompiledScripts(dir).has(source.text(), scriptClassName(name));
+    }
+
+    /** How many texts were found compiled in {@link #keepCompiledIn}'s folder. */
+    int keptCompiledHits() {
+        return kept == null ? 0 : kept.hits();
+    }
 
     /** Keep compiled scripts for the rest of this process's life (see {@link #COMPILED}). */
     public static void reuseCompiledScripts() {
@@ -167,7 +192,7 @@ public final class Engine {
             return org.codehaus.groovy.runtime.InvokerHelper.createScript(compiled, binding);
         }
         try {
-            Class<?> type = loader.compile(source.text(), scriptClassName(name));
+            Class<?> type = compile(source.text(), scriptClassName(name));
             if (key != null) {
                 COMPILED.put(key, type);
             }
@@ -178,6 +203,25 @@ public final class Engine {
         } catch (MultipleCompilationErrorsException e) {
             throw compileError(e, name);
         }
+    }
+
+    /** The class {@code text} compiles to: the one kept from an earlier run, if any ({@link #keepCompiledIn}). */
+    private Class<?> compile(String text, String className) {
+        if (kept == null) {
+            return loader.compile(text, className);
+        }
+        java.util.Map<String, byte[]> classFiles = kept.find(text, className);
+        if (classFiles != null) {
+            try {
+                return loader.define(className, classFiles);
+            } catch (LinkageError | IllegalArgumentException e) {
+                // (not what this JVM can define: compiled again below, and written over)
+            }
+        }
+        classFiles = new java.util.LinkedHashMap<>();
+        Class<?> type = loader.compile(text, className, classFiles);
+        kept.keep(text, className, classFiles);
+        return type;
     }
 
     private static boolean hasMain(Class<?> type) {

@@ -4,7 +4,10 @@ import groovy.lang.Closure;
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyCodeSource;
 import groovy.lang.Script;
+import org.codehaus.groovy.ast.ClassNode;
+import org.codehaus.groovy.control.CompilationUnit;
 import org.codehaus.groovy.control.CompilerConfiguration;
+import org.codehaus.groovy.control.SourceUnit;
 import org.codehaus.groovy.runtime.InvokerHelper;
 
 /**
@@ -25,9 +28,60 @@ final class ScriptLoader extends GroovyClassLoader {
         super(parent, config);
     }
 
+    /** The class files of the compile under way, by class name, when the caller asked for them. */
+    private java.util.Map<String, byte[]> classFiles;
+
     /** The class of {@code text}, named {@code className} (stack traces show it as the file name). */
     Class<?> compile(String text, String className) {
         return parseClass(new GroovyCodeSource(text, className, CODE_BASE), false);
+    }
+
+    /** As {@link #compile}, and puts the class files it made in {@code classFiles} (by class name). */
+    Class<?> compile(String text, String className, java.util.Map<String, byte[]> classFiles) {
+        this.classFiles = classFiles;
+        try {
+            return compile(text, className);
+        } finally {
+            this.classFiles = null;
+        }
+    }
+
+    /**
+     * Groovy's own collector of a compile's classes (each compile's in a loader of its own, so
+     * they can be collected), which also hands their class files to {@link #compile} when asked.
+     */
+    @Override
+    protected ClassCollector createCollector(CompilationUnit unit, SourceUnit su) {
+        java.util.Map<String, byte[]> files = classFiles;
+        return new ClassCollector(new InnerLoader(this), unit, su) {
+            @Override
+            protected Class createClass(byte[] code, ClassNode classNode) {
+                if (files != null) {
+                    files.put(classNode.getName(), code);
+                }
+                return super.createClass(code, classNode);
+            }
+        };
+    }
+
+    /**
+     * The script class among {@code classFiles} (kept from an earlier compile, see {@link
+     * CompiledScripts}), defined with the rest in a loader of their own, as a compile would.
+     */
+    Class<?> define(String className, java.util.Map<String, byte[]> classFiles) {
+        InnerLoader inner = new InnerLoader(this);
+        Class<?> script = null;
+        for (var e : classFiles.entrySet()) {
+            Class<?> c = inner.defineClass(e.getKey(), e.getValue());
+            setClassCacheEntry(c);
+            if (e.getKey().equals(className)) {
+                script = c;
+            }
+        }
+        if (script == null) {
+            throw new IllegalArgumentException("no class " + className + " among " + classFiles.keySet());
+        }
+        return script;
     }
 
     /** Forgets the scripts and closures compiled so far; see the class comment. */

@@ -87,7 +87,8 @@ public final class EndpointBench {
                 DslVariant.words(), DslVariant.containers(), NetgroovyVariant.withoutIpv6(), NetgroovyVariant.asContainer(),
                 new IpPerCommandVariant()));
         if (ScriptVariant.available()) {
-            all.add(new ScriptVariant());
+            all.add(new ScriptVariant(false));
+            all.add(new ScriptVariant(true));
         }
         if (Pyroute2Variant.available()) {
             all.add(new Pyroute2Variant());
@@ -205,6 +206,12 @@ public final class EndpointBench {
         }
         Timing kernel = find(medians, "netgroovy");
         Timing batch = find(medians, "ip -batch");
+        for (String script : List.of("./netgroovy script", "./netgroovy new script")) {
+            Timing s = find(medians, script);
+            if (s != null && batch != null) {
+                rows.add(ratioRow(n, script + " / ip -batch", s, batch) + "   goal <= " + DSL_VS_IP + "x");
+            }
+        }
         for (String dsl : List.of("netgroovy", "dsl words", "container")) {
             Timing d = find(medians, dsl);
             if (d != null && batch != null) {

@@ -13,9 +13,19 @@ import java.util.List;
  * namespace": the benchmark itself runs inside the sandbox, so that is the sandbox's, and the
  * endpoints stay there for the check. The launcher comes from {@code NETGROOVY_BENCH_LAUNCHER}
  * (bench/endpoints sets it after building the packaged jar).
+ *
+ * <p>Two ways: the same script file run again round after round (its compiled classes kept by
+ * the launcher, see CompiledScripts: what re-running a lab script costs), and a new script
+ * each round ({@code firstRun}: the same text under a file name never run before, so Groovy
+ * compiles it: what the first run of a script costs).
  */
 final class ScriptVariant implements Variant {
+    private final boolean firstRun;
     private Path script;
+
+    ScriptVariant(boolean firstRun) {
+        this.firstRun = firstRun;
+    }
 
     static String launcher() {
         return System.getenv("NETGROOVY_BENCH_LAUNCHER");
@@ -28,7 +38,7 @@ final class ScriptVariant implements Variant {
 
     @Override
     public String name() {
-        return "./netgroovy script";
+        return firstRun ? "./netgroovy new script" : "./netgroovy script";
     }
 
     /** The same words as {@link DslVariant#wordsScript()}, with the plan's values written into the file. */
@@ -40,7 +50,9 @@ final class ScriptVariant implements Variant {
             cidrs.add("'" + plan.cidr(k) + "'");
             macs.add("'" + plan.mac(k) + "'");
         }
-        script = Files.createTempFile("netgroovy-bench-", ".netgroovy");
+        // Run again: the same file each round (prepare comes before every round). First run: a name never run before.
+        script = firstRun ? Files.createTempFile("netgroovy-bench-", ".netgroovy")
+                : Path.of(System.getProperty("java.io.tmpdir"), "netgroovy-bench-" + plan.n() + ".netgroovy");
         Files.writeString(script, "N = " + plan.n() + "\nCIDRS = " + cidrs + "\nMACS = " + macs + "\n"
                 + DslVariant.wordsScript());
     }

@@ -50,8 +50,31 @@ public final class Main {
             System.out.print(a.help ? Arguments.USAGE : Arguments.VERSION + "\n");
             System.exit(0);
         }
-        WarmUp.start(!a.dryRun);
+        WarmUp.start(!a.dryRun, !compiledKept(a));
         System.exit(new Main(a).call());
+    }
+
+    /** The folder ./netgroovy keeps compiled scripts in (-Dnetgroovy.compiled), or null. */
+    private static Path keptCompiled() {
+        String dir = System.getProperty("netgroovy.compiled");
+        return dir == null || dir.isEmpty() ? null : Path.of(dir);
+    }
+
+    /**
+     * Whether the script file or {@code -e} text is kept compiled: then Groovy's compiler is not
+     * warmed up for nothing. (A file that cannot be read says so later, where it is read.)
+     */
+    private static boolean compiledKept(Arguments a) {
+        Path dir = keptCompiled();
+        if (dir == null || (a.eval == null && a.file == null)) {
+            return false;
+        }
+        try {
+            return a.eval != null ? Engine.compiledKept(dir, a.eval, "-e")
+                    : Engine.compiledKept(dir, Files.readString(a.file), a.file.getFileName().toString());
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     int call() {
@@ -87,6 +110,9 @@ public final class Main {
                 return new Repl(engine, opened(terminal), debug).run();
             }
             engine.binding().setVariable("args", args.toArray(new String[0]));
+            if (keptCompiled() != null) { // (set by ./netgroovy: shell/target/compiled)
+                engine.keepCompiledIn(keptCompiled());
+            }
             if (eval != null) {
                 Object result = engine.run(eval, script);
                 if (Results.worthPrinting(result)) {

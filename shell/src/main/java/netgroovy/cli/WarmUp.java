@@ -8,7 +8,8 @@ package netgroovy.cli;
  * <ul>
  *   <li>Groovy's compiler looks for its default imports ({@code java.lang.*}, {@code groovy.util.*}
  *       ...) by listing the JDK's modules and the Groovy jar, once per process, the first time
- *       a text is compiled: about a tenth of a second nothing else needs.
+ *       a text is compiled: about a tenth of a second nothing else needs. Not when the
+ *       script or {@code -e} text is kept compiled from an earlier run, which needs no compiler.
  *   <li>The C library through jnr-ffi (the kernel layer's way to unshare, setns, mount), whose
  *       binding classes are generated at run time and so cannot come from the class-data
  *       archive: about as long again. Not in dry-run, which never talks to the kernel.
@@ -19,9 +20,12 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    static void start(boolean kernel) {
+    /** {@code compiler}: false when the text to run is kept compiled (see CompiledScripts), and the compiler not needed. */
+    static void start(boolean kernel, boolean compiler) {
         Thread t = new Thread(() -> {
-            load("org.codehaus.groovy.control.ResolveVisitor");
+            if (compiler) {
+                load("org.codehaus.groovy.control.ResolveVisitor");
+            }
             if (kernel) {
                 load("netgroovy.kernel.LibC$Holder");
             }

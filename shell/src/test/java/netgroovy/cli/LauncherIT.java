@@ -191,4 +191,78 @@ class LauncherIT {
         assertTrue(netns.lines().anyMatch(l -> l.startsWith("after")), "the statement after it ran:\n" + r.transcript());
         assertTrue(seconds < 30, "no wait for a lock: " + seconds + " s");
     }
+
+    /**
+     * {@code ./netgroovy SCRIPT} keeps what it compiled (shell/target/compiled, see
+     * CompiledScripts): run again, the script's kept entry is used, not written anew (the same
+     * file, seen by its inode); edited, it runs what it says now, never the kept classes of
+     * its old text.
+     */
+    @Test
+    void aScriptRunAgainUsesWhatWasCompiledAndAnEditedOneRunsItsNewText() throws Exception {
+        Path folder = Files.createTempDirectory(HOME.resolve("shell/target"), "kept-it-");
+        Path script = folder.resolve("kept_lab.netgroovy");
+        Path compiled = HOME.resolve("shell/target/compiled");
+        try {
+            Files.writeString(script, "netns 'k1'\nlink 'lo' up\nprintln \"made \" + 'k1'\n");
+            assertEquals("made k1", runScript(script));
+            List<Path> entries = keptEntriesOf(compiled, "kept_lab_netgroovy");
+            assertEquals(1, entries.size(), "kept once: " + entries);
+            Object inode = Files.getAttribute(entries.get(0), "unix:ino");
+
+            assertEquals("made k1", runScript(script));
+            assertEquals(List.of(entries.get(0)), keptEntriesOf(compiled, "kept_lab_netgroovy"));
+            assertEquals(inode, Files.getAttribute(entries.get(0), "unix:ino"), "found kept, not compiled and written again");
+
+            Files.writeString(script, Files.readString(script).replace("k1", "k2"));
+            assertEquals("made k2", runScript(script), "the edited text runs, not the kept classes of the old one");
+            assertEquals(2, keptEntriesOf(compiled, "kept_lab_netgroovy").size());
+        } finally {
+            for (Path p : keptEntriesOf(compiled, "kept_lab_netgroovy")) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(script);
+            Files.deleteIfExists(folder);
+        }
+    }
+
+    /** What {@code ./netgroovy SCRIPT} prints, in a sandbox of its own, as a user runs it. */
+    private static String runScript(Path script) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("./netgroovy", script.toString()).directory(HOME.toFile());
+        pb.environment().remove("NETGROOVY_SANDBOX");
+        pb.environment().remove("NETGROOVY_CLASSPATH");
+        pb.environment().remove("NETGROOVY_HOME");
+        Subprocess r = Subprocess.run(pb, TIMEOUT);
+        assertEquals(0, r.code(), r.transcript());
+        return r.out().strip();
+    }
+
+    /** The kept entries holding the classes of scripts compiled as {@code className}. */
+    private static List<Path> keptEntriesOf(Path compiled, String className) throws IOException {
+        if (!Files.isDirectory(compiled)) {
+            return List.of();
+        }
+        byte[] name = className.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.list(compiled)) {
+            return files.filter(p -> contains(p, name)).sorted().toList();
+        }
+    }
+
+    private static boolean contains(Path file, byte[] needle) {
+        try {
+            byte[] hay = Files.readAllBytes(file);
+            outer:
+            for (int i = 0; i + needle.length <= hay.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (hay[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

@@ -77,11 +77,6 @@ final class CompiledScripts {
         }
     }
 
-    /** Whether an entry is kept for {@code text} compiled as {@code className} (not whether it can be read). */
-    boolean has(String text, String className) {
-        return Files.isRegularFile(dir.resolve(key(text, className)));
-    }
-
     /**
      * Keeps the classes {@code text} compiled to, when they are the script class ({@code
      * className}) and its own (closures, inner classes) only. A failure to write is no failure

@@ -161,15 +161,6 @@ public final class Engine {
         kept = new CompiledScripts(dir);
     }
 
-    /**
-     * Whether {@code text}, run as {@code name}, is kept compiled in {@code dir} (see {@link
-     * #keepCompiledIn}): then Groovy's compiler will not be needed to run it.
-     */
-    public static boolean compiledKept(java.nio.file.Path dir, String text, String name) {
-        SettingsNotation.Rewritten source = SettingsNotation.rewrite(text);
-        return source.unclosedLine() == 0 && new CompiledScripts(dir).has(source.text(), scriptClassName(name));
-    }
-
     /** How many texts were found compiled in {@link #keepCompiledIn}'s folder. */
     int keptCompiledHits() {
         return kept == null ? 0 : kept.hits();

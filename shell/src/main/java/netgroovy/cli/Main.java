@@ -50,7 +50,7 @@ public final class Main {
             System.out.print(a.help ? Arguments.USAGE : Arguments.VERSION + "\n");
             System.exit(0);
         }
-        WarmUp.start(!a.dryRun, !compiledKept(a));
+        WarmUp.start(!a.dryRun);
         System.exit(new Main(a).call());
     }
 
@@ -58,23 +58,6 @@ public final class Main {
     private static Path keptCompiled() {
         String dir = System.getProperty("netgroovy.compiled");
         return dir == null || dir.isEmpty() ? null : Path.of(dir);
-    }
-
-    /**
-     * Whether the script file or {@code -e} text is kept compiled: then Groovy's compiler is not
-     * warmed up for nothing. (A file that cannot be read says so later, where it is read.)
-     */
-    private static boolean compiledKept(Arguments a) {
-        Path dir = keptCompiled();
-        if (dir == null || (a.eval == null && a.file == null)) {
-            return false;
-        }
-        try {
-            return a.eval != null ? Engine.compiledKept(dir, a.eval, "-e")
-                    : Engine.compiledKept(dir, Files.readString(a.file), a.file.getFileName().toString());
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;
-        }
     }
 
     int call() {

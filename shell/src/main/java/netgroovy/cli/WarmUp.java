@@ -8,8 +8,10 @@ package netgroovy.cli;
  * <ul>
  *   <li>Groovy's compiler looks for its default imports ({@code java.lang.*}, {@code groovy.util.*}
  *       ...) by listing the JDK's modules and the Groovy jar, once per process, the first time
- *       a text is compiled: about a tenth of a second nothing else needs. Not when the
- *       script or {@code -e} text is kept compiled from an earlier run, which needs no compiler.
+ *       a text is compiled: about a tenth of a second nothing else needs. Needed even when
+ *       the text is kept compiled (CompiledScripts): Groovy's runtime starts the same scan the
+ *       first time a GString becomes a String ({@code FormatHelper} initialises
+ *       {@code ResolveVisitor}), which nearly every script does.
  *   <li>The C library through jnr-ffi (the kernel layer's way to unshare, setns, mount), whose
  *       binding classes are generated at run time and so cannot come from the class-data
  *       archive: about as long again. Not in dry-run, which never talks to the kernel.
@@ -20,12 +22,9 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    /** {@code compiler}: false when the text to run is kept compiled (see CompiledScripts), and the compiler not needed. */
-    static void start(boolean kernel, boolean compiler) {
+    static void start(boolean kernel) {
         Thread t = new Thread(() -> {
-            if (compiler) {
-                load("org.codehaus.groovy.control.ResolveVisitor");
-            }
+            load("org.codehaus.groovy.control.ResolveVisitor");
             if (kernel) {
                 load("netgroovy.kernel.LibC$Holder");
             }

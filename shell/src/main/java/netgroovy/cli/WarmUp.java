@@ -8,8 +8,8 @@ package netgroovy.cli;
  * <ul>
  *   <li>Groovy's compiler looks for its default imports ({@code java.lang.*}, {@code groovy.util.*}
  *       ...) by listing the JDK's modules and the Groovy jar, once per process, the first time
- *       a text is compiled: about a tenth of a second nothing else needs. Needed even when
- *       the text is kept compiled (CompiledScripts): Groovy's runtime starts the same scan the
+ *       a text is compiled: about a tenth of a second. A text kept compiled from an earlier
+ *       run (CompiledScripts) needs it all the same: Groovy's runtime starts the scan the
  *       first time a GString becomes a String ({@code FormatHelper} initialises
  *       {@code ResolveVisitor}), which nearly every script does.
  *   <li>The C library through jnr-ffi (the kernel layer's way to unshare, setns, mount), whose

@@ -110,6 +110,9 @@ final class CompiledScripts {
             Path tmp = Files.createTempFile(dir, key, ".tmp");
             try {
                 Files.write(tmp, bytes.toByteArray());
+                // Readable by all, as the build's other files are: a dry run needs no privileges, and a
+                // user who runs the same text finds the same classes (an entry is only found by its text).
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
                 try {
                     Files.move(tmp, dir.resolve(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {

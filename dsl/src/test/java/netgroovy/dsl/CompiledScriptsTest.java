@@ -57,6 +57,8 @@ class CompiledScriptsTest {
         assertEquals(0, first.hits());
         assertTrue(first.out().contains("ip link add b1 type bridge") && first.out().contains("made 2 bridges"), first.out());
         assertEquals(1, entries().size(), "one entry for the text: " + entries());
+        assertTrue(Files.getPosixFilePermissions(entries().get(0)).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+                "readable by a user who runs the same text (a dry run needs no privileges)");
 
         Run again = run(LAB, "lab.netgroovy");
         assertEquals(1, again.hits(), "found kept");

@@ -182,4 +182,29 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("ip link add sb0 type bridge"), r.transcript());
     }
+
+    /**
+     * KeepCompiled (what the launcher runs on the tutorials after a build) compiles scripts
+     * without running them, keeps each that compiles, and names the one that does not.
+     */
+    @Test
+    void keepCompiledCompilesWithoutRunningAndNamesWhatDoesNotCompile(@TempDir Path dir) throws Exception {
+        Path ran = dir.resolve("ran");
+        Path good = dir.resolve("good.netgroovy");
+        Files.writeString(good, "new File('" + ran + "').text = 'ran'\nbridge 'b0' < cidr '10.0.0.1/24' >\n");
+        Path bad = dir.resolve("bad.netgroovy");
+        Files.writeString(bad, "println 'a'\nbridge('b0'\n");
+        Path kept = dir.resolve("compiled");
+        List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dnetgroovy.compiled=" + kept, "-cp", System.getProperty("java.class.path"), KeepCompiled.class.getName(),
+                good.toString(), bad.toString());
+        Subprocess r = Subprocess.run(new ProcessBuilder(argv), Duration.ofSeconds(60));
+        assertEquals(0, r.code(), r.transcript());
+        assertTrue(r.out().contains("1 of 2 compiled and kept"), r.transcript());
+        assertTrue(r.err().contains("KeepCompiled: bad.netgroovy:2: syntax error"), r.transcript());
+        assertFalse(Files.exists(ran), "compiled, not run");
+        try (var entries = Files.list(kept)) {
+            assertEquals(1, entries.count(), "good.netgroovy's entry");
+        }
+    }
 }

@@ -226,6 +226,39 @@ class LauncherIT {
         }
     }
 
+    /**
+     * After a build (the class-data archive is made again) the launcher compiles the bundled
+     * tutorials into its folder of kept scripts (KeepCompiled), so that even a tutorial's first
+     * run skips Groovy's compile: an entry for each, under the name {@code ./netgroovy
+     * tutorials/NN-....netgroovy} compiles it by.
+     */
+    @Test
+    void afterABuildEveryTutorialIsKeptCompiled() throws Exception {
+        Path compiled = HOME.resolve("shell/target/compiled");
+        Files.deleteIfExists(HOME.resolve("shell/target/netgroovy.jsa")); // as a build leaves it
+        for (Path t : scripts(HOME.resolve("tutorials"))) {
+            for (Path p : keptEntriesOf(compiled, className(t))) {
+                Files.delete(p);
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder("./netgroovy", "--dry-run", "-e", "1").directory(HOME.toFile());
+        pb.environment().remove("NETGROOVY_SANDBOX");
+        pb.environment().remove("NETGROOVY_CLASSPATH");
+        pb.environment().remove("NETGROOVY_HOME");
+        Subprocess r = Subprocess.run(pb, TIMEOUT);
+        assertEquals(0, r.code(), r.transcript());
+        assertTrue(Files.exists(HOME.resolve("shell/target/netgroovy.jsa")), "the archive made again\n" + r.transcript());
+        for (Path t : scripts(HOME.resolve("tutorials"))) {
+            assertEquals(1, keptEntriesOf(compiled, className(t)).size(), t.getFileName() + " kept compiled");
+        }
+    }
+
+    /** The class a script compiles to, as the DSL's Engine names it after the file (01-x.netgroovy: _01_x_netgroovy). */
+    private static String className(Path script) {
+        String cls = script.getFileName().toString().replaceAll("\\.netgroovy$", "").replaceAll("[^A-Za-z0-9_$]", "_") + "_netgroovy";
+        return Character.isJavaIdentifierStart(cls.charAt(0)) ? cls : "_" + cls;
+    }
+
     /** What {@code ./netgroovy SCRIPT} prints, in a sandbox of its own, as a user runs it. */
     private static String runScript(Path script) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("./netgroovy", script.toString()).directory(HOME.toFile());

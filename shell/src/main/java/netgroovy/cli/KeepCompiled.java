@@ -3,7 +3,6 @@ package netgroovy.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import netgroovy.dsl.Engine;
 import netgroovy.dsl.Session;
@@ -33,7 +32,7 @@ public final class KeepCompiled {
             for (String f : files) {
                 Path file = Path.of(f);
                 try {
-                    engine.prepare(Files.readString(file), file.getFileName().toString());
+                    engine.prepare(Main.read(file), file.getFileName().toString()); // (as Main reads it: a #! line dropped, so the texts match)
                     kept++;
                 } catch (netgroovy.dsl.DslException e) {
                     System.err.println("KeepCompiled: " + e.located());

@@ -93,8 +93,9 @@ public final class Main {
                 return new Repl(engine, opened(terminal), debug).run();
             }
             engine.binding().setVariable("args", args.toArray(new String[0]));
-            if (keptCompiled() != null) { // (set by ./netgroovy: shell/target/compiled)
-                engine.keepCompiledIn(keptCompiled());
+            Path kept = keptCompiled(); // (set by ./netgroovy: shell/target/compiled)
+            if (kept != null) {
+                engine.keepCompiledIn(kept);
             }
             if (eval != null) {
                 Object result = engine.run(eval, script);

@@ -275,25 +275,15 @@ class LauncherIT {
         if (!Files.isDirectory(compiled)) {
             return List.of();
         }
-        byte[] name = className.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try (Stream<Path> files = Files.list(compiled)) {
-            return files.filter(p -> contains(p, name)).sorted().toList();
+            return files.filter(p -> holds(p, className)).sorted().toList();
         }
     }
 
-    private static boolean contains(Path file, byte[] needle) {
+    /** Whether the file's bytes hold {@code text} (class names are ASCII, so Latin-1 reads them byte for byte). */
+    private static boolean holds(Path file, String text) {
         try {
-            byte[] hay = Files.readAllBytes(file);
-            outer:
-            for (int i = 0; i + needle.length <= hay.length; i++) {
-                for (int j = 0; j < needle.length; j++) {
-                    if (hay[i + j] != needle[j]) {
-                        continue outer;
-                    }
-                }
-                return true;
-            }
-            return false;
+            return new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
         } catch (IOException e) {
             return false;
         }

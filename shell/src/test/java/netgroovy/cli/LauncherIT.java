@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -251,6 +253,71 @@ class LauncherIT {
         for (Path t : scripts(HOME.resolve("tutorials"))) {
             assertEquals(1, keptEntriesOf(compiled, className(t)).size(), t.getFileName() + " kept compiled");
         }
+    }
+
+    /**
+     * The launcher tells by itself (no {@code find}) when a jar is newer than its class-data
+     * archive: a library jar touched after the archive was made has the archive made again
+     * (a new file, moved into place).
+     */
+    @Test
+    void aJarNewerThanTheArchiveHasTheArchiveMadeAgain() throws Exception {
+        Path jsa = HOME.resolve("shell/target/netgroovy.jsa");
+        assertEquals(0, launcherDryRun(Map.of()).code(), "the archive made, if it was not");
+        Object before = Files.getAttribute(jsa, "unix:ino");
+        Path jar;
+        try (Stream<Path> jars = Files.list(HOME.resolve("shell/target/lib"))) {
+            jar = jars.filter(p -> p.getFileName().toString().startsWith("jline")).findFirst().orElseThrow();
+        }
+        Files.setLastModifiedTime(jar, FileTime.from(Files.getLastModifiedTime(jsa).toInstant().plusSeconds(1)));
+        Subprocess r = launcherDryRun(Map.of());
+        assertEquals(0, r.code(), r.transcript());
+        assertFalse(before.equals(Files.getAttribute(jsa, "unix:ino")), "the archive was made again after " + jar.getFileName() + " changed");
+        Object after = Files.getAttribute(jsa, "unix:ino");
+        assertEquals(0, launcherDryRun(Map.of()).code());
+        assertEquals(after, Files.getAttribute(jsa, "unix:ino"), "and only once: it is newer than every jar now");
+    }
+
+    /**
+     * A source newer than the last build has the launcher build again before it runs anything
+     * (here a stand-in {@code mvn} that fails: the launcher says so and stops).
+     */
+    @Test
+    void aSourceNewerThanTheLastBuildIsBuiltBeforeAnythingRuns(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path stamp = HOME.resolve("shell/target/.built");
+        Path source = HOME.resolve("dsl/src/main/java/netgroovy/dsl/Words.java"); // (the only file made newer)
+        FileTime edited = Files.getLastModifiedTime(source);
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path called = dir.resolve("mvn-called");
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho \"$@\" > " + called + "\necho 'stand-in build failed'\nexit 3\n");
+        bin.resolve("mvn").toFile().setExecutable(true);
+        Subprocess r;
+        try {
+            Files.setLastModifiedTime(source, FileTime.from(Files.getLastModifiedTime(stamp).toInstant().plusSeconds(1)));
+            r = launcherDryRun(Map.of("PATH", bin + ":" + System.getenv("PATH")));
+        } finally {
+            Files.setLastModifiedTime(source, edited);
+        }
+        assertEquals(1, r.code(), r.transcript());
+        assertTrue(r.err().contains("netgroovy: building (first run or sources changed)"), r.transcript());
+        assertTrue(r.err().contains("stand-in build failed") && r.err().contains("netgroovy: the build failed; full log in "), r.transcript());
+        assertTrue(Files.readString(called).contains("package"), "mvn was asked to package");
+        Matcher log = Pattern.compile("full log in (\\S+)").matcher(r.err());
+        if (log.find()) {
+            Files.deleteIfExists(Path.of(log.group(1)));
+        }
+        assertFalse(launcherDryRun(Map.of("PATH", bin + ":" + System.getenv("PATH"))).err().contains("building"),
+                "with the source as it was, nothing is built");
+    }
+
+    /** {@code ./netgroovy --dry-run -e 1} as a user's shell starts it, with {@code env} added. */
+    private static Subprocess launcherDryRun(Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("./netgroovy", "--dry-run", "-e", "1").directory(HOME.toFile());
+        pb.environment().remove("NETGROOVY_SANDBOX");
+        pb.environment().remove("NETGROOVY_CLASSPATH");
+        pb.environment().remove("NETGROOVY_HOME");
+        pb.environment().putAll(env);
+        return Subprocess.run(pb, TIMEOUT);
     }
 
     /** The class a script compiles to, as the DSL's Engine names it after the file (01-x.netgroovy: _01_x_netgroovy). */

@@ -130,6 +130,37 @@ class SandboxTest {
         assertTrue(netgroovy.testing.Ip.link(null, "nope1").isEmpty(), "nothing was made");
     }
 
+    /**
+     * As root (no trial unshare first) and as a user without privileges (user namespaces, tried
+     * first), the command runs in a network namespace other than its caller's, the one named in
+     * NETGROOVY_SANDBOX_NET, and inherits no descriptor of a namespace (the caller's, which the
+     * inner stage is handed to compare with, is closed before the command starts).
+     */
+    @Test
+    void theCommandRunsInANamespaceOfItsOwnAsRootAndAsAUser() throws Exception {
+        String mine = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+        String probe = "readlink /proc/self/ns/net; echo \"env $NETGROOVY_SANDBOX_NET\"; id -u; "
+                + "for f in /proc/self/fd/*; do echo \"fd $(readlink \"$f\")\"; done; true";
+        String sandbox = HOME.resolve("sandbox/run-in-sandbox").toString();
+        for (List<String> as : List.of(List.<String>of(),
+                List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"))) {
+            List<String> argv = new ArrayList<>(as);
+            argv.addAll(List.of(sandbox, "sh", "-c", probe));
+            ProcessBuilder pb = new ProcessBuilder(argv);
+            pb.environment().remove("NETGROOVY_SANDBOX_NET");
+            Result r = run(pb);
+            String who = as.isEmpty() ? "as root" : "as nobody";
+            assertEquals(0, r.code(), who + ": " + r.err());
+            List<String> lines = r.out().lines().toList();
+            String net = lines.get(0);
+            assertTrue(net.startsWith("net:[") && !net.equals(mine), who + ": " + r.out());
+            assertEquals("env " + net, lines.get(1), who);
+            assertEquals("0", lines.get(2), who + ": root inside");
+            assertTrue(lines.stream().filter(l -> l.startsWith("fd ")).noneMatch(l -> l.contains("net:[")),
+                    who + ": a namespace's descriptor leaked into the command: " + r.out());
+        }
+    }
+
     @Test
     void aDryRunOfATutorialReportsItsChecksAsNotMade() throws Exception {
         Result r = run(launcher("--dry-run", HOME.resolve("tutorials/01-bridge-and-two-containers.netgroovy").toString()));

@@ -69,10 +69,10 @@ final class ScriptLoader extends GroovyClassLoader {
      * CompiledScripts}), defined with the rest in a loader of their own, as a compile would.
      */
     Class<?> define(String className, java.util.Map<String, byte[]> classFiles) {
-        InnerLoader inner = new InnerLoader(this);
+        KeptLoader inner = new KeptLoader(this);
         Class<?> script = null;
         for (var e : classFiles.entrySet()) {
-            Class<?> c = inner.defineClass(e.getKey(), e.getValue());
+            Class<?> c = inner.define(e.getKey(), e.getValue());
             setClassCacheEntry(c);
             if (e.getKey().equals(className)) {
                 script = c;
@@ -82,6 +82,34 @@ final class ScriptLoader extends GroovyClassLoader {
             throw new IllegalArgumentException("no class " + className + " among " + classFiles.keySet());
         }
         return script;
+    }
+
+    /**
+     * The loader of one kept text's classes: Groovy's InnerLoader, as a compile defines its
+     * classes in, defining them itself. (InnerLoader's public defineClass hands them to the
+     * session's loader instead, where a second text compiled to the same class name, such as a
+     * recipe {@code use}d by its example of the same file name, clashed with the first.)
+     */
+    private static final class KeptLoader extends InnerLoader {
+        /** A compiled text's code source: where Groovy says its classes come from. */
+        private static final java.security.ProtectionDomain DOMAIN = domain();
+
+        KeptLoader(GroovyClassLoader session) {
+            super(session);
+        }
+
+        Class<?> define(String name, byte[] code) {
+            return defineClass(name, code, 0, code.length, DOMAIN);
+        }
+
+        private static java.security.ProtectionDomain domain() {
+            try {
+                return new java.security.ProtectionDomain(new java.security.CodeSource(
+                        new java.net.URL("file", "", CODE_BASE), (java.security.cert.Certificate[]) null), null, null, null);
+            } catch (java.net.MalformedURLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** Forgets the scripts and closures compiled so far; see the class comment. */

@@ -1,5 +1,6 @@
 package netgroovy.dsl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,6 +79,47 @@ class CompiledScriptsTest {
         Files.write(secondEntry, firstClasses);
 
         assertEquals("from the first text\n", run("println 'from the second text'", "lab.netgroovy").out());
+    }
+
+    /**
+     * Two texts of one file name in one run (an example and the recipe of the same name it
+     * {@code use}s: both compile to a class of that name) are each found kept the next time,
+     * not compiled and written again (the second's classes clashed with the first's).
+     */
+    @Test
+    void twoTextsOfOneNameInOneRunAreBothFoundKept() throws IOException {
+        String recipe = "def twice(n) { n * 2 }\n[1, 2].each { println twice(it) }";
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int round = 0; round < 2; round++) {
+            try (Session session = new Session(true, new PrintStream(bytes, true, StandardCharsets.UTF_8), "dry-run")) {
+                Engine engine = new Engine(session);
+                engine.keepCompiledIn(dir);
+                engine.run(recipe.replace("twice", "thrice"), "p2p.netgroovy");
+                engine.run(recipe, "p2p.netgroovy");
+                assertEquals(round == 0 ? 0 : 2, engine.keptCompiledHits(), "round " + round);
+            }
+            if (round == 0) {
+                Object[] inodes = inodes();
+                assertEquals(2, inodes.length, "two entries");
+            }
+        }
+        Object[] before = inodes();
+        try (Session session = new Session(true, new PrintStream(bytes, true, StandardCharsets.UTF_8), "dry-run")) {
+            Engine engine = new Engine(session);
+            engine.keepCompiledIn(dir);
+            engine.run(recipe.replace("twice", "thrice"), "p2p.netgroovy");
+            engine.run(recipe, "p2p.netgroovy");
+        }
+        assertArrayEquals(before, inodes(), "both entries found, neither written again");
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("4\n"), "the second text ran: " + bytes);
+    }
+
+    private Object[] inodes() throws IOException {
+        List<Object> inodes = new java.util.ArrayList<>();
+        for (Path p : entries()) {
+            inodes.add(p.getFileName() + "@" + Files.getAttribute(p, "unix:ino"));
+        }
+        return inodes.toArray();
     }
 
     @Test

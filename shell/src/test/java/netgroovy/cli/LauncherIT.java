@@ -230,15 +230,18 @@ class LauncherIT {
 
     /**
      * After a build (the class-data archive is made again) the launcher compiles the bundled
-     * tutorials into its folder of kept scripts (KeepCompiled), so that even a tutorial's first
-     * run skips Groovy's compile: an entry for each, under the name {@code ./netgroovy
-     * tutorials/NN-....netgroovy} compiles it by.
+     * tutorials, recipes and recipe examples into its folder of kept scripts (KeepCompiled), so
+     * that even their first run skips Groovy's compile: an entry for each, under the name
+     * {@code ./netgroovy FILE} (or {@code use 'NAME'}) compiles it by.
      */
     @Test
-    void afterABuildEveryTutorialIsKeptCompiled() throws Exception {
+    void afterABuildEveryTutorialRecipeAndExampleIsKeptCompiled() throws Exception {
         Path compiled = HOME.resolve("shell/target/compiled");
+        List<Path> bundled = new java.util.ArrayList<>(scripts(HOME.resolve("tutorials")));
+        bundled.addAll(scripts(Recipes.folder())); // (as `use 'p2p'` compiles them: under their file's name)
+        bundled.addAll(scripts(Recipes.folder().resolve("examples")));
         Files.deleteIfExists(HOME.resolve("shell/target/netgroovy.jsa")); // as a build leaves it
-        for (Path t : scripts(HOME.resolve("tutorials"))) {
+        for (Path t : bundled) {
             for (Path p : keptEntriesOf(compiled, className(t))) {
                 Files.delete(p);
             }
@@ -250,8 +253,10 @@ class LauncherIT {
         Subprocess r = Subprocess.run(pb, TIMEOUT);
         assertEquals(0, r.code(), r.transcript());
         assertTrue(Files.exists(HOME.resolve("shell/target/netgroovy.jsa")), "the archive made again\n" + r.transcript());
-        for (Path t : scripts(HOME.resolve("tutorials"))) {
-            assertEquals(1, keptEntriesOf(compiled, className(t)).size(), t.getFileName() + " kept compiled");
+        for (Path t : bundled) {
+            // (a recipe and its example have the same file name, so the same class name: two entries)
+            long named = bundled.stream().filter(o -> o.getFileName().equals(t.getFileName())).count();
+            assertEquals(named, keptEntriesOf(compiled, className(t)).size(), HOME.relativize(t) + " kept compiled");
         }
     }
 

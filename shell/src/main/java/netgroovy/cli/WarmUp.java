@@ -24,10 +24,15 @@ final class WarmUp {
 
     static void start(boolean kernel) {
         Thread t = new Thread(() -> {
-            load("org.codehaus.groovy.control.ResolveVisitor");
+            // The C library first: a text kept compiled (the usual case of a script run again)
+            // needs it at its first statement, and the scan only at its first GString, if any; a
+            // new text, whose compile needs the scan at once, waits a little longer for it.
+            // Interleaved runs, in the sandbox: a kept one-liner 880 -> 769 ms, the 200-endpoint
+            // script 1628 -> 1542 ms, a new one-liner 1076 -> 1103 ms (bench/README.md, startup).
             if (kernel) {
                 load("netgroovy.kernel.LibC$Holder");
             }
+            load("org.codehaus.groovy.control.ResolveVisitor");
         }, "netgroovy-warm-up");
         t.setDaemon(true); // never keeps the JVM alive
         t.start();

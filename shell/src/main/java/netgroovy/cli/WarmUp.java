@@ -28,7 +28,8 @@ final class WarmUp {
             // needs it at its first statement, and the scan only at its first GString, if any; a
             // new text, whose compile needs the scan at once, waits a little longer for it.
             // Interleaved runs, in the sandbox: a kept one-liner 880 -> 769 ms, the 200-endpoint
-            // script 1628 -> 1542 ms, a new one-liner 1076 -> 1103 ms (bench/README.md, startup).
+            // script 1628 -> 1542 ms, a new one-liner 1076 -> 1103 ms (bench/README.md, endpoints,
+            // "Fewer processes before Java").
             if (kernel) {
                 load("netgroovy.kernel.LibC$Holder");
             }

@@ -246,11 +246,7 @@ class LauncherIT {
                 Files.delete(p);
             }
         }
-        ProcessBuilder pb = new ProcessBuilder("./netgroovy", "--dry-run", "-e", "1").directory(HOME.toFile());
-        pb.environment().remove("NETGROOVY_SANDBOX");
-        pb.environment().remove("NETGROOVY_CLASSPATH");
-        pb.environment().remove("NETGROOVY_HOME");
-        Subprocess r = Subprocess.run(pb, TIMEOUT);
+        Subprocess r = launcherDryRun(Map.of());
         assertEquals(0, r.code(), r.transcript());
         assertTrue(Files.exists(HOME.resolve("shell/target/netgroovy.jsa")), "the archive made again\n" + r.transcript());
         for (Path t : bundled) {

@@ -66,10 +66,57 @@ public interface LibC {
 
     /** Loaded once, on first use. */
     final class Holder {
-        static final LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
+        static final LibC INSTANCE = bind();
         static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(INSTANCE);
 
         private Holder() {
+        }
+
+        /**
+         * jnr-ffi binds the library on a thread of its own, which nothing interrupts, and the
+         * caller waits for it without being interruptible. jnr unpacks its native stub through
+         * a file channel, which an interrupt closes (Ctrl-C on the REPL's first statement that
+         * reached the kernel): its classes then failed to initialise, for good, and every later
+         * statement of the session said "Could not initialize class". The caller's interrupt
+         * is kept for it to see afterwards.
+         */
+        private static LibC bind() {
+            // (not a lambda: its body would be a method of this class, which the binding thread
+            // could not call before this initialiser ends)
+            java.util.concurrent.FutureTask<LibC> binding = new java.util.concurrent.FutureTask<>(new Binding());
+            Thread t = new Thread(binding, "netgroovy-libc");
+            t.setDaemon(true);
+            t.start();
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return binding.get();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (e.getCause() instanceof RuntimeException r) {
+                            throw r;
+                        }
+                        if (e.getCause() instanceof Error err) {
+                            throw err;
+                        }
+                        throw new IllegalStateException(e.getCause());
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** What the binding thread runs (see {@link Holder#bind}). */
+    final class Binding implements java.util.concurrent.Callable<LibC> {
+        @Override
+        public LibC call() {
+            return LibraryLoader.create(LibC.class).load("c");
         }
     }
 

@@ -83,7 +83,7 @@ public interface LibC {
         private static LibC bind() {
             // (not a lambda: its body would be a method of this class, which the binding thread
             // could not call before this initialiser ends)
-            java.util.concurrent.FutureTask<LibC> binding = new java.util.concurrent.FutureTask<>(new Binding());
+            java.util.concurrent.FutureTask<LibC> binding = new java.util.concurrent.FutureTask<>(LibC::load);
             Thread t = new Thread(binding, "netgroovy-libc");
             t.setDaemon(true);
             t.start();
@@ -113,11 +113,8 @@ public interface LibC {
     }
 
     /** What the binding thread runs (see {@link Holder#bind}). */
-    final class Binding implements java.util.concurrent.Callable<LibC> {
-        @Override
-        public LibC call() {
-            return LibraryLoader.create(LibC.class).load("c");
-        }
+    private static LibC load() {
+        return LibraryLoader.create(LibC.class).load("c");
     }
 
     static LibC get() {

@@ -10,9 +10,9 @@ import netgroovy.dsl.Session;
 /**
  * {@code KeepCompiled FILE...}: compiles scripts, without running them, into the folder where
  * {@code ./netgroovy} keeps compiled scripts ({@code -Dnetgroovy.compiled}, see the DSL's
- * CompiledScripts), under the name {@code ./netgroovy FILE} compiles them by. The launcher runs
- * it on the bundled tutorials after each build, so that even their first run skips Groovy's
- * compile. A script that does not compile is passed over: its run says what is wrong.
+ * CompiledScripts), under the name {@code ./netgroovy FILE} (or {@code use 'NAME'}) compiles them
+ * by. The launcher runs it on the bundled tutorials, recipes and recipe examples after each
+ * build, so that even their first run skips Groovy's compile. A script that does not compile is passed over: its run says what is wrong.
  */
 public final class KeepCompiled {
     private KeepCompiled() {

@@ -67,6 +67,12 @@ public final class LiveKernel implements Kernel {
     private long generationSeen = -2;
     /** The links this plan's checks will look up, by namespace (see {@link #expect}); pushed to each handle as it opens. */
     private final Map<Where, java.util.Set<IfName>> expected = new HashMap<>();
+    /**
+     * Whether each named namespace is there, as this statement found it: the {@code netns} word
+     * asks (to know whether the statement makes it) and its plan's check asks again; the kernel
+     * is looked at once. Forgotten when the statement ends and when a command ran.
+     */
+    private final Map<String, Boolean> namespacesThere = new HashMap<>();
     /** How many times the host's generation was asked of the kernel (tests: once per plan). */
     long generationAsks;
     /** While a plan is applied: each handle keeps what it has seen (see netgroovy.kernel.Seen). */
@@ -147,6 +153,7 @@ public final class LiveKernel implements Kernel {
     }
 
     private void changedEverywhere() {
+        namespacesThere.clear();
         handles.values().forEach(Rtnl::forgetSeen);
         generationSeen = -2; // (a command may write rules too)
     }
@@ -231,7 +238,12 @@ public final class LiveKernel implements Kernel {
     public Kernel.Namespaces namespaces() {
         return new Kernel.Namespaces() {
             public boolean exists(String name) {
-                return netgroovy.kernel.Namespaces.exists(name);
+                Boolean there = namespacesThere.get(name);
+                if (there == null) {
+                    there = netgroovy.kernel.Namespaces.exists(name);
+                    namespacesThere.put(name, there);
+                }
+                return there;
             }
 
             public List<String> list() {
@@ -243,7 +255,9 @@ public final class LiveKernel implements Kernel {
                 // in there: no second trip into it for the first link asked about (nor for IPv6's switch).
                 Where w = Where.named(name);
                 forget(w);
+                namespacesThere.remove(name);
                 Rtnl r = Rtnl.createNamespace(name, ipv6);
+                namespacesThere.put(name, true);
                 opened(w, r);
                 r.newborn(); // the check of its lo (set up next) needs no question
             }
@@ -252,7 +266,7 @@ public final class LiveKernel implements Kernel {
                 try {
                     netgroovy.kernel.Namespaces.delete(name);
                 } finally {
-                    changedEverywhere(); // its veths' other ends go too, in their own time
+                    changedEverywhere(); // its veths' other ends go too, in their own time (and whether it is there is asked again)
                 }
             }
 
@@ -421,6 +435,7 @@ public final class LiveKernel implements Kernel {
     public void endStatement() {
         // (every statement ends here: nothing is copied unless something is to go)
         confirmed.clear();
+        namespacesThere.clear();
         int surplus = recent.size() - KEPT;
         if (surplus > 0) {
             for (Where w : new ArrayList<>(recent)) {

@@ -97,6 +97,19 @@ class KeptNamespaceHandlesTest {
     }
 
     @Test
+    void aNamespaceDeletedBehindTheScriptsBackIsMadeAgainByTheNextNetns() {
+        // Whether a namespace is there is asked once per statement (the word and its plan's
+        // check share the answer): the next statement asks again.
+        run("""
+                netns 'z'
+                netgroovy.testing.Sh.ok('ip', 'netns', 'del', 'z')
+                netns 'z'
+                """);
+        assertTrue(netgroovy.testing.Sh.ok("ip", "netns", "list").contains("z"), "z made again");
+        assertTrue(up("z", "lo"), "its lo up: " + Ip.link("z", "lo"));
+    }
+
+    @Test
     void handlesKeptBetweenStatementsAreFew() {
         // 60 namespaces, each used by a statement of its own: what is kept stays bounded.
         Object grown = run("""

@@ -25,7 +25,9 @@ import netgroovy.plan.MemoryKernel;
  * statements' thread's user and system CPU time (from /proc/thread-self/stat, in the kernel's
  * 10 ms ticks, summed over the rounds).
  *
- * <p>{@code bench/words-split [N [ROUNDS]]} (default 200 9; four warm-up rounds first).
+ * <p>{@code bench/words-split [N [ROUNDS [WAYS]]]} (default 200 9; four warm-up rounds first). WAYS, a
+ * comma-separated list of the ways' first words ({@code kernel,words,no,memory}), runs only those:
+ * for a profile of one.
  */
 public final class WordsSplitBench {
     private static final List<String> WAYS = List.of("kernel layer", "words", "words, no store", "words, in memory");
@@ -33,12 +35,13 @@ public final class WordsSplitBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
+        List<String> ways = args.length > 2 ? WAYS.stream().filter(w -> List.of(args[2].split(",")).contains(key(w))).toList() : WAYS;
         Plan plan = new Plan(n);
         EndpointCheck.requireSysfs();
         Map<String, List<Double>> wall = new LinkedHashMap<>();
         Map<String, long[]> ticks = new LinkedHashMap<>();
         for (int r = -4; r < rounds; r++) {
-            for (String way : WAYS) {
+            for (String way : ways) {
                 long[] cpu = new long[2];
                 double ms = round(way, plan, cpu);
                 if (r >= 0) {
@@ -51,13 +54,18 @@ public final class WordsSplitBench {
         }
         double tick = 1e6 / 100; // µs per tick (USER_HZ is 100 on Linux)
         System.out.printf("N = %d, %d rounds each; per endpoint: wall (median), and the statements' thread's CPU%n", n, rounds);
-        for (String way : WAYS) {
+        for (String way : ways) {
             List<Double> sorted = new ArrayList<>(wall.get(way));
             Collections.sort(sorted);
             long[] sum = ticks.get(way);
             System.out.printf("  %-18s %7.3f ms   user %4.0f µs   system %4.0f µs%n", way, sorted.get(sorted.size() / 2),
                     sum[0] * tick / (n * rounds), sum[1] * tick / (n * rounds));
         }
+    }
+
+    /** How a way is named on the command line: its first word, or the first after "words, ". */
+    private static String key(String way) {
+        return way.replaceFirst("^words, ", "").split(" ")[0];
     }
 
     /** One round of one way: the time of the making alone, and its CPU ticks in {@code cpu} (user, system). */

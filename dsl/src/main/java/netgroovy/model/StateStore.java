@@ -61,9 +61,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The lock file, the journal and the note stay open between statements ({@link KeptFile}),
  * each checked to still be the file its path names before it is used, so that a statement's
- * share of the store is a few {@code stat}s and a write or two; and, while a script's
- * statements follow one another within the lock's lease (see {@link Held}), one {@code stat}
- * of the folder stands for the three of the lock file, the snapshot and the journal.
+ * share of the store is a few {@code stat}s and a write or two.
  */
 public final class StateStore {
     public static final Path DEFAULT_DIR = Path.of("/run/netgroovy");
@@ -88,8 +86,6 @@ public final class StateStore {
     private boolean noted;
     /** How long this statement's note is: the next line is written there. */
     private long notedLength;
-    /** How many times a store of this JVM had written the folder's files when this one last looked ({@link Held#writes}). */
-    private long writesSeen = -1;
 
     public StateStore(Path dir) {
         this.dir = dir;
@@ -112,11 +108,6 @@ public final class StateStore {
     public boolean heldByCurrentThread() {
         Held h = HELD.get(heldKey);
         return h != null && h.inJvm.isHeldByCurrentThread();
-    }
-
-    /** Whether the statement holding the lock found the folder untouched during its lease (see {@link Held#quiet}; for tests). */
-    boolean quiet() {
-        return held().quiet;
     }
 
     public void unlock() {
@@ -146,11 +137,6 @@ public final class StateStore {
      * holding the lock.
      */
     public Ledger load(Rebuilder rebuilder) {
-        Held h = held();
-        if (readKey != null && h.quiet && writesSeen == h.writes) {
-            return null; // the lock was kept since this store's last look, and nothing in the folder changed
-        }
-        writesSeen = h.writes;
         List<Object> key = key();
         if (readKey != null && readKey.equals(key)) {
             return null;
@@ -263,7 +249,6 @@ public final class StateStore {
             KeptFile.write(ch, bytes, -1);
             // Nobody else writes while the lock is held: the journal is as long as it was plus these lines.
             readKey = List.of(readKey.get(0), seen, size + bytes.length);
-            wrote();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + journal + ": " + e.getMessage());
         }
@@ -286,7 +271,6 @@ public final class StateStore {
             Files.writeString(fresh, "{\"generation\":" + generation + "}\n");
             move(fresh, journal);
             readKey = key();
-            wrote();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + file + ": " + e.getMessage());
         }
@@ -298,13 +282,6 @@ public final class StateStore {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
-    }
-
-    /** This store wrote the folder's files: another store of this JVM must look at them again; this one knows what it wrote. */
-    private void wrote() {
-        Held h = held();
-        h.writes++;
-        writesSeen = h.writes;
     }
 
     /** The snapshot's and the journal's identity and the journal's length: what changes when anyone writes. */
@@ -438,10 +415,8 @@ public final class StateStore {
      * own lets it go once no statement took it again for that long, and a statement's end lets
      * it go once it has been held for {@link #STRETCH_NANOS} at a stretch: another netgroovy
      * waits at most that much longer for its turn. A statement that takes it during its lease
-     * still checks that nothing was made, deleted or renamed in the folder since the last whole
-     * look, with one {@code stat} of the folder ({@link #untouched}); when something was, it
-     * checks that the lock file is the one its path names (a store deleted meanwhile has a new
-     * one, which others lock) and its store looks at the snapshot and journal again.
+     * still checks that the lock file is the one its path names (a store deleted meanwhile has
+     * a new one, which others lock).
      */
     private static final class Held {
         /** How long the file lock is kept after a statement, for the next one to take it at no cost. */
@@ -452,8 +427,6 @@ public final class StateStore {
          * one plans its next statement (a script's statements would otherwise keep it to its end).
          */
         static final long STRETCH_NANOS = 10_000_000;
-        /** How long the folder must have been still before a look for its modification time to be trusted (see {@link #untouched}). */
-        static final long SETTLED_MILLIS = 20;
         private final Path dir;
         private final Owned inJvm = new Owned();
         /** The lock file stays open between statements: a statement's lock is then one fcntl, not a mkdir, an open and a close. */
@@ -468,19 +441,6 @@ public final class StateStore {
         /** Whether the thread that ends leases is waiting for a lock to watch (none is held); guarded by this. */
         private boolean idle;
         private Thread leases;
-        /**
-         * Whether the statement holding the lock took it during its lease and found the folder as
-         * the last whole look left it ({@link #untouched}): then no other process wrote since (a
-         * writer holds the lock), nor did anyone replace or delete the files, and a store that has
-         * seen every write of this JVM since ({@link #writes}) need not look at its files again.
-         */
-        boolean quiet;
-        /** How many times the stores of this JVM wrote the folder's files (see {@link StateStore#wrote}). */
-        long writes;
-        /** The folder as the last whole look found it: its identity and modification time, and when it looked (ms). */
-        private Object folderKey;
-        private java.nio.file.attribute.FileTime folderModified;
-        private long lookedAt;
 
         Held(Path dir) {
             this.dir = dir;
@@ -504,15 +464,6 @@ public final class StateStore {
                 return;
             }
             synchronized (this) {
-                long now = System.currentTimeMillis();
-                BasicFileAttributes folder = folder();
-                quiet = lock != null && lock.isValid() && untouched(folder);
-                if (quiet) {
-                    return;
-                }
-                folderKey = folder == null ? null : folder.fileKey();
-                folderModified = folder == null ? null : folder.lastModifiedTime();
-                lookedAt = now;
                 try {
                     // (opened again when the store was deleted meanwhile: the file others lock is a new one,
                     // and closing the old one gave back the lock held on it)
@@ -527,27 +478,6 @@ public final class StateStore {
                     throw new IllegalStateException("cannot lock " + dir.resolve("state.lock") + ": " + e.getMessage());
                 }
             }
-        }
-
-        /** The folder's attributes, or null when it is not there. */
-        private BasicFileAttributes folder() {
-            try {
-                return Files.readAttributes(dir, BasicFileAttributes.class);
-            } catch (IOException e) {
-                return null;
-            }
-        }
-
-        /**
-         * Whether the folder is the one the last whole look saw, unchanged since: a file made,
-         * deleted or renamed in it changes its modification time. That time comes from a clock
-         * that moves in ticks of a few milliseconds, so a change in the tick of the look could
-         * leave it as it was: a folder changed less than {@link #SETTLED_MILLIS} before the
-         * look is not trusted (looked at whole again, until it has been still for that long).
-         */
-        private boolean untouched(BasicFileAttributes folder) {
-            return folder != null && folderKey != null && folderKey.equals(folder.fileKey())
-                    && folder.lastModifiedTime().equals(folderModified) && folderModified.toMillis() < lookedAt - SETTLED_MILLIS;
         }
 
         void unlock() {

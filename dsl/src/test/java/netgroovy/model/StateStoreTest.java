@@ -373,55 +373,6 @@ class StateStoreTest {
     }
 
     /**
-     * While a script's statements follow one another within the lock's lease, a statement looks
-     * at the store's folder alone (one stat), not at its lock file, snapshot and journal: no other
-     * process can have written, and anything made, deleted or renamed in the folder changes its
-     * modification time. What another store of this JVM wrote, and a journal renamed over the
-     * old one by someone else, are still seen at the next look.
-     */
-    @Test
-    void duringTheLeaseAStatementLooksAtTheFolderAloneAndStillSeesEveryChange() throws Exception {
-        Process a = withWeb();
-        Process b = new Process();
-        b.look();
-        b.store.unlock();
-        boolean seen = false;
-        for (int attempt = 0; attempt < 20 && !seen; attempt++) {
-            Thread.sleep(60); // (the lease over, the folder still for longer than a clock tick)
-            World w = a.look(); // a whole look, which finds the folder settled
-            a.store.unlock();
-            w = a.look(); // within the lease: the folder alone
-            if (!a.store.quiet()) {
-                continue; // (a slow machine let the lease end: again)
-            }
-            w.specs.put("container a" + attempt, "1");
-            a.keep();
-            World other = b.look(); // within the lease, but a wrote since b's last look
-            b.store.unlock();
-            assertEquals("1", other.specs.get("container a" + attempt), "b sees what a wrote during the lease");
-
-            w = a.look(); // a wrote last: quiet, and its world is current
-            boolean quiet = a.store.quiet();
-            a.store.unlock();
-            // Someone renames a journal with one more line over the store's.
-            Path copy = dir.resolve("copy");
-            Files.copy(dir.resolve("state.journal"), copy);
-            Files.writeString(copy, "[\"put\",\"spec container z" + attempt + "\",\"2\"]\n", java.nio.file.StandardOpenOption.APPEND);
-            Files.move(copy, dir.resolve("state.journal"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            w = a.look();
-            boolean lookedWhole = !a.store.quiet();
-            a.store.unlock();
-            if (!quiet) {
-                continue;
-            }
-            assertTrue(lookedWhole, "a renamed journal changes the folder: looked at whole");
-            assertEquals("2", w.specs.get("container z" + attempt), "the renamed journal's line is read");
-            seen = true;
-        }
-        assertTrue(seen, "statements within one lease took the folder's look (in 20 attempts)");
-    }
-
-    /**
      * The crash note ends at its first NUL: it is written and emptied in place (a file cut to
      * nothing and written again costs a page freed and allocated on tmpfs). An emptied note
      * is no note, to the doctor and to a store's first read; what follows its NUL is ignored.

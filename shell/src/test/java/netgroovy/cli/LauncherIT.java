@@ -257,6 +257,34 @@ class LauncherIT {
     }
 
     /**
+     * The class-data archive's training passes through what a lab script's body uses and a
+     * one-liner does not (a loop over a range, GStrings, list indexing, arithmetic): those of
+     * Groovy's classes are then mapped from the archive, not read from its jar (the JVM's own
+     * class-loading log says where each came from).
+     */
+    @Test
+    void aLoopWithGStringsRunsOnClassesFromTheArchive(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertEquals(0, launcherDryRun(Map.of()).code(), "the archive made, if it was not");
+        Path log = dir.resolve("classes.log");
+        ProcessBuilder pb = new ProcessBuilder("./netgroovy", "--dry-run", "-e",
+                "def ips = ['10.0.0.5/24', '10.0.0.6/24']; for (k in 0..<2) { netns \"t$k\"; println \"t$k ${ips[k]} ${k % 2 + 1}\" }")
+                .directory(HOME.toFile());
+        pb.environment().remove("NETGROOVY_SANDBOX");
+        pb.environment().remove("NETGROOVY_CLASSPATH");
+        pb.environment().remove("NETGROOVY_HOME");
+        pb.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
+        Subprocess r = Subprocess.run(pb, TIMEOUT);
+        assertEquals(0, r.code(), r.transcript());
+        assertTrue(r.out().contains("t1 10.0.0.6/24 2"), r.transcript());
+        List<String> loaded = Files.readAllLines(log);
+        for (String cls : List.of("groovy.lang.IntRange$IntRangeIterator", "org.codehaus.groovy.runtime.GStringUtil",
+                "org.codehaus.groovy.runtime.FormatHelper")) {
+            String line = loaded.stream().filter(l -> l.contains(" " + cls + " ")).findFirst().orElse("(not loaded)");
+            assertTrue(line.contains("source: shared objects file"), cls + " from the archive: " + line);
+        }
+    }
+
+    /**
      * The launcher tells by itself (no {@code find}) when a jar is newer than its class-data
      * archive: a library jar touched after the archive was made has the archive made again
      * (a new file, moved into place).

@@ -76,4 +76,15 @@ public record Cidr(IpAddress address, int prefix) {
     public String toString() {
         return address + "/" + prefix;
     }
+
+    // Written out, as IfName's are (the record's own values: 31 * address + prefix).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Cidr other && prefix == other.prefix && address.equals(other.address);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * address.hashCode() + prefix;
+    }
 }

@@ -44,4 +44,18 @@ public record IfName(String name) implements Comparable<IfName> {
     public String toString() {
         return name;
     }
+
+    // Written out (the same values as the record's own): a record's equals and hashCode are
+    // linked through method handles at their first call, a few milliseconds of every run's
+    // start, and then called through them; a link's name is a key of the maps every
+    // operation looks in.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IfName other && name.equals(other.name);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
 }

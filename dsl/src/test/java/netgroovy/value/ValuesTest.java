@@ -1,6 +1,7 @@
 package netgroovy.value;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class ValuesTest {
+
+    /** IfName's and Cidr's equals and hashCode are written out; they must say what the record's would. */
+    @Test
+    void namesAndCidrsAreEqualByTheirParts() {
+        assertEquals(IfName.of("eth0"), IfName.of("eth" + 0));
+        assertEquals(IfName.of("eth0").hashCode(), IfName.of("eth" + 0).hashCode());
+        assertNotEquals(IfName.of("eth0"), IfName.of("eth1"));
+        assertNotEquals(IfName.of("eth0"), "eth0");
+        assertEquals(Cidr.parse("10.0.0.1/24"), Cidr.parse("10.0.0.1/24"));
+        assertEquals(Cidr.parse("10.0.0.1/24").hashCode(), Cidr.parse("10.0.0.1/24").hashCode());
+        assertNotEquals(Cidr.parse("10.0.0.1/24"), Cidr.parse("10.0.0.1/25"), "another prefix");
+        assertNotEquals(Cidr.parse("10.0.0.1/24"), Cidr.parse("10.0.0.2/24"), "another address");
+        assertNotEquals(Cidr.parse("10.0.0.1/24"), null);
+        assertEquals(java.util.Set.of(Cidr.parse("10.0.0.1/24"), IfName.of("a")),
+                new java.util.HashSet<>(java.util.List.of(Cidr.parse("10.0.0.1/24"), IfName.of("a"), Cidr.parse("10.0.0.1/24"))));
+    }
 
     @Test
     void interfaceNamesFollowTheKernelsRules() {

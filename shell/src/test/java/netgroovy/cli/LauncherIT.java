@@ -266,14 +266,8 @@ class LauncherIT {
     void aLoopWithGStringsRunsOnClassesFromTheArchive(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         assertEquals(0, launcherDryRun(Map.of()).code(), "the archive made, if it was not");
         Path log = dir.resolve("classes.log");
-        ProcessBuilder pb = new ProcessBuilder("./netgroovy", "--dry-run", "-e",
-                "def ips = ['10.0.0.5/24', '10.0.0.6/24']; for (k in 0..<2) { netns \"t$k\"; println \"t$k ${ips[k]} ${k % 2 + 1}\" }")
-                .directory(HOME.toFile());
-        pb.environment().remove("NETGROOVY_SANDBOX");
-        pb.environment().remove("NETGROOVY_CLASSPATH");
-        pb.environment().remove("NETGROOVY_HOME");
-        pb.environment().put("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log);
-        Subprocess r = Subprocess.run(pb, TIMEOUT);
+        Subprocess r = launcher(Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log), "--dry-run", "-e",
+                "def ips = ['10.0.0.5/24', '10.0.0.6/24']; for (k in 0..<2) { netns \"t$k\"; println \"t$k ${ips[k]} ${k % 2 + 1}\" }");
         assertEquals(0, r.code(), r.transcript());
         assertTrue(r.out().contains("t1 10.0.0.6/24 2"), r.transcript());
         List<String> loaded = Files.readAllLines(log);
@@ -341,7 +335,14 @@ class LauncherIT {
 
     /** {@code ./netgroovy --dry-run -e 1} as a user's shell starts it, with {@code env} added. */
     private static Subprocess launcherDryRun(Map<String, String> env) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("./netgroovy", "--dry-run", "-e", "1").directory(HOME.toFile());
+        return launcher(env, "--dry-run", "-e", "1");
+    }
+
+    /** {@code ./netgroovy ARGS} as a user's shell starts it, with {@code env} added. */
+    private static Subprocess launcher(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("./netgroovy"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(HOME.toFile());
         pb.environment().remove("NETGROOVY_SANDBOX");
         pb.environment().remove("NETGROOVY_CLASSPATH");
         pb.environment().remove("NETGROOVY_HOME");

@@ -279,6 +279,24 @@ class LauncherIT {
     }
 
     /**
+     * On a machine of two CPUs or fewer the JVM compiles on one thread (it would start two,
+     * which take the CPUs from the statements and the warm-up); on a larger one it keeps its
+     * own count. Read from the JVM's final flags, which say where each value came from.
+     */
+    @Test
+    void aMachineOfTwoCpusCompilesOnOneThread() throws Exception {
+        String online = Files.readString(Path.of("/sys/devices/system/cpu/online")).trim();
+        Subprocess r = launcher(Map.of("JAVA_TOOL_OPTIONS", "-XX:+PrintFlagsFinal"), "--dry-run", "-e", "1");
+        assertEquals(0, r.code(), r.transcript());
+        String flag = r.out().lines().filter(l -> l.matches("\\s*intx CICompilerCount\\s.*")).findFirst().orElseThrow(() -> new AssertionError(r.transcript()));
+        if (online.equals("0") || online.equals("0-1")) {
+            assertTrue(flag.matches(".*= 1\\s.*\\{command line\\}.*"), "CPUs " + online + ": " + flag);
+        } else {
+            assertFalse(flag.contains("{command line}"), "CPUs " + online + ": " + flag);
+        }
+    }
+
+    /**
      * The launcher tells by itself (no {@code find}) when a jar is newer than its class-data
      * archive: a library jar touched after the archive was made has the archive made again
      * (a new file, moved into place).
